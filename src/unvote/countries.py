@@ -1,0 +1,137 @@
+"""Country lookup: the names people write, mapped to ISO 3166-1 alpha-3 codes.
+
+Users write "Czech Republic", "Czechia", "Türkiye", "Turkey", "USA" or "CZ";
+unvote keys everything by ISO3.  Names come from three places: the UN short
+names of the membership table, the ISO 3166 names in ``pycountry`` (name,
+official name, common name, alpha-2 code), and a short list of common English
+names that ISO no longer uses.  pycountry is used rather than
+country_converter, which fails at start-up under pandas 3.1.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from unvote.errors import UnknownCountryError
+
+# Common English names that neither the UN short names nor ISO 3166 carry.
+ALIASES: dict[str, str] = {
+    "usa": "USA",
+    "us": "USA",
+    "united states": "USA",
+    "america": "USA",
+    "uk": "GBR",
+    "britain": "GBR",
+    "great britain": "GBR",
+    "england": "GBR",
+    "turkey": "TUR",
+    "russia": "RUS",
+    "soviet union": "SUN",
+    "ussr": "SUN",
+    "south korea": "KOR",
+    "north korea": "PRK",
+    "dprk": "PRK",
+    "iran": "IRN",
+    "syria": "SYR",
+    "laos": "LAO",
+    "vietnam": "VNM",
+    "moldova": "MDA",
+    "tanzania": "TZA",
+    "bolivia": "BOL",
+    "venezuela": "VEN",
+    "micronesia": "FSM",
+    "ivory coast": "CIV",
+    "cape verde": "CPV",
+    "east timor": "TLS",
+    "swaziland": "SWZ",
+    "macedonia": "MKD",
+    "burma": "MMR",
+    "holland": "NLD",
+    "drc": "COD",
+    "dr congo": "COD",
+    "congo kinshasa": "COD",
+    "congo brazzaville": "COG",
+    "czech republic": "CZE",
+    "yugoslavia": "YUG",
+    "czechoslovakia": "CSK",
+    "east germany": "DDR",
+    "vatican": "VAT",
+}
+
+
+def normalise(name: str) -> str:
+    """Fold case, accents and punctuation: ``"Côte d'Ivoire"`` -> ``"cote d ivoire"``.
+
+    >>> normalise("  Türkiye ")
+    'turkiye'
+    """
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = re.sub(r"[^a-z0-9]+", " ", text.casefold())
+    text = re.sub(r"^the ", "", text.strip())
+    return text
+
+
+def name_index(codes: Iterable[str], names: Iterable[tuple[str, str]] = ()) -> dict[str, str]:
+    """Map every normalised name and code of ``codes`` to its ISO3 code.
+
+    ``names`` adds (name, iso3) pairs, e.g. the UN short names.
+    """
+    import pycountry  # imported here: only a lookup needs it
+
+    wanted = set(codes)
+    index: dict[str, str] = {}
+    for alias, code in ALIASES.items():
+        if code in wanted:
+            index[alias] = code
+    for country in pycountry.countries:
+        if country.alpha_3 not in wanted:
+            continue
+        for attribute in ("name", "official_name", "common_name", "alpha_2"):
+            value = getattr(country, attribute, None)
+            if value:
+                index.setdefault(normalise(value), country.alpha_3)
+    for name, code in names:
+        index[normalise(name)] = code
+    for code in wanted:
+        index[normalise(code)] = code
+    return index
+
+
+def to_iso3(name: str, members: Iterable[str] | None = None) -> str:
+    """The ISO3 code of a UN member (past or present) from a name or code.
+
+    Exact names and codes win; failing that, a name contained in exactly one
+    member's name (``"Moldova"`` in ``"Republic of Moldova"``) is accepted.  A
+    name that matches nothing, or several members, raises
+    :class:`~unvote.errors.UnknownCountryError` with the nearest matches.
+
+    ``members`` restricts the search to those codes (default: every code in
+    the membership table).
+
+    >>> [to_iso3(n) for n in ["Czech Republic", "Czechia", "Türkiye", "Turkey", "USA", "cz"]]
+    ['CZE', 'CZE', 'TUR', 'TUR', 'USA', 'CZE']
+    """
+    from unvote.load import load_members
+
+    table = load_members()
+    codes = set(table["iso3"]) if members is None else set(members)
+    un_names = [(n, c) for n, c in zip(table["country"], table["iso3"], strict=True) if c in codes]
+    index = name_index(codes, un_names)
+    key = normalise(name)
+    if key in index:
+        return index[key]
+    partial = sorted({code for known, code in index.items() if key and f" {key} " in f" {known} "})
+    if len(partial) == 1:
+        return partial[0]
+    labels = dict((c, n) for n, c in un_names)
+    if len(partial) > 1:
+        listed = "; ".join(f"{labels.get(c, c)} ({c})" for c in partial)
+        raise UnknownCountryError(f"country {name!r} is ambiguous: it could be {listed}")
+    near = difflib.get_close_matches(key, list(index), n=8, cutoff=0.6)
+    suggestions = list(dict.fromkeys(f"{labels.get(index[k], k)} ({index[k]})" for k in near))[:3]
+    hint = f"; nearest: {', '.join(suggestions)}" if suggestions else ""
+    raise UnknownCountryError(f"unknown country {name!r}{hint}")

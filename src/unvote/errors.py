@@ -1,0 +1,33 @@
+"""Exceptions raised by unvote.
+
+Every error a user can cause derives from :class:`UnvoteError`, so the command
+line can turn it into one line on stderr and exit status 2.  Each also derives
+from the built-in exception a Python user would expect (``ValueError``,
+``LookupError``, ``FileNotFoundError``), so ``except ValueError`` keeps working.
+"""
+
+from __future__ import annotations
+
+
+class UnvoteError(Exception):
+    """Base class of the errors a user can cause and fix."""
+
+
+class UnknownNameError(UnvoteError, ValueError):
+    """A name (resolution, scenario, feature, year) that unvote does not know."""
+
+
+class UnknownCountryError(UnknownNameError, LookupError):
+    """A country name or code that matches no UN member, or matches several."""
+
+
+class DataFileError(UnvoteError, ValueError):
+    """A data file that cannot be read or breaks the format; the message names file and line."""
+
+
+class RecordNotFoundError(UnvoteError, FileNotFoundError):
+    """The full General Assembly record (not shipped) could not be found."""
+
+
+class ScenarioError(UnvoteError, ValueError):
+    """A scenario file that is missing, malformed or inconsistent with the data."""

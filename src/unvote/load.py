@@ -1,0 +1,300 @@
+"""Loaders for the vote record: pandas DataFrames, validated on the way in.
+
+The Cuba-embargo record, the membership table and the country facts ship with
+the package (``unvote/data``, found through :mod:`importlib.resources`).  The
+full General Assembly roll-call record does not ship; point
+:func:`load_roll_calls` / :func:`load_ga_votes` at a copy with a ``path``
+argument or the ``UNVOTE_GA_DATA`` environment variable.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from unvote.errors import DataFileError, RecordNotFoundError, UnknownNameError
+
+VOTE_CATEGORIES: tuple[str, ...] = ("yes", "abstain", "no", "absent")
+"""The outcomes of a member at a roll call, ordered from support to not voting."""
+
+RESOLUTIONS: dict[str, str] = {
+    "cuba-embargo": "Necessity of ending the economic, commercial and financial embargo "
+    "imposed by the United States of America against Cuba",
+}
+"""Recurring resolutions whose full record ships with unvote: key -> title."""
+
+GA_DATA_ENV = "UNVOTE_GA_DATA"
+
+
+def data_path(name: str) -> Path:
+    """Path of a file shipped in ``unvote/data``.
+
+    >>> data_path("members.csv").name
+    'members.csv'
+    """
+    return Path(str(files("unvote").joinpath("data").joinpath(name)))
+
+
+def read_table(
+    path: Path,
+    columns: Iterable[str],
+    *,
+    dates: Iterable[str] = (),
+    integers: Iterable[str] = (),
+    choices: Mapping[str, Iterable[str]] | None = None,
+    required: Iterable[str] = (),
+) -> pd.DataFrame:
+    """Read a CSV file and check it, naming the file and line of the first problem.
+
+    ``columns`` must all be present; ``dates`` must parse as ISO dates (blank
+    allowed unless also ``required``); ``integers`` must be whole numbers;
+    ``choices`` maps a column to its allowed values.
+    """
+    if not path.is_file():
+        raise DataFileError(f"{path}: data file not found")
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, UnicodeDecodeError, EOFError, OSError) as err:
+        raise DataFileError(f"{path}: cannot be read as CSV ({err})") from err
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise DataFileError(f"{path}, line 1: missing column(s) {', '.join(missing)}")
+
+    def fail(column: str, mask: pd.Series, what: str) -> None:
+        row = int(mask.to_numpy().nonzero()[0][0])
+        value = frame[column].iloc[row]
+        # +2: the header is line 1 and rows count from 0.
+        raise DataFileError(f"{path}, line {row + 2}: {column} {value!r} is {what}")
+
+    for column in required:
+        blank = frame[column].str.strip() == ""
+        if blank.any():
+            fail(column, blank, "blank")
+    for column in integers:
+        bad = ~frame[column].str.fullmatch(r"-?\d+")
+        if bad.any():
+            fail(column, bad, "not a whole number")
+        frame[column] = frame[column].astype("int64")
+    for column, allowed in (choices or {}).items():
+        allowed = list(allowed)
+        bad = ~frame[column].isin(allowed)
+        if bad.any():
+            fail(column, bad, f"not one of {', '.join(allowed)}")
+    for column in dates:
+        text = frame[column].replace("", None)
+        parsed = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
+        bad = text.notna() & parsed.isna()
+        if bad.any():
+            fail(column, bad, "not a date (YYYY-MM-DD)")
+        frame[column] = parsed
+    return frame
+
+
+def _check_resolution(resolution: str) -> None:
+    if resolution not in RESOLUTIONS:
+        known = ", ".join(sorted(RESOLUTIONS))
+        raise UnknownNameError(f"unknown resolution {resolution!r}; known: {known}")
+
+
+def _vote_categorical(values: Any) -> pd.Categorical:
+    return pd.Categorical(values, categories=list(VOTE_CATEGORIES))
+
+
+def load_members() -> pd.DataFrame:
+    """UN membership: one row a spell of membership.
+
+    Columns ``iso3, country, admitted, left`` (dates; ``left`` is NaT while a
+    member), plus a ``note``.  202 rows for 200 codes: the 193 members of today
+    and the historical states SUN, CSK, DDR, YMD, YUG, SCG and EAZ; Syria and
+    Indonesia have two spells each.  A code is a member on date ``d`` when
+    ``admitted <= d < left``.  ``admitted`` is the start of the spell: the
+    Russian Federation's is 1991-12-24, when it continued the USSR's seat.
+
+    Source: the UN's published admission dates, checked against every roll call.
+
+    >>> members = load_members()
+    >>> int(members["left"].isna().sum())
+    193
+    """
+    path = data_path("members.csv")
+    frame = read_table(
+        path,
+        ["iso3", "country", "admitted", "left", "note"],
+        dates=["admitted", "left"],
+        required=["iso3", "country", "admitted"],
+    )
+    return frame[["iso3", "country", "admitted", "left", "note"]]
+
+
+def members_on(date: pd.Timestamp | str, members: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The members on ``date``: one row a member, columns as :func:`load_members`.
+
+    >>> len(members_on("2024-10-30"))
+    193
+    """
+    members = load_members() if members is None else members
+    day = pd.Timestamp(date)
+    current = (members["admitted"] <= day) & (members["left"].isna() | (members["left"] > day))
+    return members[current].reset_index(drop=True)
+
+
+def load_totals(resolution: str = "cuba-embargo") -> pd.DataFrame:
+    """The official tallies of a recurring resolution: one row a vote.
+
+    Columns ``year, date, resolution, yes, no, abstain, absent, members``
+    (and ``session``, ``source``).  ``yes``, ``no`` and ``abstain`` are the
+    official figures; ``members`` is the membership on the day and ``absent``
+    the members that cast no vote (``members`` minus the three).
+
+    >>> totals = load_totals()
+    >>> totals.loc[totals["year"] == 2024, ["yes", "no", "abstain"]].to_numpy().tolist()
+    [[187, 2, 1]]
+    """
+    _check_resolution(resolution)
+    path = data_path(f"{resolution}/totals.csv")
+    frame = read_table(
+        path,
+        ["year", "date", "session", "resolution", "yes", "no", "abstain", "source"],
+        dates=["date"],
+        integers=["year", "session", "yes", "no", "abstain"],
+        required=["date", "resolution"],
+    )
+    if frame["year"].duplicated().any():
+        year = frame.loc[frame["year"].duplicated(), "year"].iloc[0]
+        raise DataFileError(f"{path}: year {year} appears twice")
+    members = load_members()
+    frame["members"] = [len(members_on(day, members)) for day in frame["date"]]
+    frame["absent"] = frame["members"] - frame[["yes", "no", "abstain"]].sum(axis=1)
+    columns = ["year", "date", "session", "resolution", "yes", "no", "abstain", "absent"]
+    return frame[[*columns, "members", "source"]]
+
+
+def load_votes(resolution: str = "cuba-embargo") -> pd.DataFrame:
+    """Every member's vote at every vote on a recurring resolution.
+
+    Columns ``year, date, session, resolution, iso3, country, vote``; ``vote``
+    is a Categorical with categories ``yes, abstain, no, absent`` (``absent``:
+    a member that cast no vote, whatever the reason).  For ``cuba-embargo``:
+    6,086 rows, the 32 votes of 1992-2019 and 2021-2024 (none in 2020), every
+    member on each date.
+
+    Sources: the UN Digital Library voting data (1992-2021) and the UN DGACM
+    machine-readable resolutions (2022-2024); see ``data/README.md``.
+
+    >>> votes = load_votes()
+    >>> votes.shape
+    (6086, 7)
+    >>> votes.query("year == 2024 and vote == 'no'")["iso3"].tolist()
+    ['ISR', 'USA']
+    """
+    _check_resolution(resolution)
+    path = data_path(f"{resolution}/votes.csv")
+    votes = read_table(
+        path,
+        ["year", "iso3", "vote"],
+        integers=["year"],
+        choices={"vote": VOTE_CATEGORIES},
+        required=["iso3"],
+    )
+    totals = load_totals(resolution)
+    unknown = ~votes["year"].isin(totals["year"])
+    if unknown.any():
+        row = int(unknown.to_numpy().nonzero()[0][0])
+        raise DataFileError(f"{path}, line {row + 2}: year {votes['year'].iloc[row]} has no tally")
+    twice = votes.duplicated(["year", "iso3"])
+    if twice.any():
+        row = int(twice.to_numpy().nonzero()[0][0])
+        raise DataFileError(f"{path}, line {row + 2}: {votes['iso3'].iloc[row]} votes twice")
+    frame = votes.merge(totals[["year", "date", "session", "resolution"]], on="year")
+    names = load_members().drop_duplicates("iso3").set_index("iso3")["country"]
+    frame["country"] = frame["iso3"].map(names)
+    if frame["country"].isna().any():
+        code = frame.loc[frame["country"].isna(), "iso3"].iloc[0]
+        raise DataFileError(f"{path}: {code!r} is not in members.csv")
+    frame["vote"] = _vote_categorical(frame["vote"])
+    frame = frame.sort_values(["year", "iso3"], ignore_index=True)
+    return frame[["year", "date", "session", "resolution", "iso3", "country", "vote"]]
+
+
+def load_ukraine_votes() -> pd.DataFrame:
+    """Every member's vote on the emergency-session resolutions on Ukraine, ES-11/1 to /6.
+
+    Columns ``resolution, date, iso3, vote`` (Categorical as in :func:`load_votes`).
+    ES-11/7 and /8 (February 2025) are left out: their member lists are only
+    partly known.  Source: the UN DGACM extract.
+
+    >>> es11 = load_ukraine_votes()
+    >>> es11.groupby("resolution").size().unique().tolist()
+    [193]
+    """
+    path = data_path("ukraine-es11.csv")
+    frame = read_table(
+        path,
+        ["resolution", "date", "iso3", "vote"],
+        dates=["date"],
+        choices={"vote": VOTE_CATEGORIES},
+        required=["resolution", "date", "iso3"],
+    )
+    frame["vote"] = _vote_categorical(frame["vote"])
+    return frame
+
+
+def ga_data_dir(path: str | os.PathLike[str] | None = None) -> Path:
+    """The folder of the full General Assembly record.
+
+    Taken from ``path``, else from the ``UNVOTE_GA_DATA`` environment variable.
+    Raises :class:`~unvote.errors.RecordNotFoundError` (a ``FileNotFoundError``)
+    saying how to point unvote at a copy when neither leads to one.
+    """
+    source = path if path is not None else os.environ.get(GA_DATA_ENV)
+    hint = (
+        f"the full General Assembly record is not shipped with unvote; pass path=... or set "
+        f"{GA_DATA_ENV} to a folder holding roll_calls.csv.gz and votes.csv.gz"
+    )
+    if source is None:
+        raise RecordNotFoundError(hint)
+    folder = Path(source)
+    if not (folder / "roll_calls.csv.gz").is_file() or not (folder / "votes.csv.gz").is_file():
+        raise RecordNotFoundError(f"{folder}: no roll_calls.csv.gz and votes.csv.gz there; {hint}")
+    return folder
+
+
+def load_roll_calls(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
+    """Every General Assembly plenary roll call, 1946 onwards: one row a roll call.
+
+    Columns as in the record (``id, date, session, session_type, resolution,
+    title, source, vote_on, ..., yes, no, abstain, absent, members, ...``);
+    ``date`` parsed.  Read from ``path`` or ``$UNVOTE_GA_DATA`` (see
+    :func:`ga_data_dir`).  About 6,800 rows.
+
+    >>> calls = load_roll_calls("../shared/data/unga")  # doctest: +SKIP
+    """
+    file = ga_data_dir(path) / "roll_calls.csv.gz"
+    frame = read_table(
+        file,
+        ["id", "date", "session", "session_type", "resolution", "title", "vote_on", "identical_to"],
+        dates=["date"],
+        integers=["session"],
+        required=["id", "date"],
+    )
+    return frame
+
+
+def load_ga_votes(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
+    """Every member's vote at every General Assembly roll call: ``id, iso3, vote``.
+
+    ``vote`` is a Categorical (``yes, abstain, no, absent``); absent members are
+    included.  About 1.08 million rows.  Read from ``path`` or
+    ``$UNVOTE_GA_DATA`` (see :func:`ga_data_dir`).
+    """
+    file = ga_data_dir(path) / "votes.csv.gz"
+    frame = read_table(
+        file, ["id", "iso3", "vote"], choices={"vote": VOTE_CATEGORIES}, required=["id", "iso3"]
+    )
+    frame["vote"] = _vote_categorical(frame["vote"])
+    return frame

@@ -1,0 +1,24 @@
+"""Shared fixtures: the location of the compiled UN record beside the project."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_DATA = ROOT.parent / "shared" / "data"
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """``../shared/data``: the compiled record; tests that need it skip without it."""
+    if not SHARED_DATA.is_dir():
+        pytest.skip("../shared/data is not beside the project")
+    return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def ga_data(shared_data: Path) -> Path:
+    """The full General Assembly record (``../shared/data/unga``)."""
+    return shared_data / "unga"

@@ -1,0 +1,208 @@
+"""The vote record: shipped files, loaders and their validation."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import unvote
+from unvote import load
+
+VOTE_YEARS = [*range(1992, 2020), 2021, 2022, 2023, 2024]
+
+
+@pytest.fixture(scope="module")
+def votes() -> pd.DataFrame:
+    return unvote.load_votes()
+
+
+@pytest.fixture(scope="module")
+def totals() -> pd.DataFrame:
+    return unvote.load_totals()
+
+
+def test_votes_have_the_documented_shape(votes):
+    assert list(votes.columns) == [
+        "year",
+        "date",
+        "session",
+        "resolution",
+        "iso3",
+        "country",
+        "vote",
+    ]
+    assert len(votes) == 6086
+    assert sorted(votes["year"].unique()) == VOTE_YEARS
+    assert list(votes["vote"].cat.categories) == ["yes", "abstain", "no", "absent"]
+
+
+def test_counts_equal_the_official_totals_every_year(votes, totals):
+    counts = votes.groupby(["year", "vote"], observed=False).size().unstack(fill_value=0)
+    official = totals.set_index("year")
+    assert list(official.index) == VOTE_YEARS
+    for outcome in ["yes", "no", "abstain", "absent"]:
+        pd.testing.assert_series_equal(
+            counts[outcome], official[outcome], check_names=False, check_dtype=False
+        )
+
+
+def test_counts_add_up_to_the_membership_on_the_day(votes, totals):
+    members = unvote.load_members()
+    for row in totals.itertuples():
+        on_the_day = len(unvote.members_on(row.date, members))
+        assert row.yes + row.no + row.abstain + row.absent == on_the_day == row.members
+        assert (votes["year"] == row.year).sum() == on_the_day
+
+
+def test_official_tallies_at_both_ends(totals):
+    first, last = totals.iloc[0], totals.iloc[-1]
+    assert (first.year, first.yes, first.no, first.abstain) == (1992, 59, 3, 71)
+    assert (last.year, last.yes, last.no, last.abstain) == (2024, 187, 2, 1)
+
+
+def test_no_duplicates_and_every_voter_is_a_member_that_day(votes):
+    assert not votes.duplicated(["year", "iso3"]).any()
+    members = unvote.load_members()
+    for date, group in votes.groupby("date"):
+        assert set(group["iso3"]) == set(unvote.members_on(date, members)["iso3"])
+
+
+def test_dates_are_real_dates(votes, totals):
+    assert pd.api.types.is_datetime64_any_dtype(votes["date"])
+    assert (totals["date"].dt.year == totals["year"]).all()
+    assert totals["date"].is_monotonic_increasing
+
+
+def test_members_table():
+    members = unvote.load_members()
+    assert list(members.columns[:4]) == ["iso3", "country", "admitted", "left"]
+    assert len(members) == 202 and members["iso3"].nunique() == 200
+    assert members["left"].isna().sum() == 193
+
+
+def test_ukraine_votes_match_the_official_tallies(shared_data):
+    es11 = unvote.load_ukraine_votes()
+    counts = es11.groupby(["resolution", "vote"], observed=False).size().unstack(fill_value=0)
+    official = pd.read_csv(shared_data / "ukraine_es11_totals.csv").set_index("resolution")
+    for resolution, row in counts.iterrows():
+        assert (row["yes"], row["no"], row["abstain"]) == tuple(
+            official.loc[resolution, ["yes", "no", "abstain"]]
+        )
+
+
+def test_shipped_record_equals_the_compiled_facts(votes, shared_data):
+    compiled = pd.read_csv(shared_data / "cuba_embargo" / "votes.csv")
+    ours = votes.assign(vote=votes["vote"].astype(str), date=votes["date"].dt.strftime("%Y-%m-%d"))
+    merged = compiled.merge(ours, on=["year", "iso3"], suffixes=("", "_ours"))
+    assert len(merged) == len(compiled) == len(ours)
+    for column in ["date", "session", "resolution", "country", "vote"]:
+        assert (merged[column] == merged[f"{column}_ours"]).all(), column
+
+
+def test_unknown_resolution_lists_the_known_ones():
+    with pytest.raises(ValueError, match="known: cuba-embargo"):
+        unvote.load_votes("cuba")
+    with pytest.raises(ValueError, match="known: cuba-embargo"):
+        unvote.load_totals("nope")
+
+
+def test_missing_full_record_names_the_variable(monkeypatch, tmp_path):
+    monkeypatch.delenv("UNVOTE_GA_DATA", raising=False)
+    with pytest.raises(FileNotFoundError, match="UNVOTE_GA_DATA"):
+        unvote.load_roll_calls()
+    monkeypatch.setenv("UNVOTE_GA_DATA", str(tmp_path / "nowhere"))
+    with pytest.raises(FileNotFoundError, match="UNVOTE_GA_DATA"):
+        unvote.load_ga_votes()
+
+
+def test_full_record_loads_from_the_environment(monkeypatch, ga_data):
+    monkeypatch.setenv("UNVOTE_GA_DATA", str(ga_data))
+    calls = unvote.load_roll_calls()
+    assert len(calls) == 6821 and calls["id"].is_unique
+    cuba_2024 = calls[calls["resolution"] == "A/RES/79/7"].iloc[0]
+    assert (cuba_2024["yes"], cuba_2024["no"], cuba_2024["abstain"]) == ("187", "2", "1")
+
+
+@pytest.fixture
+def data_copy(tmp_path, monkeypatch) -> Path:
+    """A copy of the shipped data that a test may corrupt; the loaders read it."""
+    copy = tmp_path / "data"
+    shutil.copytree(load.data_path("."), copy)
+    monkeypatch.setattr(load, "data_path", lambda name: copy / name)
+    return copy
+
+
+def _replace_line(path: Path, number: int, text: str) -> None:
+    lines = path.read_text().splitlines()
+    lines[number - 1] = text
+    path.write_text("\n".join(lines) + "\n")
+
+
+def test_malformed_vote_names_file_and_line(data_copy):
+    _replace_line(data_copy / "cuba-embargo" / "votes.csv", 5, "1992,BEN,maybe")
+    with pytest.raises(unvote.DataFileError, match=r"votes\.csv, line 5: vote 'maybe'"):
+        unvote.load_votes()
+
+
+def test_malformed_date_names_file_and_line(data_copy):
+    path = data_copy / "cuba-embargo" / "totals.csv"
+    lines = path.read_text().splitlines()
+    lines[3] = lines[3].replace("1994-10-26", "1994-13-26")
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(unvote.DataFileError, match=r"totals\.csv, line 4: date '1994-13-26'"):
+        unvote.load_totals()
+
+
+def test_duplicate_vote_names_file_and_line(data_copy):
+    path = data_copy / "cuba-embargo" / "votes.csv"
+    lines = path.read_text().splitlines()
+    lines.insert(3, lines[2])
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(unvote.DataFileError, match=r"votes\.csv, line 4: .* votes twice"):
+        unvote.load_votes()
+
+
+def test_missing_data_file_is_named(data_copy):
+    (data_copy / "members.csv").unlink()
+    with pytest.raises(unvote.DataFileError, match=r"members\.csv: data file not found"):
+        unvote.load_members()
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("Czech Republic", "CZE"),
+        ("Czechia", "CZE"),
+        ("Türkiye", "TUR"),
+        ("Turkey", "TUR"),
+        ("USA", "USA"),
+        ("United States of America", "USA"),
+        ("usa", "USA"),
+        ("GBR", "GBR"),
+        ("gb", "GBR"),
+        ("Republic of Moldova", "MDA"),
+        ("Moldova", "MDA"),
+        ("Côte d’Ivoire", "CIV"),
+        ("Ivory Coast", "CIV"),
+        ("Bolivia", "BOL"),
+        ("Netherlands", "NLD"),
+        ("Viet Nam", "VNM"),
+    ],
+)
+def test_country_names_map_to_iso3(name, code):
+    assert unvote.to_iso3(name) == code
+
+
+def test_unknown_country_suggests_the_nearest():
+    with pytest.raises(
+        unvote.UnknownCountryError, match=r"unknown country 'Brasil'.*Brazil \(BRA\)"
+    ):
+        unvote.to_iso3("Brasil")
+
+
+def test_ambiguous_country_lists_the_candidates():
+    with pytest.raises(unvote.UnknownCountryError, match=r"ambiguous.*KOR.*PRK"):
+        unvote.to_iso3("Korea")
