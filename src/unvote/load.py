@@ -244,6 +244,72 @@ def load_ukraine_votes() -> pd.DataFrame:
     return frame
 
 
+COUNTRY_GROUPS: tuple[str, ...] = (
+    "eu",
+    "nato",
+    "rio_treaty",
+    "anzus",
+    "us_bilateral_treaty",
+    "mnna",
+    "cofa",
+    "oas",
+)
+"""Groups in ``country_groups.csv``: memberships, alliances and US designations."""
+
+
+def load_country_groups() -> pd.DataFrame:
+    """Dated memberships of countries in groups: one row a spell.
+
+    Columns ``iso3, group, start, end, note``; a country belongs to a group on
+    date ``d`` when ``start <= d`` and (``end`` is NaT or ``d < end``).  Groups:
+    ``eu`` (EU, and the EC before it), ``nato``, ``rio_treaty`` (Inter-American
+    Treaty of Reciprocal Assistance), ``anzus``, ``us_bilateral_treaty`` (Japan,
+    Republic of Korea, Philippines, Thailand), ``mnna`` (US major non-NATO
+    allies), ``cofa`` (Compact of Free Association states) and ``oas``
+    (Organization of American States).  Sources per group in ``data/README.md``.
+
+    >>> groups = load_country_groups()
+    >>> sorted(groups.query("group == 'cofa'")["iso3"])
+    ['FSM', 'MHL', 'PLW']
+    """
+    frame = read_table(
+        data_path("country_groups.csv"),
+        ["iso3", "group", "start", "end", "note"],
+        dates=["start", "end"],
+        choices={"group": COUNTRY_GROUPS},
+        required=["iso3", "start"],
+    )
+    return frame
+
+
+def load_regions() -> pd.DataFrame:
+    """Each UN member's regional group and UN M49 region.
+
+    Columns ``iso3, un_group, m49_region, m49_subregion``; ``un_group`` is the
+    UN regional group (African, Asia-Pacific, Eastern European, Latin American
+    and Caribbean, Western European and Others; ``none`` for the United States,
+    which sits in no group).  One row for each of the 200 codes.
+
+    >>> load_regions().set_index("iso3").loc["CUB", "un_group"]
+    'Latin American and Caribbean'
+    """
+    return read_table(
+        data_path("regions.csv"),
+        ["iso3", "un_group", "m49_region", "m49_subregion"],
+        choices={
+            "un_group": [
+                "African",
+                "Asia-Pacific",
+                "Eastern European",
+                "Latin American and Caribbean",
+                "Western European and Others",
+                "none",
+            ]
+        },
+        required=["iso3"],
+    )
+
+
 def ga_data_dir(path: str | os.PathLike[str] | None = None) -> Path:
     """The folder of the full General Assembly record.
 
@@ -298,3 +364,73 @@ def load_ga_votes(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     )
     frame["vote"] = _vote_categorical(frame["vote"])
     return frame
+
+
+def load_us_agreement() -> pd.DataFrame:
+    """Each member's agreement with the United States per calendar year, 1946-2025.
+
+    Columns ``iso3, year, n_votes, agreement, ideal_point``, one row a
+    country-year.  ``agreement`` is the agreement index over the year's
+    General Assembly roll calls on resolutions as a whole at which both the
+    country and the USA voted (1 same vote, 0.5 when exactly one of the two
+    abstained, 0 yes against no; the USA's own row is 1), ``n_votes`` the number
+    of those roll calls, and ``ideal_point`` a one-dimensional PCA score of the
+    year's votes, USA positive, comparable only within a year (see
+    :func:`unvote.agreement.us_agreement`).  The Cuba-embargo roll calls
+    themselves are left out.  2025 is a partial year: the record ends on
+    2025-09-19, before the 2025 Cuba vote.
+
+    Source: computed by ``scripts/build_us_agreement.py`` from the UN's own
+    record of plenary roll calls (UN Digital Library voting data and the
+    DGACM extract; see ``../shared/data/README.md``); recompute it from a copy
+    of that record with :func:`recompute_us_agreement`.
+
+    >>> table = load_us_agreement()
+    >>> row = table.query("iso3 == 'USA' and year == 2024")
+    >>> float(row["agreement"].iloc[0])
+    1.0
+    """
+    path = data_path("us-agreement.csv")
+    frame = read_table(
+        path,
+        ["iso3", "year", "n_votes", "agreement", "ideal_point"],
+        integers=["year", "n_votes"],
+        required=["iso3", "agreement"],
+    )
+    for column in ("agreement", "ideal_point"):
+        text = frame[column].str.strip().replace("", None)
+        number = pd.to_numeric(text, errors="coerce")
+        bad = text.notna() & number.isna()
+        if column == "agreement":
+            bad |= (number < 0) | (number > 1)
+        if bad.any():
+            row = int(bad.to_numpy().nonzero()[0][0])
+            value = frame[column].iloc[row]
+            raise DataFileError(
+                f"{path}, line {row + 2}: {column} {value!r} is not a number"
+                + (" in [0, 1]" if column == "agreement" else "")
+            )
+        frame[column] = number.astype(float)
+    twice = frame.duplicated(["iso3", "year"])
+    if twice.any():
+        row = int(twice.to_numpy().nonzero()[0][0])
+        raise DataFileError(
+            f"{path}, line {row + 2}: {frame['iso3'].iloc[row]} {frame['year'].iloc[row]} twice"
+        )
+    return frame[["iso3", "year", "n_votes", "agreement", "ideal_point"]]
+
+
+def recompute_us_agreement(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
+    """Recompute :func:`load_us_agreement`'s table from the full General Assembly record.
+
+    Reads the record from ``path`` or ``$UNVOTE_GA_DATA`` (see
+    :func:`ga_data_dir`; a missing record raises
+    :class:`~unvote.errors.RecordNotFoundError`, a ``FileNotFoundError``) and
+    returns :func:`unvote.agreement.us_agreement` unrounded, every year of the
+    record included.
+
+    >>> table = recompute_us_agreement("../shared/data/unga")  # doctest: +SKIP
+    """
+    from unvote.agreement import us_agreement
+
+    return us_agreement(load_roll_calls(path), load_ga_votes(path))

@@ -1,0 +1,185 @@
+"""Agreement with the United States: hand-checked on a tiny record, sanity-checked when shipped."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import unvote
+from unvote.agreement import COLUMNS, us_agreement
+from unvote.load import load_us_agreement, recompute_us_agreement
+
+ROOT = Path(__file__).resolve().parents[1]
+GA_DATA = ROOT.parent / "shared" / "data" / "unga"
+
+CUBA_2001 = "A/RES/56/9"  # the real 2001 Cuba-embargo symbol: excluded by default
+
+
+def tiny_record() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Five countries, eight roll calls in 2001-2002 (three of them must not count)."""
+    calls = pd.DataFrame(
+        [
+            # id, date, resolution, vote_on, identical_to
+            ("r1", "2001-10-01", "A/RES/56/1", "resolution", ""),
+            ("r2", "2001-11-01", "A/RES/56/2 A-B", "resolution", ""),
+            ("r3", "2001-11-01", "A/RES/56/2 A", "resolution", "r2"),  # duplicate record
+            ("r4", "2001-11-27", CUBA_2001, "resolution", ""),  # Cuba embargo
+            ("r5", "2001-12-01", "A/RES/56/3", "amendment", ""),  # not the resolution as a whole
+            ("r6", "2002-10-01", "A/RES/57/1", "resolution", ""),
+            ("r7", "2002-11-01", "A/RES/57/2", "resolution", ""),
+            ("r8", "2002-12-01", "A/RES/57/3", "resolution", ""),  # USA absent
+        ],
+        columns=["id", "date", "resolution", "vote_on", "identical_to"],
+    )
+    calls["date"] = pd.to_datetime(calls["date"])
+    table = {
+        #      USA        GBR        CUB        FRA        ISR
+        "r1": ("yes", "yes", "no", "abstain", "absent"),
+        "r2": ("no", "abstain", "yes", "no", "no"),
+        "r3": ("no", "yes", "no", "yes", "yes"),
+        "r4": ("no", "yes", "yes", "yes", "no"),
+        "r5": ("yes", "no", "no", "no", "no"),
+        "r6": ("yes", "absent", "no", "yes", "yes"),
+        "r7": ("abstain", "absent", "no", "abstain", "yes"),
+        "r8": ("absent", "absent", "yes", "no", "yes"),
+    }
+    codes = ["USA", "GBR", "CUB", "FRA", "ISR"]
+    votes = pd.DataFrame(
+        [(rc, iso3, vote) for rc, row in table.items() for iso3, vote in zip(codes, row)],
+        columns=["id", "iso3", "vote"],
+    )
+    votes["vote"] = pd.Categorical(votes["vote"], categories=list(unvote.VOTE_CATEGORIES))
+    return calls, votes
+
+
+def by_key(table: pd.DataFrame) -> pd.DataFrame:
+    return table.set_index(["iso3", "year"])
+
+
+def test_columns_and_order() -> None:
+    table = us_agreement(*tiny_record())
+    assert list(table.columns) == list(COLUMNS)
+    assert table["year"].dtype == "int64" and table["n_votes"].dtype == "int64"
+    assert table[["year", "iso3"]].equals(
+        table[["year", "iso3"]].sort_values(["year", "iso3"], ignore_index=True)
+    )
+
+
+def test_agreement_by_hand() -> None:
+    table = by_key(us_agreement(*tiny_record()))
+    expected = {
+        # 2001: r1 and r2 only (r3 duplicate, r4 Cuba, r5 amendment)
+        ("USA", 2001): (2, 1.0),
+        ("GBR", 2001): (2, (1 + 0.5) / 2),  # same; one abstained
+        ("CUB", 2001): (2, 0.0),  # yes against no twice
+        ("FRA", 2001): (2, (0.5 + 1) / 2),
+        ("ISR", 2001): (1, 1.0),  # absent at r1: skipped
+        # 2002: r6 and r7 (the USA was absent at r8)
+        ("USA", 2002): (2, 1.0),
+        ("CUB", 2002): (2, (0 + 0.5) / 2),
+        ("FRA", 2002): (2, 1.0),  # both abstained at r7: same vote
+        ("ISR", 2002): (2, (1 + 0.5) / 2),
+    }
+    assert sorted(table.index) == sorted(expected)  # GBR 2002: no common roll call
+    for key, (n_votes, agreement) in expected.items():
+        assert table.loc[key, "n_votes"] == n_votes, key
+        assert table.loc[key, "agreement"] == pytest.approx(agreement), key
+
+
+def test_exclude() -> None:
+    calls, votes = tiny_record()
+    everything = by_key(us_agreement(calls, votes, exclude=()))
+    # r4 counts now: USA no, GBR yes -> 0.
+    assert everything.loc[("GBR", 2001), "n_votes"] == 3
+    assert everything.loc[("GBR", 2001), "agreement"] == pytest.approx((1 + 0.5 + 0) / 3)
+    # Naming the symbol (a list or a single string) is the same as the default.
+    default = us_agreement(calls, votes)
+    pd.testing.assert_frame_equal(us_agreement(calls, votes, exclude=[CUBA_2001]), default)
+    pd.testing.assert_frame_equal(us_agreement(calls, votes, exclude=CUBA_2001), default)
+
+
+def test_ideal_point_sign_scale_and_determinism() -> None:
+    calls, votes = tiny_record()
+    table = us_agreement(calls, votes)
+    assert (table.loc[table["iso3"] == "USA", "ideal_point"] > 0).all()
+    cub = table.query("iso3 == 'CUB' and year == 2001")["ideal_point"].iloc[0]
+    assert cub < 0
+    # Unit variance over the countries that voted that year (every country in 2001).
+    year_2001 = table.query("year == 2001")["ideal_point"]
+    assert year_2001.mean() == pytest.approx(0, abs=1e-12)
+    assert year_2001.std(ddof=0) == pytest.approx(1)
+    # Same numbers again, and whatever the order of the input rows.
+    pd.testing.assert_frame_equal(us_agreement(calls, votes), table)
+    shuffled = votes.sample(frac=1, random_state=3).reset_index(drop=True)
+    pd.testing.assert_frame_equal(us_agreement(calls.iloc[::-1], shuffled), table)
+
+
+def test_bad_vote_is_an_error() -> None:
+    calls, votes = tiny_record()
+    votes = votes.astype({"vote": str})
+    votes.loc[0, "vote"] = "maybe"
+    with pytest.raises(unvote.DataFileError, match="maybe"):
+        us_agreement(calls, votes)
+
+
+# --- the shipped table -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def shipped() -> pd.DataFrame:
+    return load_us_agreement()
+
+
+def test_shipped_table_shape(shipped: pd.DataFrame) -> None:
+    assert list(shipped.columns) == list(COLUMNS)
+    assert set(shipped["iso3"]) <= set(unvote.load_members()["iso3"])
+    assert not shipped.duplicated(["iso3", "year"]).any()
+    assert shipped["year"].min() == 1946 and shipped["year"].max() == 2025
+    assert (shipped["n_votes"] > 0).all()
+    assert shipped["agreement"].between(0, 1).all()
+    assert shipped["ideal_point"].notna().all()
+
+
+def test_shipped_usa(shipped: pd.DataFrame) -> None:
+    usa = shipped[shipped["iso3"] == "USA"]
+    # No recorded vote at all in 1964 (the Article 19 crisis of the 19th session).
+    assert usa["year"].tolist() == [y for y in range(1946, 2026) if y != 1964]
+    assert (usa["agreement"] == 1).all()
+    assert (usa["ideal_point"] > 0).all()
+
+
+def test_shipped_sanity(shipped: pd.DataFrame) -> None:
+    recent = shipped[shipped["year"].between(2000, 2024) & (shipped["iso3"] != "USA")]
+    mean = recent.groupby("iso3")["agreement"].mean().sort_values()
+    assert mean.index[-1] == "ISR"  # Israel agrees with the USA most often
+    assert "CUB" in mean.index[:10]  # Cuba among the ten lowest
+    assert "PRK" in mean.index[:10]
+    y2024 = shipped[shipped["year"] == 2024].set_index("iso3")
+    # 193 members, but Afghanistan and Venezuela cast no vote in 2024 (absent throughout).
+    assert len(y2024) == 191
+    assert {"AFG", "VEN"}.isdisjoint(y2024.index)
+    assert y2024.loc["GBR", "agreement"] > 0.7 > y2024.loc["CUB", "agreement"]
+    assert y2024.loc["GBR", "ideal_point"] > 0 > y2024.loc["CUB", "ideal_point"]
+    # Members agree with the USA less than they did in the early years of the UN.
+    by_year = shipped[shipped["iso3"] != "USA"].groupby("year")["agreement"].mean()
+    assert by_year.loc[1946:1960].mean() > 0.6 > by_year.loc[2000:2024].mean()
+
+
+@pytest.mark.skipif(not GA_DATA.is_dir(), reason=f"full GA record not at {GA_DATA}")
+def test_shipped_equals_recomputed(shipped: pd.DataFrame) -> None:
+    table = recompute_us_agreement(GA_DATA)
+    table = table[table["year"] >= 1946].reset_index(drop=True)
+    assert table[["iso3", "year", "n_votes"]].equals(shipped[["iso3", "year", "n_votes"]])
+    for column in ("agreement", "ideal_point"):
+        np.testing.assert_allclose(
+            table[column].round(4), shipped[column], rtol=0, atol=1e-4 + 1e-9, err_msg=column
+        )
+
+
+def test_recompute_without_record(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("UNVOTE_GA_DATA", raising=False)
+    with pytest.raises(FileNotFoundError, match="UNVOTE_GA_DATA"):
+        recompute_us_agreement()
