@@ -1,0 +1,508 @@
+"""Tests of unvote.simulate: exact count distributions against brute force, properties, draws."""
+
+from __future__ import annotations
+
+import ast
+import doctest
+import itertools
+import math
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from unvote import simulate
+from unvote.load import VOTE_CATEGORIES
+from unvote.simulate import (
+    OUTCOMES,
+    PROB_COLUMNS,
+    count_distribution,
+    draw_counts,
+    draw_votes,
+    draws_to_csv,
+    expected_counts,
+    interval,
+    intervals,
+    joint_yes_no,
+    marginals,
+    prob_below,
+)
+
+
+def make_probs(values: np.ndarray, prefix: str = "C") -> pd.DataFrame:
+    """A probability table with made-up three-letter member codes."""
+    index = pd.Index([f"{prefix}{i:02d}" for i in range(len(values))], name="iso3")
+    return pd.DataFrame(np.asarray(values, dtype=float), index=index, columns=list(PROB_COLUMNS))
+
+
+def random_probs(
+    n: int, seed: int, *, zeros: float = 0.0, alpha=(1.0, 1.0, 1.0, 1.0)
+) -> pd.DataFrame:
+    """Dirichlet rows; with ``zeros`` > 0 some cells are set to 0 (each row keeps one)."""
+    rng = np.random.default_rng(seed)
+    values = rng.dirichlet(alpha, size=n)
+    if zeros:
+        mask = rng.random(values.shape) < zeros
+        mask[np.arange(n), rng.integers(0, 4, size=n)] = False
+        values[mask] = 0.0
+        values /= values.sum(axis=1, keepdims=True)
+    return make_probs(values)
+
+
+def un_like(n: int = 193, seed: int = 2025) -> pd.DataFrame:
+    """Mostly-yes members, a few likely abstainers, no voters and absentees."""
+    rng = np.random.default_rng(seed)
+    values = rng.dirichlet((8.0, 0.4, 0.3, 0.8), size=n)
+    values[:3] = [[0.0, 0.05, 0.95, 0.0], [0.02, 0.1, 0.88, 0.0], [0.1, 0.7, 0.1, 0.1]]
+    return make_probs(values)
+
+
+def brute_force(probs: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Marginal pmfs ``(4, n+1)`` and the (yes, no) joint by enumerating all 4**n outcomes."""
+    values = probs.to_numpy()
+    n = len(values)
+    combos = np.array(list(itertools.product(range(4), repeat=n)), dtype=int).reshape(-1, n)
+    weight = values[np.arange(n), combos].prod(axis=1)
+    counts = np.stack([(combos == k).sum(axis=1) for k in range(4)], axis=1)
+    margins = np.zeros((4, n + 1))
+    for k in range(4):
+        np.add.at(margins[k], counts[:, k], weight)
+    joint = np.zeros((n + 1, n + 1))
+    np.add.at(joint, (counts[:, 0], counts[:, 2]), weight)
+    return margins, joint
+
+
+# ----------------------------------------------------------------------------- oracle
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 4, 5, 6])
+@pytest.mark.parametrize("zeros", [0.0, 0.4])
+def test_exact_distributions_equal_brute_force(n: int, zeros: float) -> None:
+    for seed in range(3):
+        probs = random_probs(n, seed=100 * n + seed, zeros=zeros)
+        margins, joint = brute_force(probs)
+        table = marginals(probs)
+        assert list(table.columns) == list(OUTCOMES)
+        assert table.index.tolist() == list(range(n + 1))
+        assert table.index.name == "count"
+        np.testing.assert_allclose(table.to_numpy().T, margins, rtol=0, atol=1e-12)
+        np.testing.assert_allclose(joint_yes_no(probs), joint, rtol=0, atol=1e-12)
+        for k, outcome in enumerate(OUTCOMES):
+            np.testing.assert_allclose(
+                count_distribution(probs, outcome), margins[k], rtol=0, atol=1e-12
+            )
+
+
+def test_no_members() -> None:
+    probs = make_probs(np.zeros((0, 4)))
+    assert count_distribution(probs, "yes").tolist() == [1.0]
+    assert joint_yes_no(probs).tolist() == [[1.0]]
+    assert expected_counts(probs).tolist() == [0.0] * 4
+
+
+def test_certain_votes_give_point_masses() -> None:
+    probs = make_probs([[1, 0, 0, 0], [1, 0, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]])
+    table = marginals(probs)
+    assert table["yes"].tolist() == [0, 0, 1, 0, 0]
+    assert table["no"].tolist() == [0, 1, 0, 0, 0]
+    assert table["abstain"].tolist() == [1, 0, 0, 0, 0]
+    joint = joint_yes_no(probs)
+    assert joint[2, 1] == 1.0 and joint.sum() == 1.0
+    assert intervals(probs)["95"]["yes"] == (2, 2)
+
+
+# ----------------------------------------------------------------------------- properties
+
+
+@st.composite
+def prob_tables(draw: st.DrawFn) -> pd.DataFrame:
+    n = draw(st.integers(min_value=1, max_value=40))
+    seed = draw(st.integers(min_value=0, max_value=2**32 - 1))
+    zeros = draw(st.sampled_from([0.0, 0.3, 0.7]))
+    alpha = draw(st.sampled_from([(1.0, 1.0, 1.0, 1.0), (8.0, 0.4, 0.3, 0.8), (0.1,) * 4]))
+    return random_probs(n, seed, zeros=zeros, alpha=alpha)
+
+
+@settings(max_examples=60, deadline=None)
+@given(prob_tables())
+def test_pmfs_are_distributions_with_the_right_means(probs: pd.DataFrame) -> None:
+    n = len(probs)
+    table = marginals(probs)
+    expected = expected_counts(probs)
+    assert list(expected.index) == list(OUTCOMES)
+    assert expected.sum() == pytest.approx(n, abs=1e-9)
+    counts = np.arange(n + 1)
+    for outcome in OUTCOMES:
+        pmf = table[outcome].to_numpy()
+        assert len(pmf) == n + 1
+        assert (pmf >= 0).all()
+        assert pmf.sum() == pytest.approx(1.0, abs=1e-12)
+        assert pmf @ counts == pytest.approx(expected[outcome], abs=1e-9)
+
+
+@settings(max_examples=60, deadline=None)
+@given(prob_tables())
+def test_joint_margins_are_the_yes_and_no_pmfs(probs: pd.DataFrame) -> None:
+    n = len(probs)
+    joint = joint_yes_no(probs)
+    table = marginals(probs)
+    assert joint.shape == (n + 1, n + 1)
+    assert (joint >= 0).all()
+    assert joint.sum() == pytest.approx(1.0, abs=1e-12)
+    np.testing.assert_allclose(joint.sum(axis=1), table["yes"], rtol=0, atol=1e-12)
+    np.testing.assert_allclose(joint.sum(axis=0), table["no"], rtol=0, atol=1e-12)
+    yes, no = np.indices(joint.shape)
+    assert (joint[yes + no > n] == 0).all()
+
+
+@settings(max_examples=60, deadline=None)
+@given(prob_tables(), st.sampled_from([0.5, 0.8, 0.9, 0.95, 0.99, 1.0]))
+def test_intervals_are_equal_tailed_and_cover_the_level(probs: pd.DataFrame, level: float) -> None:
+    table = marginals(probs)
+    expected = expected_counts(probs)
+    tail = (1 - level) / 2
+    found = intervals(probs, levels=[level])
+    assert list(found) == [format(level * 100, "g")]
+    for outcome in OUTCOMES:
+        pmf = table[outcome].to_numpy()
+        lo, hi = found[format(level * 100, "g")][outcome]
+        assert (lo, hi) == interval(pmf, level)
+        assert 0 <= lo <= hi <= len(probs)
+        assert pmf[lo : hi + 1].sum() >= level - 1e-9
+        # each tail holds at most (1 - level) / 2 ...
+        assert prob_below(pmf, lo) <= tail + 1e-9
+        assert pmf[hi + 1 :].sum() <= tail + 1e-9
+        # ... and neither end can move inwards
+        assert prob_below(pmf, lo + 1) >= tail - 1e-9
+        assert pmf[hi:].sum() >= tail - 1e-9 or hi == 0
+        # the median lies inside, and a Poisson-binomial median is within 1 of the mean
+        assert lo - 1 <= expected[outcome] <= hi + 1
+
+
+# ----------------------------------------------------------------------------- interval & co
+
+
+def test_interval_examples() -> None:
+    pmf = np.array([0.025, 0.2, 0.55, 0.2, 0.025])
+    assert interval(pmf, 0.9) == (1, 3)
+    # 0.025 lies below count 1 exactly: the lower end is the 2.5% quantile, i.e. 0
+    assert interval(pmf, 0.95) == (0, 3)
+    assert interval(pmf, 0.96) == (0, 4)
+    assert interval(pmf, 1.0) == (0, 4)
+    assert interval([0.0, 0.0, 1.0, 0.0], 0.95) == (2, 2)
+    assert interval([0.0, 0.5, 0.5, 0.0], 1.0) == (1, 2)
+    assert interval(pd.Series([0.5, 0.5]), 0.5) == (0, 1)
+
+
+def test_interval_tolerates_rounding_in_the_cdf() -> None:
+    # Twenty equal masses: exactly 8/20 = 0.4 lies below count 8, but the summed
+    # CDF lands a hair under 0.4; the tolerance still ends the lower tail at 7.
+    pmf = np.full(20, 1 / 20)
+    assert np.cumsum(pmf)[7] < (1 - 0.2) / 2
+    assert interval(pmf, 0.2) == (7, 11)
+
+
+@pytest.mark.parametrize(
+    ("pmf", "level"),
+    [([0.5, 0.6], 0.9), ([0.5, np.nan, 0.5], 0.9), ([1.5, -0.5], 0.9), ([], 0.9), ([1.0], 0.0)],
+)
+def test_interval_rejects_bad_input(pmf, level) -> None:
+    with pytest.raises(ValueError):
+        interval(pmf, level)
+
+
+def test_intervals_keys_and_defaults() -> None:
+    found = intervals(un_like())
+    assert list(found) == ["80", "95"]
+    assert all(list(found[key]) == list(OUTCOMES) for key in found)
+    assert list(intervals(un_like(), levels=[0.5, 0.975])) == ["50", "97.5"]
+    lo80, hi80 = found["80"]["yes"]
+    lo95, hi95 = found["95"]["yes"]
+    assert lo95 <= lo80 <= hi80 <= hi95
+
+
+def test_prob_below() -> None:
+    pmf = [0.125, 0.5, 0.375]
+    assert prob_below(pmf, 0) == 0.0
+    assert prob_below(pmf, 1) == 0.125
+    assert prob_below(pmf, 1.5) == 0.625
+    assert prob_below(pmf, 3) == 1.0
+    assert prob_below(pmf, 99) == 1.0
+    assert prob_below(pmf, -3) == 0.0
+    probs = un_like()
+    yes = count_distribution(probs, "yes")
+    assert prob_below(yes, 97) == pytest.approx(yes[:97].sum())
+
+
+def test_expected_counts() -> None:
+    probs = make_probs([[0.5, 0.25, 0.25, 0.0], [1.0, 0.0, 0.0, 0.0]])
+    assert expected_counts(probs).to_dict() == {
+        "yes": 1.5,
+        "abstain": 0.25,
+        "no": 0.25,
+        "absent": 0,
+    }
+
+
+def test_outcome_order_matches_the_loader() -> None:
+    assert OUTCOMES == VOTE_CATEGORIES
+    assert PROB_COLUMNS == ("p_yes", "p_abstain", "p_no", "p_absent")
+
+
+def test_unknown_outcome() -> None:
+    with pytest.raises(ValueError, match="unknown outcome 'present'"):
+        count_distribution(un_like(5), "present")  # type: ignore[arg-type]
+
+
+# ----------------------------------------------------------------------------- validation
+
+
+def test_rows_within_tolerance_are_renormalised() -> None:
+    values = np.array([[0.5, 0.25, 0.25, 0.0], [0.2, 0.2, 0.2, 0.4]])
+    nudged = values.copy()
+    nudged[:, 0] += 5e-10
+    exact = marginals(make_probs(values))
+    np.testing.assert_allclose(marginals(make_probs(nudged)), exact, rtol=0, atol=1e-9)
+    assert marginals(make_probs(nudged)).to_numpy().sum(axis=0) == pytest.approx([1.0] * 4)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda f: f.drop(columns="p_absent"), "lacks column.*p_absent"),
+        (lambda f: f.rename(columns={"p_no": "no"}), "lacks column.*p_no"),
+        (lambda f: f.assign(name="x"), "unexpected column.*name"),
+        (lambda f: f.assign(p_yes=np.nan), "missing values.*p_yes"),
+        (lambda f: f.assign(p_yes=1.2, p_no=-0.2), r"\[0, 1\]"),
+        (lambda f: f.assign(p_yes=0.9), "sum to 1.*C00"),
+        (lambda f: f.assign(p_yes=f["p_yes"] + 2e-9), "sum to 1"),
+        (lambda f: f.assign(p_yes="a lot"), "numbers"),
+        (lambda f: pd.concat([f, f.iloc[:1]]), "duplicate member.*C00"),
+    ],
+)
+def test_invalid_probability_tables_raise(change, message: str) -> None:
+    probs = change(random_probs(4, seed=1))
+    for function in (marginals, joint_yes_no, expected_counts, intervals):
+        with pytest.raises(ValueError, match=message):
+            function(probs)
+    with pytest.raises(ValueError, match=message):
+        count_distribution(probs, "yes")
+    with pytest.raises(ValueError, match=message):
+        draw_votes(probs, 10, random_state=0)
+
+
+def test_non_frame_input_is_a_type_error() -> None:
+    with pytest.raises(TypeError, match="DataFrame"):
+        marginals(np.full((3, 4), 0.25))  # type: ignore[arg-type]
+
+
+def test_input_frame_is_not_modified() -> None:
+    probs = random_probs(5, seed=3)
+    probs.iloc[0, 0] += 1e-10
+    before = probs.copy()
+    marginals(probs)
+    draw_votes(probs, 10, random_state=0)
+    pd.testing.assert_frame_equal(probs, before)
+
+
+# ----------------------------------------------------------------------------- draws
+
+
+def test_draw_means_match_the_exact_expectation() -> None:
+    probs = un_like()
+    draws = draw_votes(probs, 100_000, random_state=12345)
+    assert draws.shape == (100_000, 193)
+    assert (draws.dtypes == np.int8).all()
+    assert draws.columns.equals(probs.index)
+    assert draws.index.name == "draw"
+    counts = draw_counts(draws)
+    assert list(counts.columns) == list(OUTCOMES)
+    assert (counts.sum(axis=1) == 193).all()
+    diff = (counts.mean() - expected_counts(probs)).abs()
+    assert (diff < 0.3).all(), diff
+    # the distribution, not only the mean: the draws' yes histogram against the exact pmf
+    exact = count_distribution(probs, "yes")
+    observed = np.bincount(counts["yes"], minlength=194) / 100_000
+    assert np.abs(observed - exact).max() < 0.01
+
+
+def test_draws_are_reproducible() -> None:
+    probs = un_like()
+    first = draw_votes(probs, 25_000, random_state=7)
+    pd.testing.assert_frame_equal(first, draw_votes(probs, 25_000, random_state=7))
+    pd.testing.assert_frame_equal(
+        first, draw_votes(probs, 25_000, random_state=np.random.default_rng(7))
+    )
+    assert not first.equals(draw_votes(probs, 25_000, random_state=8))
+    assert draw_votes(probs, 0, random_state=7).shape == (0, 193)
+
+
+def test_draws_never_use_the_global_generator() -> None:
+    state = np.random.get_state()  # noqa: NPY002 (the legacy global generator is the point)
+    draw_votes(un_like(20), 100, random_state=None, blocs={"a": ["C00", "C01"]}, bloc_sd=1.0)
+    after = np.random.get_state()  # noqa: NPY002
+    assert state[0] == after[0] and (state[1] == after[1]).all() and state[2:] == after[2:]
+
+
+def test_impossible_outcomes_are_never_drawn() -> None:
+    values = [
+        [1.0, 0.0, 0.0, 0.0],
+        [0.0, 0.0, 0.0, 1.0],
+        [0.0, 1.0, 0.0, 0.0],
+        [0.5, 0.0, 0.5, 0.0],
+        [0.0, 0.3, 0.0, 0.7],
+        [0.3, 0.7, 0.0, 0.0],
+    ]
+    probs = make_probs(values)
+    blocs = {"all": list(probs.index)}
+    for sd in (0.0, 3.0):
+        draws = draw_votes(probs, 20_000, random_state=1, blocs=blocs, bloc_sd=sd).to_numpy()
+        for member, row in enumerate(values):
+            seen = set(np.unique(draws[:, member]).tolist())
+            possible = {k for k in range(4) if row[k] > 0}
+            assert seen == possible, (member, sd)
+
+
+def test_bloc_shock_widens_the_yes_spread_but_keeps_totals() -> None:
+    probs = un_like()
+    blocs = {"west": list(probs.index[10:60]), "south": list(probs.index[50:150])}
+    plain = draw_counts(draw_votes(probs, 20_000, random_state=3, blocs=blocs, bloc_sd=0.0))
+    shocked = draw_counts(draw_votes(probs, 20_000, random_state=3, blocs=blocs, bloc_sd=1.0))
+    assert (shocked.sum(axis=1) == 193).all()
+    assert shocked["yes"].std() > 1.5 * plain["yes"].std()
+    exact_sd = math.sqrt(
+        (
+            count_distribution(probs, "yes") * (np.arange(194) - expected_counts(probs)["yes"]) ** 2
+        ).sum()
+    )
+    assert plain["yes"].std() == pytest.approx(exact_sd, rel=0.05)
+
+
+def test_common_random_numbers_across_shock_settings() -> None:
+    probs = un_like()
+    blocs = {"west": list(probs.index[10:60])}
+    plain = draw_votes(probs, 5_000, random_state=11)
+    zero = draw_votes(probs, 5_000, random_state=11, blocs=blocs, bloc_sd=0.0)
+    shocked = draw_votes(probs, 5_000, random_state=11, blocs=blocs, bloc_sd=2.0)
+    pd.testing.assert_frame_equal(plain, zero)
+    outside = probs.index.difference(blocs["west"])
+    pd.testing.assert_frame_equal(plain[outside], shocked[outside])
+    assert not plain[blocs["west"]].equals(shocked[blocs["west"]])
+
+
+def test_shock_moves_yes_along_the_logistic_and_keeps_non_yes_shares() -> None:
+    """One shocked member: P(yes) = E[1 / (1 + (1 - p) / p * exp(z))], z ~ N(0, sd)."""
+    row = [0.6, 0.1, 0.2, 0.1]
+    sd = 1.0
+    probs = make_probs([row, row])
+    series = pd.Series({"C00": "bloc", "C01": np.nan})
+    codes = draw_votes(probs, 100_000, random_state=5, blocs=series, bloc_sd=sd).to_numpy()
+    nodes, weights = np.polynomial.hermite_e.hermegauss(60)
+    weights = weights / weights.sum()
+    p_yes = float(weights @ (1 / (1 + 0.4 / 0.6 * np.exp(sd * nodes))))
+    shocked, unshocked = codes[:, 0], codes[:, 1]
+    assert (shocked == 0).mean() == pytest.approx(p_yes, abs=0.006)
+    assert (unshocked == 0).mean() == pytest.approx(0.6, abs=0.006)
+    non_yes = shocked[shocked > 0]
+    shares = np.bincount(non_yes, minlength=4)[1:] / len(non_yes)
+    np.testing.assert_allclose(shares, [0.25, 0.5, 0.25], atol=0.01)
+
+
+def test_members_in_two_blocs_get_both_shocks() -> None:
+    probs = make_probs([[0.5, 0.2, 0.2, 0.1]] * 3)
+    blocs = {"a": ["C00", "C01"], "b": ["C01", "C02"]}
+    codes = draw_votes(probs, 50_000, random_state=9, blocs=blocs, bloc_sd=1.0).to_numpy()
+    yes = (codes == 0).astype(float)
+    corr = np.corrcoef(yes, rowvar=False)
+    # C00 and C02 share no shock; each shares one with C01
+    assert abs(corr[0, 2]) < 0.02
+    assert corr[0, 1] > 0.05 and corr[1, 2] > 0.05
+
+
+def test_extreme_shocks_give_no_nan() -> None:
+    probs = un_like(30)
+    draws = draw_votes(probs, 2_000, random_state=0, blocs={"x": list(probs.index)}, bloc_sd=1e3)
+    assert draws.to_numpy().min() >= 0 and draws.to_numpy().max() <= 3
+    assert (draw_counts(draws).sum(axis=1) == 30).all()
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"n_draws": -1}, "n_draws"),
+        ({"n_draws": 2.5}, "n_draws"),
+        ({"bloc_sd": -1.0, "blocs": {"a": ["C00"]}}, "bloc_sd"),
+        ({"bloc_sd": np.nan, "blocs": {"a": ["C00"]}}, "bloc_sd"),
+        ({"bloc_sd": 1.0}, "needs blocs"),
+        ({"bloc_sd": 1.0, "blocs": {"a": []}}, "needs blocs"),
+        ({"bloc_sd": 1.0, "blocs": {"a": ["C00", "ZZZ"]}}, "not in probs.*ZZZ"),
+        ({"bloc_sd": 1.0, "blocs": {"a": "C00"}}, "must list ISO3 codes"),
+        ({"bloc_sd": 1.0, "blocs": ["C00"]}, "blocs must map"),
+    ],
+)
+def test_draw_votes_rejects_bad_arguments(kwargs, message: str) -> None:
+    kwargs = {"n_draws": 10, **kwargs}
+    with pytest.raises(ValueError, match=message):
+        draw_votes(random_probs(4, seed=0), random_state=0, **kwargs)
+
+
+def test_draw_counts_rejects_non_codes() -> None:
+    with pytest.raises(ValueError, match="outcome codes"):
+        draw_counts(pd.DataFrame({"CUB": [0, 4]}))
+    with pytest.raises(ValueError, match="outcome codes"):
+        draw_counts(pd.DataFrame({"CUB": ["yes"]}))
+
+
+def test_draws_to_csv_round_trip(tmp_path: Path) -> None:
+    probs = un_like(12)
+    draws = draw_votes(probs, 25, random_state=4)
+    path = tmp_path / "draws.csv"
+    draws_to_csv(draws, path)
+    back = pd.read_csv(path)
+    assert list(back.columns) == ["draw", *OUTCOMES, *probs.index]
+    assert back["draw"].tolist() == list(range(25))
+    pd.testing.assert_frame_equal(
+        back[list(OUTCOMES)], draw_counts(draws).reset_index(drop=True), check_dtype=False
+    )
+    labels = np.array(OUTCOMES)[draws.to_numpy()]
+    assert (back[list(probs.index)].to_numpy() == labels).all()
+    assert set(np.unique(labels)) <= set(OUTCOMES)
+
+
+def test_draws_to_csv_with_no_draws(tmp_path: Path) -> None:
+    path = tmp_path / "none.csv"
+    draws_to_csv(draw_votes(un_like(3), 0, random_state=0), path)
+    assert path.read_text() == "draw,yes,abstain,no,absent,C00,C01,C02\n"
+
+
+# ----------------------------------------------------------------------------- housekeeping
+
+
+def test_docstring_examples() -> None:
+    result = doctest.testmod(simulate, optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 10
+    assert result.failed == 0
+
+
+def test_module_imports_only_numpy_pandas_and_the_standard_library() -> None:
+    tree = ast.parse(Path(simulate.__file__).read_text())
+    top = set()
+    for node in tree.body:
+        if isinstance(node, ast.Import):
+            top.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            top.add((node.module or "").split(".")[0])
+    assert top <= {"__future__", "os", "collections", "typing", "numpy", "pandas"}, top
+
+
+def test_exact_computations_are_fast() -> None:
+    probs = un_like()
+    for function in (marginals, joint_yes_no):
+        function(probs)
+        start = time.perf_counter()
+        function(probs)
+        assert time.perf_counter() - start < 0.25, function.__name__
