@@ -1,18 +1,41 @@
 """The ``forecast`` command: a thin shell over the library.
 
-User mistakes become one line on stderr and exit status 2; nothing else is
-caught here, so a bug still shows its traceback.
+User mistakes become one line on stderr and exit status 2; anything else is a
+bug and keeps its traceback.  Heavy modules are imported only by the options
+that need them, so ``forecast 2025 --json`` starts fast.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
 
 from unvote.errors import UnvoteError
 
 EXIT_USAGE = 2
+MAX_DRAWS = 1_000_000
+
+EPILOG = """\
+examples:
+  forecast 2025                          every built-in scenario, fitted on 1992-2024
+  forecast 2025 --scenario cable --top 15
+  forecast 2025 --scenario my.toml --json
+  forecast 2025 --draws 10000 --seed 1 --bloc eu --bloc-sd 0.5 --draws-out draws.csv
+  forecast 2025 --plot charts            also write the charts as PNG and SVG
+  forecast 2019 --through 2018           a forecast of a past vote, with its outcome
+  forecast --backtest 1995-2024          rolling-origin backtest against baselines
+  forecast --list-scenarios
+
+Scenarios are TOML files (see seeds/README.md); built-in ones by name."""
+
+
+class UsageError(UnvoteError):
+    """A command-line value that cannot be used."""
 
 
 class ArgumentParser(argparse.ArgumentParser):
@@ -26,46 +49,278 @@ class ArgumentParser(argparse.ArgumentParser):
 def build_parser() -> ArgumentParser:
     parser = ArgumentParser(
         prog="forecast",
-        description="Show the recorded UN General Assembly vote on ending the US embargo "
-        "against Cuba for a year.",
+        description="Forecast the UN General Assembly vote on ending the US embargo against "
+        "Cuba, under scenarios of a US campaign for no votes and abstentions.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("year", help="year of the vote, e.g. 2024")
+    parser.add_argument("year", nargs="?", help="year of the vote to forecast, e.g. 2025")
+    parser.add_argument(
+        "--through", metavar="T", help="fit on recorded votes up to year T (default: all before)"
+    )
+    parser.add_argument(
+        "--scenario",
+        action="append",
+        metavar="NAME|FILE",
+        help="a built-in scenario or a TOML file; repeat for several (default: all built-in)",
+    )
+    parser.add_argument("--top", default="10", metavar="N", help="members listed per scenario")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of tables")
+    parser.add_argument("--plot", metavar="DIR", help="write the charts into DIR (PNG and SVG)")
+    draws = parser.add_argument_group("random draws (beside the exact distributions)")
+    draws.add_argument("--draws", default="0", metavar="N", help="number of seeded draws")
+    draws.add_argument("--seed", default="0", metavar="S", help="random seed (default 0)")
+    draws.add_argument(
+        "--bloc",
+        action="append",
+        metavar="GROUP",
+        help="a group whose members share a shock in the draws (eu, nato, oas, ...)",
+    )
+    draws.add_argument("--bloc-sd", default="0", metavar="SD", help="sd of the bloc shock (logit)")
+    draws.add_argument("--draws-out", metavar="FILE", help="write the draws as CSV")
+    parser.add_argument(
+        "--backtest", metavar="FIRST-LAST", help="run the rolling-origin backtest instead"
+    )
+    parser.add_argument(
+        "--list-scenarios", action="store_true", help="list the built-in scenarios and exit"
+    )
     return parser
 
 
-def parse_year(text: str) -> int:
+# ----------------------------------------------------------------------------- parsing values
+
+
+def _integer(text: str, what: str, low: int | None = None, high: int | None = None) -> int:
     try:
-        return int(text)
+        value = int(text)
     except ValueError:
-        raise UnvoteError(f"year must be a number such as 2025, not {text!r}") from None
+        raise UsageError(f"{what} must be a whole number, not {text!r}") from None
+    if low is not None and value < low:
+        raise UsageError(f"{what} must be at least {low}, not {value}")
+    if high is not None and value > high:
+        raise UsageError(f"{what} must be at most {high:,}, not {value:,}")
+    return value
 
 
-def show_record(year: int) -> str:
-    from unvote.load import load_votes
+def _number(text: str, what: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise UsageError(f"{what} must be a number, not {text!r}") from None
+    if not 0 <= value < float("inf"):
+        raise UsageError(f"{what} must be a non-negative number, not {text!r}")
+    return value
 
-    votes = load_votes()
-    known = sorted(votes["year"].unique())
-    if year not in known:
-        raise UnvoteError(
-            f"no vote recorded in {year}; votes: {known[0]}-{known[-1]} (none in 2020)"
-        )
-    this = votes[votes["year"] == year]
-    counts = this["vote"].value_counts()
-    lines = [
-        f"{this['resolution'].iloc[0]} ({this['date'].iloc[0]:%Y-%m-%d}): "
-        + ", ".join(f"{counts[v]} {v}" for v in ["yes", "no", "abstain", "absent"])
+
+def _writable_dir(text: str) -> Path:
+    path = Path(text)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise UsageError(f"--plot: cannot create directory {text!r} ({err.strerror})") from None
+    if not path.is_dir() or not os.access(path, os.W_OK):
+        raise UsageError(f"--plot: {text!r} is not a writable directory")
+    return path
+
+
+def _writable_file(text: str) -> Path:
+    path = Path(text)
+    parent = path.parent if str(path.parent) else Path(".")
+    if path.is_dir() or not parent.is_dir() or not os.access(parent, os.W_OK):
+        raise UsageError(f"--draws-out: cannot write the file {text!r}")
+    return path
+
+
+# ----------------------------------------------------------------------------- output
+
+
+def _fmt_range(bounds: tuple[int, int]) -> str:
+    return f"{bounds[0]}-{bounds[1]}"
+
+
+def format_scenario(fc: Any, name: str, top: int, draws: dict[str, Any] | None = None) -> str:
+    """One scenario as a compact block of text, at most 80 columns wide."""
+    sf = fc.scenarios[name]
+    last = fc.last_observed
+    outcomes = ("yes", "no", "abstain", "absent")
+    lines = [f"{name}: {sf.description}"]
+    lines.append(f"  {'':<18}" + "".join(f"{o:>10}" for o in outcomes))
+    lines.append(f"  {'expected':<18}" + "".join(f"{sf.expected[o]:>10.1f}" for o in outcomes))
+    for key in ("80", "95"):
+        cells = "".join(f"{_fmt_range(sf.intervals[key][o]):>10}" for o in outcomes)
+        lines.append(f"  {key + ' % interval':<18}" + cells)
+    if draws:
+        cells = "".join(f"{_fmt_range(draws[o]):>10}" for o in outcomes)
+        lines.append(f"  {'80 % of draws':<18}" + cells)
+    lines.append(
+        f"  {'recorded ' + str(last['year']):<18}" + "".join(f"{last[o]:>10}" for o in outcomes)
+    )
+    shift = sf.expected["yes"] - last["yes"]
+    below = ", ".join(f"<{t}: {sf.prob_yes_below(t):.1%}" for t in (185, 180, 170))
+    lines.append(f"  change in yes from {last['year']}: {shift:+.1f};  P(yes {below})")
+    if top:
+        codes = {c.name: str(k + 1) for k, c in enumerate(sf.scenario.channels)}
+        legend = ", ".join(f"{k} {name}" for name, k in codes.items())
+        lines.append("  most likely to move   last vote  P(yes / abstain / no / absent)  channels")
+        for iso3, row in sf.movers(top).iterrows():
+            probs = " / ".join(f"{row[f'p_{o}']:.2f}" for o in ("yes", "abstain", "no", "absent"))
+            country = row["country"] if len(row["country"]) <= 18 else row["country"][:17] + "…"
+            acting = ",".join(codes[c] for c in row["channels"].split(", ") if c) or "-"
+            lines.append(f"    {iso3} {country:<18} {row['last_vote']:<9} {probs:<31} {acting}")
+        if legend:
+            lines.append(f"  channels: {legend}")
+    return "\n".join(lines)
+
+
+def run_backtest(spec: str) -> str:
+    from unvote.backtest import backtest, summarise
+
+    try:
+        first_text, last_text = spec.split("-")
+    except ValueError:
+        raise UsageError(f"--backtest takes FIRST-LAST, e.g. 1995-2024, not {spec!r}") from None
+    first = _integer(first_text, "--backtest first year")
+    last = _integer(last_text, "--backtest last year")
+
+    def progress(year: int) -> None:
+        sys.stderr.write(f"\rbacktest: forecasting {year} ...")
+        sys.stderr.flush()
+
+    try:
+        table = backtest(first, last, progress=progress)
+    except ValueError as err:
+        raise UsageError(str(err)) from None
+    sys.stderr.write("\n")
+    import pandas as pd
+
+    columns = [
+        "log_loss",
+        "brier",
+        "accuracy",
+        "f1_no",
+        "f1_abstain",
+        "err_yes",
+        "in80_yes",
+        "in95_yes",
     ]
-    for outcome in ["no", "abstain", "absent"]:
-        names = this.loc[this["vote"] == outcome, "country"].tolist()
-        if names:
-            lines.append(f"  {outcome}: {', '.join(names)}")
+    wide = table.pivot(index="year", columns="method", values="log_loss")
+    with pd.option_context("display.width", 80, "display.max_columns", 20):
+        per_year = wide.round(3).to_string()
+        means = summarise(table)[columns].round(3).to_string()
+    return (
+        f"Mean log loss per member-vote, by year and method:\n{per_year}\n\n"
+        f"Means over {first}-{last} (in80/in95: share of years whose yes count fell in the "
+        f"interval):\n{means}"
+    )
+
+
+def run_forecast(args: argparse.Namespace) -> str:
+    from unvote.forecast import forecast
+
+    if args.year is None:
+        raise UsageError("give the YEAR to forecast (or --backtest FIRST-LAST)")
+    year = _integer(args.year, "year")
+    through = None if args.through is None else _integer(args.through, "--through")
+    if through is not None and through >= year:
+        raise UsageError(f"--through must be before the year forecast ({year}), not {through}")
+    top = _integer(args.top, "--top", low=0, high=200)
+    n_draws = _integer(args.draws, "--draws", low=0, high=MAX_DRAWS)
+    seed = _integer(args.seed, "--seed", low=0)
+    bloc_sd = _number(args.bloc_sd, "--bloc-sd")
+    if (args.draws_out or args.bloc) and n_draws == 0:
+        raise UsageError("--draws-out and --bloc need --draws N with N > 0")
+    plot_dir = _writable_dir(args.plot) if args.plot else None
+    draws_out = _writable_file(args.draws_out) if args.draws_out else None
+
+    fc = forecast(year, args.scenario, through=through)
+    draw_summaries = simulate_draws(fc, n_draws, seed, args.bloc or [], bloc_sd, draws_out)
+    if args.json:
+        data = fc.to_dict(top=top)
+        for scenario in data["scenarios"]:
+            if scenario["name"] in draw_summaries:
+                scenario["draws"] = draw_summaries[scenario["name"]]
+        text = json.dumps(data, indent=1)
+    else:
+        header = (
+            f"Forecast of the {year} UN vote on ending the US embargo against Cuba\n"
+            f"{fc.members} members; model fitted on the votes of {fc.through} and before."
+        )
+        blocks = [
+            format_scenario(fc, name, top, draw_summaries.get(name, {}).get("80"))
+            for name in fc.scenarios
+        ]
+        text = "\n\n".join([header, *blocks])
+    if plot_dir is not None:
+        from unvote.plot import save_all
+
+        paths = save_all(fc, plot_dir)
+        text += "\n" if args.json else "\n\nCharts:\n" + "\n".join(f"  {p}" for p in paths)
+        if args.json:
+            sys.stderr.write("charts: " + ", ".join(str(p) for p in paths) + "\n")
+    return text
+
+
+def simulate_draws(
+    fc: Any, n_draws: int, seed: int, blocs: list[str], bloc_sd: float, out: Path | None
+) -> dict[str, dict[str, Any]]:
+    """Seeded draws per scenario: 80 % and 95 % ranges of the drawn counts (and a CSV)."""
+    if n_draws == 0:
+        return {}
+    from unvote.features import features
+    from unvote.scenario import BOOLEAN_FEATURES
+    from unvote.simulate import draw_counts, draw_votes, draws_to_csv
+
+    unknown = [b for b in blocs if b not in BOOLEAN_FEATURES]
+    if unknown:
+        raise UsageError(
+            f"--bloc {unknown[0]!r} is not a group; use one of: {', '.join(BOOLEAN_FEATURES)}"
+        )
+    rows = features(fc.year) if blocs else None
+    bloc_map = {b: list(rows.index[rows[b].astype(bool)]) for b in blocs} if blocs else None
+    summaries: dict[str, dict[str, Any]] = {}
+    for k, (name, sf) in enumerate(fc.scenarios.items()):
+        draws = draw_votes(
+            sf.probs, n_draws, random_state=seed + k, blocs=bloc_map, bloc_sd=bloc_sd
+        )
+        counts = draw_counts(draws)
+        summary: dict[str, Any] = {"n": n_draws, "seed": seed + k, "mean": {}}
+        for level in (0.8, 0.95):
+            tail = (1 - level) / 2
+            summary[str(round(level * 100))] = {
+                o: [int(counts[o].quantile(tail)), int(counts[o].quantile(1 - tail))]
+                for o in ("yes", "no", "abstain", "absent")
+            }
+        summary["mean"] = {
+            o: round(float(counts[o].mean()), 4) for o in ("yes", "no", "abstain", "absent")
+        }
+        summaries[name] = summary
+        if out is not None:
+            target = (
+                out if len(fc.scenarios) == 1 else out.with_name(f"{out.stem}-{name}{out.suffix}")
+            )
+            draws_to_csv(draws, target)
+    return summaries
+
+
+def list_scenarios() -> str:
+    from unvote.scenario import builtin_scenarios, get_scenario
+
+    lines = []
+    for name in builtin_scenarios():
+        scenario = get_scenario(name)
+        lines.append(f"{name:<18} {scenario.description}")
     return "\n".join(lines)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        print(show_record(parse_year(args.year)))
+        if args.list_scenarios:
+            print(list_scenarios())
+        elif args.backtest:
+            print(run_backtest(args.backtest))
+        else:
+            print(run_forecast(args))
     except UnvoteError as err:
         sys.stderr.write(f"forecast: error: {err}\n")
         return EXIT_USAGE

@@ -1,0 +1,266 @@
+"""Forecasts: fit once, apply each scenario as an offset, and compute the count distributions.
+
+:func:`forecast` returns a :class:`Forecast`, the one container that the
+command line, the JSON output and the charts all read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from unvote.errors import UnknownNameError
+from unvote.features import feature_panel
+from unvote.load import VOTE_CATEGORIES, load_totals
+from unvote.model import PROBABILITY_COLUMNS, VoteModel
+from unvote.scenario import Scenario, builtin_scenarios, get_scenario
+from unvote.simulate import expected_counts, intervals, marginals, prob_below
+
+LEVELS = (0.8, 0.95)
+YES_THRESHOLDS = (180, 170, 150, 97)
+"""Yes counts worth asking about: below 180, 170, 150, and below a majority of 193."""
+
+
+@dataclass
+class ScenarioForecast:
+    """One scenario's forecast: per-member probabilities and the exact count distributions.
+
+    ``members``: one row a member (index iso3) with ``country, last_vote``,
+    the four probabilities, the baseline ``p_yes`` (``p_yes_baseline``) and
+    the ``channels`` acting on the member (comma-separated).  ``marginals``:
+    exact pmf of each outcome's count (index 0..n).
+    """
+
+    scenario: Scenario
+    members: pd.DataFrame
+    marginals: pd.DataFrame
+    expected: pd.Series
+    intervals: dict[str, dict[str, tuple[int, int]]]
+
+    @property
+    def name(self) -> str:
+        return self.scenario.name
+
+    @property
+    def description(self) -> str:
+        return self.scenario.description
+
+    @property
+    def probs(self) -> pd.DataFrame:
+        """The four probabilities per member (index iso3)."""
+        return self.members[list(PROBABILITY_COLUMNS)]
+
+    def prob_yes_below(self, threshold: int) -> float:
+        """P(yes count < threshold)."""
+        return prob_below(self.marginals["yes"], threshold)
+
+    def movers(self, top: int = 10) -> pd.DataFrame:
+        """The members most likely not to vote as they did last time, most likely first.
+
+        Adds ``p_move`` (1 - probability of repeating the last vote; of voting
+        yes for a member with no earlier vote).
+        """
+        frame = self.members.copy()
+        repeat = [
+            row[f"p_{last}"] if last in VOTE_CATEGORIES else row["p_yes"]
+            for last, (_, row) in zip(frame["last_vote"], frame.iterrows(), strict=True)
+        ]
+        frame["p_move"] = 1 - np.asarray(repeat, dtype=float)
+        return frame.sort_values(["p_move", "country"], ascending=[False, True]).head(top)
+
+
+@dataclass
+class Forecast:
+    """Forecasts of one vote under several scenarios, from one fitted model."""
+
+    year: int
+    through: int
+    as_of: pd.Timestamp
+    model: VoteModel
+    history: pd.DataFrame
+    scenarios: dict[str, ScenarioForecast] = field(default_factory=dict)
+
+    @property
+    def last_observed(self) -> dict[str, int]:
+        """The last vote used in training: year and counts."""
+        row = self.history[self.history["year"] == self.through].iloc[0]
+        return {"year": int(row["year"])} | {
+            c: int(row[c]) for c in ("yes", "no", "abstain", "absent")
+        }
+
+    @property
+    def members(self) -> int:
+        return len(next(iter(self.scenarios.values())).members)
+
+    def table(self) -> pd.DataFrame:
+        """One row a scenario: expected counts, the 80 % and 95 % intervals, P(yes < t)."""
+        rows = []
+        for name, sf in self.scenarios.items():
+            row: dict[str, Any] = {"scenario": name}
+            for outcome in ("yes", "no", "abstain", "absent"):
+                row[outcome] = sf.expected[outcome]
+                for key, bounds in sf.intervals.items():
+                    row[f"{outcome}_{key}"] = f"{bounds[outcome][0]}-{bounds[outcome][1]}"
+            for threshold in YES_THRESHOLDS:
+                row[f"P(yes<{threshold})"] = sf.prob_yes_below(threshold)
+            rows.append(row)
+        return pd.DataFrame(rows).set_index("scenario")
+
+    def to_dict(self, top: int | None = None) -> dict[str, Any]:
+        """The forecast as JSON-ready data (the shape documented for ``forecast --json``)."""
+        scenarios = []
+        for sf in self.scenarios.values():
+            members = sf.members.sort_index()
+            countries = [
+                {
+                    "iso3": iso3,
+                    "country": row["country"],
+                    "last_vote": row["last_vote"],
+                    **{c: round(float(row[c]), 6) for c in PROBABILITY_COLUMNS},
+                    "channels": [c for c in row["channels"].split(", ") if c],
+                }
+                for iso3, row in members.iterrows()
+            ]
+            scenarios.append(
+                {
+                    "name": sf.name,
+                    "description": sf.description,
+                    "expected": {k: round(float(sf.expected[k]), 4) for k in _OUTCOME_ORDER},
+                    "intervals": {
+                        key: {k: list(bounds[k]) for k in _OUTCOME_ORDER}
+                        for key, bounds in sf.intervals.items()
+                    },
+                    "prob_yes_below": {
+                        str(t): round(sf.prob_yes_below(t), 6) for t in YES_THRESHOLDS
+                    },
+                    "last_observed": self.last_observed,
+                    "movers": list(sf.movers(top or 10).index),
+                    "countries": countries,
+                }
+            )
+        return {
+            "year": self.year,
+            "through": self.through,
+            "as_of": f"{self.as_of:%Y-%m-%d}",
+            "members": self.members,
+            "scenarios": scenarios,
+        }
+
+
+_OUTCOME_ORDER = ("yes", "no", "abstain", "absent")
+
+
+def _last_vote_labels(rows: pd.DataFrame) -> pd.Series:
+    last = rows[[f"last_{c}" for c in VOTE_CATEGORIES]].to_numpy()
+    labels = np.array(VOTE_CATEGORIES, dtype=object)[last.argmax(axis=1)]
+    return pd.Series(np.where(last.any(axis=1), labels, "none"), index=rows.index)
+
+
+def scenario_forecast(
+    model: VoteModel, rows: pd.DataFrame, scenario: Scenario, baseline_yes: pd.Series | None = None
+) -> ScenarioForecast:
+    """Apply one scenario to a fitted model's forecast of ``rows`` (feature rows, index iso3)."""
+    offsets = scenario.offsets(rows)
+    probs = model.predict_proba(rows, offset=offsets)
+    chosen = scenario.selected(rows)
+    members = pd.DataFrame(
+        {"country": rows["country"], "last_vote": _last_vote_labels(rows)}, index=rows.index
+    ).join(probs)
+    members["p_yes_baseline"] = probs["p_yes"] if baseline_yes is None else baseline_yes
+    members["channels"] = [
+        ", ".join(chosen.columns[flags]) for flags in chosen.to_numpy(dtype=bool)
+    ]
+    return ScenarioForecast(
+        scenario=scenario,
+        members=members,
+        marginals=marginals(probs),
+        expected=expected_counts(probs),
+        intervals=intervals(probs, LEVELS),
+    )
+
+
+def forecast(
+    year: int,
+    scenarios: Iterable[str | Path | Scenario] | None = None,
+    through: int | None = None,
+    as_of: str | pd.Timestamp | None = None,
+    model: VoteModel | None = None,
+) -> Forecast:
+    """Forecast the vote of ``year`` under each scenario.
+
+    The model (default :class:`~unvote.model.VoteModel`) is fitted on every
+    recorded vote before ``year``, or through ``through``; ``scenarios`` are
+    built-in names or scenario files (default: every built-in scenario).
+
+    >>> fc = forecast(2025, ["baseline", "cable"])
+    >>> fc.through, fc.members
+    (2024, 193)
+    >>> bool(fc.scenarios["cable"].expected["yes"] < fc.scenarios["baseline"].expected["yes"])
+    True
+    """
+    panel = feature_panel(year, as_of)
+    history = load_totals()
+    before = sorted(int(y) for y in history["year"] if y < year)
+    if through is None:
+        through = before[-1]
+    elif through not in before:
+        raise UnknownNameError(
+            f"--through must be a recorded year before {year} ({before[0]}-{before[-1]}), "
+            f"not {through}"
+        )
+    names: Sequence[str | Path | Scenario] = (
+        list(scenarios) if scenarios is not None else builtin_scenarios()
+    )
+    chosen = [get_scenario(s) for s in names]
+    fitted = (model or VoteModel()).fit(panel, through=through)
+    rows = panel[panel["year"] == year].set_index("iso3")
+    baseline_yes = fitted.predict_proba(rows)["p_yes"]
+    result = Forecast(
+        year=year,
+        through=through,
+        as_of=pd.Timestamp(rows["date"].iloc[0]),
+        model=fitted,
+        history=history,
+    )
+    for scenario in chosen:
+        result.scenarios[scenario.name] = scenario_forecast(fitted, rows, scenario, baseline_yes)
+    return result
+
+
+def sweep(
+    year: int,
+    scenario: str | Path | Scenario,
+    factors: Sequence[float] = tuple(np.linspace(0, 2, 21)),
+    through: int | None = None,
+) -> pd.DataFrame:
+    """Expected yes count and its 80 % interval as a scenario's strengths are scaled.
+
+    A factor of 1 is the scenario as written, 0 no campaign, 2 twice its
+    strengths.  Returns one row a factor: ``factor, expected_yes, yes_lo80,
+    yes_hi80, expected_no, expected_abstain, expected_absent``.
+    """
+    base = get_scenario(scenario)
+    fc = forecast(year, [base], through=through)
+    rows = feature_panel(year)
+    rows = rows[rows["year"] == year].set_index("iso3")
+    out = []
+    for factor in factors:
+        sf = scenario_forecast(fc.model, rows, base.scaled(float(factor)))
+        lo, hi = sf.intervals["80"]["yes"]
+        out.append(
+            {
+                "factor": float(factor),
+                "expected_yes": sf.expected["yes"],
+                "yes_lo80": lo,
+                "yes_hi80": hi,
+                "expected_no": sf.expected["no"],
+                "expected_abstain": sf.expected["abstain"],
+                "expected_absent": sf.expected["absent"],
+            }
+        )
+    return pd.DataFrame(out)
