@@ -35,7 +35,13 @@ UN_GROUPS = {
     "none",
 }
 M49_SUBREGIONS = {
-    "Africa": {"Northern Africa", "Eastern Africa", "Middle Africa", "Southern Africa", "Western Africa"},
+    "Africa": {
+        "Northern Africa",
+        "Eastern Africa",
+        "Middle Africa",
+        "Southern Africa",
+        "Western Africa",
+    },
     "Americas": {"Northern America", "Caribbean", "Central America", "South America"},
     "Asia": {"Central Asia", "Eastern Asia", "South-eastern Asia", "Southern Asia", "Western Asia"},
     "Europe": {"Eastern Europe", "Northern Europe", "Southern Europe", "Western Europe"},
@@ -58,10 +64,14 @@ def _parse_date(value: str) -> pd.Timestamp | None:
         return None
 
 
-def check_groups(groups: pd.DataFrame, codes: set[str], as_of: pd.Timestamp) -> tuple[list[str], dict]:
+def check_groups(
+    groups: pd.DataFrame, codes: set[str], as_of: pd.Timestamp
+) -> tuple[list[str], dict]:
     errors: list[str] = []
     if list(groups.columns) != GROUP_COLUMNS:
-        return [f"country_groups.csv: columns are {list(groups.columns)}, expected {GROUP_COLUMNS}"], {}
+        return [
+            f"country_groups.csv: columns are {list(groups.columns)}, expected {GROUP_COLUMNS}"
+        ], {}
 
     starts, ends = [], []
     for i, row in groups.iterrows():
@@ -100,7 +110,10 @@ def check_groups(groups: pd.DataFrame, codes: set[str], as_of: pd.Timestamp) -> 
     for group, expected in EXPECTED_CURRENT.items():
         got = counts.get(group, 0)
         if got != expected:
-            errors.append(f"country_groups.csv: {group} has {got} members on {as_of.date()}, expected {expected}")
+            errors.append(
+                f"country_groups.csv: {group} has {got} members on {as_of.date()}, "
+                f"expected {expected}"
+            )
     return errors, counts
 
 
@@ -130,9 +143,15 @@ def check_regions(regions: pd.DataFrame, codes: set[str]) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("members", nargs="?", default=str(DEFAULT_MEMBERS), help="path to members.csv")
-    parser.add_argument("--data-dir", default=str(DEFAULT_DATA_DIR), help="directory with the two CSV files")
-    parser.add_argument("--as-of", default=DEFAULT_AS_OF, help="reference date for current-membership counts")
+    parser.add_argument(
+        "members", nargs="?", default=str(DEFAULT_MEMBERS), help="path to members.csv"
+    )
+    parser.add_argument(
+        "--data-dir", default=str(DEFAULT_DATA_DIR), help="directory with the two CSV files"
+    )
+    parser.add_argument(
+        "--as-of", default=DEFAULT_AS_OF, help="reference date for current-membership counts"
+    )
     args = parser.parse_args(argv)
 
     members = _read(Path(args.members))

@@ -62,7 +62,9 @@ def softmax_against_reference(eta: np.ndarray) -> np.ndarray:
     return weights / weights.sum(axis=1, keepdims=True)
 
 
-def _offset_matrix(offset: pd.DataFrame | Mapping[str, float] | None, index: pd.Index) -> np.ndarray:
+def _offset_matrix(
+    offset: pd.DataFrame | Mapping[str, float] | None, index: pd.Index
+) -> np.ndarray:
     """An offset as an (n, 3) array over the shifted classes; missing entries are 0."""
     if offset is None:
         return np.zeros((len(index), len(SHIFTED_CLASSES)))
@@ -134,6 +136,8 @@ class VoteModel:
         """
         if self.penalty < 0 or not math.isfinite(self.penalty):
             raise ValueError(f"penalty must be a non-negative number, not {self.penalty!r}")
+        if self.max_iter < 1:
+            raise ValueError(f"max_iter must be at least 1, not {self.max_iter!r}")
         missing = [c for c in [*self.features, "year", "vote"] if c not in panel.columns]
         if missing:
             raise ValueError(f"panel lacks column(s): {', '.join(missing)}")
@@ -173,14 +177,16 @@ class VoteModel:
         Coefficients are a (1 + features) x 3 matrix; the covariance is over
         them flattened column by column (class by class).
         """
-        n_rows, n_cols = x.shape
+        n_cols = x.shape[1]
         k = y.shape[1] - 1
         prior = np.full(n_cols, self.penalty)
         prior[0] = 1e-6  # intercepts: a vague prior, only to keep the Hessian invertible
         prior_diag = np.tile(prior, k)
         beta = np.zeros((n_cols, k))
         hessian = np.eye(n_cols * k)
-        for step in range(1, self.max_iter + 1):
+        step = 0
+        while step < self.max_iter:
+            step += 1
             p = softmax_against_reference(x @ beta)[:, 1:]
             gradient = (x.T @ (y[:, 1:] - p)).ravel(order="F") - prior_diag * beta.ravel(order="F")
             hessian = np.empty((n_cols * k, n_cols * k))
@@ -195,7 +201,7 @@ class VoteModel:
             beta += delta.reshape((n_cols, k), order="F")
             if np.max(np.abs(delta)) < self.tol:
                 break
-        else:
+        if np.max(np.abs(delta)) >= self.tol:
             raise UnvoteError(
                 f"the vote model did not converge in {self.max_iter} Newton steps; "
                 "raise the penalty or max_iter"
