@@ -27,7 +27,7 @@ from unvote.load import (
     load_ukraine_votes,
     load_us_agreement,
     load_votes,
-    members_on,
+    membership_matrix,
 )
 
 HISTORY = 3
@@ -140,27 +140,29 @@ def _history_features(codes: np.ndarray, member: np.ndarray) -> dict[str, np.nda
     votes ``0..t-1`` only.
     """
     n_votes, n_countries = codes.shape
+    k = len(VOTE_CATEGORIES)
     out = {f"last_{v}": np.zeros((n_votes, n_countries)) for v in VOTE_CATEGORIES}
     out |= {f"share_{v}": np.zeros((n_votes, n_countries)) for v in VOTE_CATEGORIES}
     out["yes_streak"] = np.zeros((n_votes, n_countries))
     out["ever_no"] = np.zeros((n_votes, n_countries))
-    recent: list[list[int]] = [[] for _ in range(n_countries)]
+    window = np.full((HISTORY, n_countries), -1)  # the last HISTORY votes, newest last
     streak = np.zeros(n_countries)
     ever_no = np.zeros(n_countries)
+    onehot = np.vstack([np.eye(k), np.zeros((1, k))])  # code -1 (no vote) -> all zero
     for t in range(n_votes):
-        for j in range(n_countries):
-            if recent[j]:
-                out[f"last_{VOTE_CATEGORIES[recent[j][-1]]}"][t, j] = 1.0
-                window = recent[j][-HISTORY:]
-                for code in window:
-                    out[f"share_{VOTE_CATEGORIES[code]}"][t, j] += 1.0 / len(window)
+        last = onehot[window[-1]]
+        counts = onehot[window].sum(axis=0)
+        seen = counts.sum(axis=1, keepdims=True)
+        shares = np.divide(counts, seen, out=np.zeros_like(counts), where=seen > 0)
+        for c, outcome in enumerate(VOTE_CATEGORIES):
+            out[f"last_{outcome}"][t] = last[:, c]
+            out[f"share_{outcome}"][t] = shares[:, c]
         out["yes_streak"][t] = np.log1p(streak)
         out["ever_no"][t] = ever_no
-        for j in np.flatnonzero(member[t]):
-            code = int(codes[t, j])
-            recent[j].append(code)
-            streak[j] = streak[j] + 1 if code == 0 else 0
-            ever_no[j] = max(ever_no[j], float(code == 2))
+        voted = member[t]
+        window[:, voted] = np.vstack([window[1:, voted], codes[t, voted]])
+        streak[voted] = np.where(codes[t, voted] == 0, streak[voted] + 1, 0)
+        ever_no[voted] = np.maximum(ever_no[voted], codes[t, voted] == 2)
     return out
 
 
@@ -224,20 +226,18 @@ def feature_panel(
     members = load_members()
     dates = vote_dates(totals, year, as_of)
 
-    rows = []
-    for vote in dates:
-        on_day = members_on(vote.date, members).drop_duplicates("iso3")
-        rows.append(
-            pd.DataFrame(
-                {
-                    "year": vote.year,
-                    "date": vote.date,
-                    "iso3": on_day["iso3"],
-                    "country": on_day["country"],
-                }
-            )
-        )
-    panel = pd.concat(rows, ignore_index=True)
+    # One row a member at each vote: every (vote, membership spell) pair current that day.
+    current = membership_matrix([v.date for v in dates], members)
+    which_vote, which_spell = np.nonzero(current)
+    spells = members.iloc[which_spell]
+    panel = pd.DataFrame(
+        {
+            "year": np.array([v.year for v in dates])[which_vote],
+            "date": np.array([v.date for v in dates], dtype="datetime64[ns]")[which_vote],
+            "iso3": spells["iso3"].to_numpy(),
+            "country": spells["country"].to_numpy(),
+        }
+    ).drop_duplicates(["year", "iso3"], ignore_index=True)
     panel = panel.merge(votes[["year", "iso3", "vote"]], on=["year", "iso3"], how="left")
     panel["vote"] = pd.Categorical(panel["vote"], categories=list(VOTE_CATEGORIES))
 

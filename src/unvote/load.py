@@ -15,6 +15,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from unvote.errors import DataFileError, RecordNotFoundError, UnknownNameError
@@ -131,6 +132,14 @@ def load_members() -> pd.DataFrame:
     return frame[["iso3", "country", "admitted", "left", "note"]]
 
 
+def membership_matrix(dates: Iterable[pd.Timestamp], members: pd.DataFrame) -> np.ndarray:
+    """Booleans, dates x rows of ``members``: was that spell current on that date?"""
+    days = pd.DatetimeIndex(list(dates)).to_numpy()[:, None]
+    admitted = members["admitted"].to_numpy()[None, :]
+    left = members["left"].to_numpy()[None, :]
+    return (admitted <= days) & (pd.isna(left) | (left > days))
+
+
 def members_on(date: pd.Timestamp | str, members: pd.DataFrame | None = None) -> pd.DataFrame:
     """The members on ``date``: one row a member, columns as :func:`load_members`.
 
@@ -138,8 +147,7 @@ def members_on(date: pd.Timestamp | str, members: pd.DataFrame | None = None) ->
     193
     """
     members = load_members() if members is None else members
-    day = pd.Timestamp(date)
-    current = (members["admitted"] <= day) & (members["left"].isna() | (members["left"] > day))
+    current = membership_matrix([pd.Timestamp(date)], members)[0]
     return members[current].reset_index(drop=True)
 
 
@@ -167,8 +175,7 @@ def load_totals(resolution: str = "cuba-embargo") -> pd.DataFrame:
     if frame["year"].duplicated().any():
         year = frame.loc[frame["year"].duplicated(), "year"].iloc[0]
         raise DataFileError(f"{path}: year {year} appears twice")
-    members = load_members()
-    frame["members"] = [len(members_on(day, members)) for day in frame["date"]]
+    frame["members"] = membership_matrix(frame["date"], load_members()).sum(axis=1)
     frame["absent"] = frame["members"] - frame[["yes", "no", "abstain"]].sum(axis=1)
     columns = ["year", "date", "session", "resolution", "yes", "no", "abstain", "absent"]
     return frame[[*columns, "members", "source"]]

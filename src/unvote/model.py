@@ -36,6 +36,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from unvote.errors import UnvoteError
 from unvote.features import MODEL_FEATURES
@@ -151,7 +152,10 @@ class VoteModel:
             )
         x = self._design(train)
         y = pd.Categorical(train["vote"], categories=list(VOTE_CATEGORIES)).codes
-        beta, cov, n_iter = self._newton(x, np.eye(len(VOTE_CATEGORIES))[y])
+        # The matrices are small: BLAS threads only add overhead, and on a busy
+        # machine their spinning makes a fit ten times slower.
+        with threadpool_limits(limits=1, user_api="blas"):
+            beta, cov, n_iter = self._newton(x, np.eye(len(VOTE_CATEGORIES))[y])
 
         names = ["intercept", *self.features]
         self.classes_ = list(VOTE_CATEGORIES)
