@@ -384,43 +384,53 @@ def _bloc_matrix(blocs: Mapping[str, Iterable[str]] | pd.Series, members: pd.Ind
     return matrix
 
 
-def _thresholds(values: np.ndarray, p_yes: np.ndarray) -> list[np.ndarray]:
-    """Cumulative cut points for sampling with one uniform ``u`` per member.
+def _cut_layout(values: np.ndarray) -> np.ndarray:
+    """Where the non-yes outcomes split ``1 - p_yes``, whatever ``p_yes`` is.
 
-    A member's outcome code is the number of cut points ``t`` with ``u >= t``.
-    ``p_yes`` may be a shocked yes probability (broadcast over draws); the
-    non-yes outcomes keep their shares of ``1 - p_yes``.  A cut point is
-    infinite when all later outcomes have probability 0, so rounding can never
-    select an impossible outcome.
+    Returns ``(n, 2)``: the share of the non-yes probability taken by the
+    outcomes before no and before absent, or ``inf`` when no outcome from
+    there on is possible (so that a cut point can never select it).
     """
     rest = values[:, 1:]
-    nonyes = rest.sum(axis=1)
+    nonyes = rest.sum(axis=1, keepdims=True)
     with np.errstate(invalid="ignore", divide="ignore"):
-        shares = np.where(nonyes[:, None] > 0, rest / nonyes[:, None], 0.0)
-    below = np.cumsum(shares, axis=1) - shares  # share of the non-yes outcomes before each
-    remaining = rest[:, ::-1].cumsum(axis=1)[:, ::-1]  # probability of this outcome and later
-    cuts = [np.where(remaining[:, 0] > 0, p_yes, np.inf)]
-    for k in (1, 2):
-        cut = p_yes + (1.0 - p_yes) * below[:, k]
-        cuts.append(np.where(remaining[:, k] > 0, cut, np.inf))
-    return cuts
+        shares = np.where(nonyes > 0, rest / nonyes, 0.0)
+    before = np.cumsum(shares, axis=1)[:, :2]
+    possible = rest[:, ::-1].cumsum(axis=1)[:, ::-1] > 0
+    return np.where(possible[:, 1:], before, np.inf)
 
 
-def _shocked_yes(values: np.ndarray, shock: np.ndarray) -> np.ndarray:
+def _cuts(p_yes: np.ndarray, before: np.ndarray) -> list[np.ndarray]:
+    """Cut points for sampling with one uniform ``u`` in [0, 1) per member and draw.
+
+    A member's outcome code is the number of cut points ``t`` with ``u >= t``:
+    yes below ``p_yes``, then the non-yes outcomes in their shares of the rest
+    (``before`` from :func:`_cut_layout`).  ``p_yes`` may vary by draw (shape
+    ``(draws, n)``).  Impossible outcomes get cut points of ``inf`` (or NaN
+    when ``p_yes`` is 1), which no ``u`` reaches.
+    """
+    rest = 1.0 - p_yes
+    with np.errstate(invalid="ignore"):
+        return [p_yes, p_yes + rest * before[:, 0], p_yes + rest * before[:, 1]]
+
+
+def _nonyes_log_odds(values: np.ndarray) -> np.ndarray:
+    """log((1 - p_yes) / p_yes): +inf where p_yes is 0, -inf where it is 1."""
+    with np.errstate(divide="ignore"):
+        return np.log(values[:, 1:].sum(axis=1)) - np.log(values[:, 0])
+
+
+def _shocked_yes(log_odds: np.ndarray, shock: np.ndarray) -> np.ndarray:
     """Yes probability after adding ``shock`` to the log-odds of each non-yes outcome.
 
     Softmax with every non-yes log-odds raised by ``z`` leaves the non-yes
-    shares unchanged and moves yes vs. not-yes along a logistic curve,
-    ``p_yes' = 1 / (1 + exp(log((1 - p_yes) / p_yes) + z))``, computed so that
-    ``p_yes`` of 0 or 1 stays 0 or 1 without NaN.
+    shares unchanged and moves yes vs. not-yes along a logistic curve:
+    ``p_yes' = 1 / (1 + exp(log((1 - p_yes) / p_yes) + z))``.  Infinite
+    log-odds (``p_yes`` of 0 or 1) give exactly 0 or 1, never NaN, for any
+    finite shock.
     """
-    p_yes = values[:, 0]
-    nonyes = values[:, 1:].sum(axis=1)
-    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
-        log_odds_nonyes = np.log(nonyes) - np.log(p_yes)  # -inf / +inf at the edges
-        shocked = 1.0 / (1.0 + np.exp(log_odds_nonyes + shock))
-    shocked = np.where(p_yes == 0.0, 0.0, shocked)
-    return np.where(nonyes == 0.0, 1.0, shocked)
+    with np.errstate(over="ignore"):
+        return 1.0 / (1.0 + np.exp(log_odds + shock))
 
 
 def draw_votes(
@@ -492,8 +502,9 @@ def draw_votes(
     shock_rng = rng.spawn(1)[0] if bloc_sd > 0 else None
     cols = np.flatnonzero(membership.any(axis=0))  # the members that some bloc shocks
     weights = membership[:, cols]
-    shocked_values = values[cols]
-    cuts = _thresholds(values, values[:, 0])
+    before = _cut_layout(values)
+    cuts = _cuts(values[:, 0], before)
+    log_odds = _nonyes_log_odds(values[cols])
 
     codes = np.empty((n_draws, len(members)), dtype=np.int8)
     for start in range(0, n_draws, DRAW_CHUNK):
@@ -505,8 +516,8 @@ def draw_votes(
         block += u >= cuts[2]
         if shock_rng is not None:
             z = shock_rng.normal(0.0, bloc_sd, size=(stop - start, len(weights)))
-            p_yes = _shocked_yes(shocked_values, z @ weights)
-            sub = _thresholds(shocked_values, p_yes)
+            p_yes = _shocked_yes(log_odds, z @ weights)
+            sub = _cuts(p_yes, before[cols])
             us = u[:, cols]
             block[:, cols] = (
                 (us >= sub[0]).astype(np.int8) + (us >= sub[1]) + (us >= sub[2])
