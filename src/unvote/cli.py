@@ -239,7 +239,7 @@ def run_forecast(args: argparse.Namespace) -> str:
         for scenario in data["scenarios"]:
             if scenario["name"] in draw_summaries:
                 scenario["draws"] = draw_summaries[scenario["name"]]
-        text = json.dumps(data, indent=1)
+        text = json.dumps(data)
     else:
         header = (
             f"Forecast of the {year} UN vote on ending the US embargo against Cuba\n"

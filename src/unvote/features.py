@@ -168,15 +168,16 @@ def _history_features(codes: np.ndarray, member: np.ndarray) -> dict[str, np.nda
 
 def _group_indicators(rows: pd.DataFrame, groups: pd.DataFrame) -> pd.DataFrame:
     """Booleans, one column a group: was the member in the group on the row's date?"""
-    spells = rows[["iso3", "date"]].reset_index().merge(groups, on="iso3")
-    active = (spells["start"] <= spells["date"]) & (
-        spells["end"].isna() | (spells["date"] < spells["end"])
+    names = list(dict.fromkeys(groups["group"]))
+    pairs = rows[["iso3", "date"]].reset_index(names="row").merge(groups, on="iso3")
+    active = (pairs["start"] <= pairs["date"]) & (
+        pairs["end"].isna() | (pairs["date"] < pairs["end"])
     )
-    spells = spells[active]
-    table = pd.crosstab(spells["index"], spells["group"]).reindex(
-        index=rows.index, columns=list(dict.fromkeys(groups["group"])), fill_value=0
-    )
-    return table.fillna(0).astype(bool)
+    pairs = pairs[active]
+    rows_at = rows.index.get_indexer(pairs["row"])
+    values = np.zeros((len(rows), len(names)), dtype=bool)
+    values[rows_at, [names.index(g) for g in pairs["group"]]] = True
+    return pd.DataFrame(values, index=rows.index, columns=names)
 
 
 def _ukraine_support(rows: pd.DataFrame, es11: pd.DataFrame) -> pd.Series:

@@ -19,7 +19,7 @@ from unvote.features import feature_panel
 from unvote.load import VOTE_CATEGORIES, load_totals
 from unvote.model import PROBABILITY_COLUMNS, VoteModel
 from unvote.scenario import Scenario, builtin_scenarios, get_scenario
-from unvote.simulate import expected_counts, intervals, marginals, prob_below
+from unvote.simulate import expected_counts, interval, marginals, prob_below
 
 LEVELS = (0.8, 0.95)
 YES_THRESHOLDS = (180, 170, 150, 97)
@@ -66,11 +66,10 @@ class ScenarioForecast:
         yes for a member with no earlier vote).
         """
         frame = self.members.copy()
-        repeat = [
-            row[f"p_{last}"] if last in VOTE_CATEGORIES else row["p_yes"]
-            for last, (_, row) in zip(frame["last_vote"], frame.iterrows(), strict=True)
-        ]
-        frame["p_move"] = 1 - np.asarray(repeat, dtype=float)
+        probs = frame[list(PROBABILITY_COLUMNS)].to_numpy()
+        # A member with no earlier vote "moves" unless it votes yes.
+        last = frame["last_vote"].map({c: k for k, c in enumerate(VOTE_CATEGORIES)}).fillna(0)
+        frame["p_move"] = 1 - probs[np.arange(len(frame)), last.to_numpy(dtype=int)]
         return frame.sort_values(["p_move", "country"], ascending=[False, True]).head(top)
 
 
@@ -116,15 +115,17 @@ class Forecast:
         scenarios = []
         for sf in self.scenarios.values():
             members = sf.members.sort_index()
+            probs = members[list(PROBABILITY_COLUMNS)].astype(float).round(6)
             countries = [
-                {
-                    "iso3": iso3,
-                    "country": row["country"],
-                    "last_vote": row["last_vote"],
-                    **{c: round(float(row[c]), 6) for c in PROBABILITY_COLUMNS},
-                    "channels": [c for c in row["channels"].split(", ") if c],
-                }
-                for iso3, row in members.iterrows()
+                {"iso3": iso3, "country": country, "last_vote": last, **p, "channels": channels}
+                for iso3, country, last, p, channels in zip(
+                    members.index,
+                    members["country"],
+                    members["last_vote"],
+                    probs.to_dict("records"),
+                    [[c for c in text.split(", ") if c] for text in members["channels"]],
+                    strict=True,
+                )
             ]
             scenarios.append(
                 {
@@ -165,9 +166,8 @@ def scenario_forecast(
     model: VoteModel, rows: pd.DataFrame, scenario: Scenario, baseline_yes: pd.Series | None = None
 ) -> ScenarioForecast:
     """Apply one scenario to a fitted model's forecast of ``rows`` (feature rows, index iso3)."""
-    offsets = scenario.offsets(rows)
-    probs = model.predict_proba(rows, offset=offsets)
     chosen = scenario.selected(rows)
+    probs = model.predict_proba(rows, offset=scenario.offsets(rows, chosen))
     members = pd.DataFrame(
         {"country": rows["country"], "last_vote": _last_vote_labels(rows)}, index=rows.index
     ).join(probs)
@@ -175,12 +175,16 @@ def scenario_forecast(
     members["channels"] = [
         ", ".join(chosen.columns[flags]) for flags in chosen.to_numpy(dtype=bool)
     ]
+    pmfs = marginals(probs)
     return ScenarioForecast(
         scenario=scenario,
         members=members,
-        marginals=marginals(probs),
+        marginals=pmfs,
         expected=expected_counts(probs),
-        intervals=intervals(probs, LEVELS),
+        intervals={
+            f"{round(level * 100)}": {o: interval(pmfs[o].to_numpy(), level) for o in pmfs}
+            for level in LEVELS
+        },
     )
 
 

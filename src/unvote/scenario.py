@@ -144,14 +144,15 @@ class Scenario:
             dtype=bool,
         )
 
-    def offsets(self, rows: pd.DataFrame) -> pd.DataFrame:
+    def offsets(self, rows: pd.DataFrame, chosen: pd.DataFrame | None = None) -> pd.DataFrame:
         """Log-odds shifts per member: columns ``abstain, no, absent``.
 
-        ``rows`` are feature rows of one vote (indexed by iso3).  Raises
+        ``rows`` are feature rows of one vote (indexed by iso3); ``chosen`` is
+        :meth:`selected` of them, if already at hand.  Raises
         :class:`~unvote.errors.ScenarioError` when a channel selects no member.
         """
         offsets = pd.DataFrame(0.0, index=rows.index, columns=list(SHIFTED_CLASSES))
-        chosen = self.selected(rows)
+        chosen = self.selected(rows) if chosen is None else chosen
         for channel in self.channels:
             mask = chosen[channel.name].to_numpy()
             if not mask.any():
@@ -172,7 +173,13 @@ def _last_vote(rows: pd.DataFrame) -> pd.Series:
     return pd.Series(np.where(last.any(axis=1), labels, "none"), index=rows.index)
 
 
-def _condition(rows: pd.DataFrame, feature: str, rule: Any, where: str) -> pd.Series:
+def check_condition(feature: str, rule: Any, where: str = "") -> tuple[str, Any]:
+    """Validate one selector condition; return it as (kind, value).
+
+    Kinds: ``("is", bool)`` for a group, ``("in", [names])`` for ``un_group``
+    and ``last_vote``, ``("range", (low, high))`` for a numeric feature.
+    Raises :class:`~unvote.errors.ScenarioError` naming the key and what is allowed.
+    """
     if feature not in SELECTABLE:
         raise ScenarioError(
             f"{where}: unknown feature {feature!r} in select; allowed: {', '.join(SELECTABLE)}"
@@ -180,30 +187,36 @@ def _condition(rows: pd.DataFrame, feature: str, rule: Any, where: str) -> pd.Se
     if feature in BOOLEAN_FEATURES:
         if not isinstance(rule, bool):
             raise ScenarioError(f"{where}: select.{feature} must be true or false, not {rule!r}")
-        return rows[feature].astype(bool) == rule
+        return "is", rule
     if feature in CATEGORY_FEATURES:
         allowed = CATEGORY_FEATURES[feature]
         values = [rule] if isinstance(rule, str) else rule
-        if not isinstance(values, list) or not all(v in allowed for v in values):
+        if not isinstance(values, list) or not values or not all(v in allowed for v in values):
             raise ScenarioError(
                 f"{where}: select.{feature} must be one or a list of: {', '.join(allowed)}"
             )
+        return "in", values
+    if _is_number(rule):
+        return "range", (float(rule), float(rule))
+    if isinstance(rule, dict) and rule and not set(rule) - {"min", "max"}:
+        bounds = (rule.get("min", -math.inf), rule.get("max", math.inf))
+        if all(_is_number(b) for b in bounds) and bounds[0] <= bounds[1]:
+            return "range", (float(bounds[0]), float(bounds[1]))
+    raise ScenarioError(
+        f"{where}: select.{feature} must be a number or {{ min = a, max = b }} with "
+        f"numbers a <= b, not {rule!r}"
+    )
+
+
+def _condition(rows: pd.DataFrame, feature: str, rule: Any, where: str) -> pd.Series:
+    kind, value = check_condition(feature, rule, where)
+    if kind == "is":
+        return rows[feature].astype(bool) == value
+    if kind == "in":
         column = _last_vote(rows) if feature == "last_vote" else rows[feature]
-        return column.isin(values)
+        return column.isin(value)
     column = rows[feature].astype(float)
-    if isinstance(rule, bool) or not isinstance(rule, int | float | dict):
-        raise ScenarioError(
-            f"{where}: select.{feature} must be a number or {{ min = a, max = b }}, not {rule!r}"
-        )
-    if not isinstance(rule, dict):
-        return column == float(rule)
-    unknown = set(rule) - {"min", "max"}
-    bounds = [rule.get("min", -math.inf), rule.get("max", math.inf)]
-    if unknown or not all(_is_number(b) for b in bounds) or not rule:
-        raise ScenarioError(
-            f"{where}: select.{feature} takes min and/or max as numbers, not {rule!r}"
-        )
-    return (column >= bounds[0]) & (column <= bounds[1])
+    return (column >= value[0]) & (column <= value[1])
 
 
 def _is_number(value: Any) -> bool:
@@ -304,16 +317,11 @@ def _channel(data: Any, where: str) -> Channel:
         basis=_text(data, "basis", where, required=False),
         **values,
     )
-    # Validate the selector's names and rule types now, on an empty frame.
-    select(_empty_rows(), channel.select, where)
+    # Check the selector's names and rules now, before any data are at hand.
+    for table in channel.select:
+        for feature, rule in table.items():
+            check_condition(feature, rule, where)
     return channel
-
-
-def _empty_rows() -> pd.DataFrame:
-    columns = {f: pd.Series(dtype=float) for f in (*BOOLEAN_FEATURES, *NUMERIC_FEATURES)}
-    columns |= {f"last_{c}": pd.Series(dtype=float) for c in VOTE_CATEGORIES}
-    columns["un_group"] = pd.Series(dtype=object)
-    return pd.DataFrame(columns)
 
 
 def parse_scenario(data: Mapping[str, Any], where: str = "scenario") -> Scenario:

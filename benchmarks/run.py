@@ -1,0 +1,93 @@
+"""Benchmarks of unvote on the shipped data: start-up, forecast, fit, exact counts, backtest.
+
+Kept out of the test suite: timings belong in a benchmark, not in assertions.
+Run from the repository root with the project's environment::
+
+    .venv/bin/python benchmarks/run.py [--repeat 7]
+
+Each figure is the median of ``--repeat`` runs.  Process timings (imports and
+the end-to-end command) are wall-clock times of fresh interpreters, reported
+also as a ratio to a bare ``python -c "import pandas"`` measured in the same
+run, so they compare across machines.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+
+def wall(command: list[str], repeat: int) -> float:
+    """Median wall-clock seconds of a command run in a fresh process."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL, cwd=Path.home())
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def inprocess(function: Callable[[], object], repeat: int) -> float:
+    """Median seconds of a call, after one warm-up call."""
+    function()
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=7)
+    args = parser.parse_args()
+    python = sys.executable
+    forecast = shutil.which("forecast", path=str(Path(python).parent)) or "forecast"
+
+    from unvote.backtest import backtest
+    from unvote.features import feature_panel
+    from unvote.forecast import forecast as forecast_fn
+    from unvote.model import VoteModel
+    from unvote.simulate import joint_yes_no, marginals
+
+    pandas_import = wall([python, "-c", "import pandas"], args.repeat)
+    unvote_import = wall([python, "-c", "import unvote"], args.repeat)
+    end_to_end = wall([forecast, "2025", "--json"], args.repeat)
+    panel = feature_panel(2025)
+    probs = forecast_fn(2025, ["cable"]).scenarios["cable"].probs
+    fit = inprocess(lambda: VoteModel().fit(panel, through=2024), args.repeat)
+    features = inprocess(lambda: feature_panel(2025), args.repeat)
+    exact = inprocess(lambda: marginals(probs), args.repeat)
+    joint = inprocess(lambda: joint_yes_no(probs), args.repeat)
+    full_backtest = inprocess(lambda: backtest(1995, 2024), max(1, args.repeat // 3))
+
+    rows = [
+        ("python -c 'import pandas' (reference)", pandas_import, "", ""),
+        ("python -c 'import unvote'", unvote_import, "<= 1.2x", unvote_import / pandas_import),
+        ("forecast 2025 --json (5 scenarios)", end_to_end, "<= 2x", end_to_end / pandas_import),
+        ("feature panel 1992-2025", features, "", ""),
+        ("model fit, 1993-2024", fit, "< 1 s", ""),
+        ("exact marginals, 193 members", exact, "< 10 ms", ""),
+        ("exact joint (yes, no), 193 members", joint, "", ""),
+        ("backtest 1995-2024 (model + 2 baselines)", full_backtest, "< 20 s", ""),
+    ]
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    print(f"median of {args.repeat} runs\n")
+    print("| what | seconds | target | ratio to import pandas |")
+    print("|---|---:|---|---:|")
+    for name, seconds, target, ratio in rows:
+        ratio_text = f"{ratio:.2f}" if ratio != "" else ""
+        print(f"| {name} | {seconds:.4f} | {target} | {ratio_text} |")
+
+
+if __name__ == "__main__":
+    main()
