@@ -1,0 +1,764 @@
+"""Charts of the record, the forecasts and the backtest (matplotlib).
+
+Every function takes ``ax=None``, draws on that axes (or on a new figure with
+``layout="constrained"``) and returns the axes.  Nothing here calls
+``plt.show()`` or changes matplotlib's global settings.  Outcomes keep one
+colour-blind-safe palette throughout (:data:`OUTCOME_COLOURS`), and every
+chart carries the source note :data:`SOURCE_NOTE` under its x-axis label.
+
+>>> from unvote.forecast import forecast
+>>> fc = forecast(2025, ["baseline", "cable"])
+>>> ax = history(fc)
+>>> ax.get_title().startswith("UN General Assembly")
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+from matplotlib.ticker import FuncFormatter, NullFormatter, PercentFormatter
+
+from unvote.load import VOTE_CATEGORIES
+from unvote.model import PROBABILITY_COLUMNS
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from unvote.forecast import Forecast, ScenarioForecast
+
+SOURCE_NOTE = "UN General Assembly record; forecast by unvote"
+
+OUTCOME_COLOURS: dict[str, str] = {
+    "yes": "#1b9e77",
+    "abstain": "#d95f02",
+    "no": "#7570b3",
+    "absent": "#999999",
+}
+"""One colour an outcome (ColorBrewer Dark2, safe for the common colour-vision deficiencies)."""
+
+# Scenarios: Okabe-Ito colours that stay apart from the outcome palette, and a marker each.
+_SCENARIO_COLOURS = ("#000000", "#0072B2", "#CC79A7", "#E69F00", "#56B4E9", "#D55E00", "#009E73")
+_SCENARIO_MARKERS = ("o", "s", "D", "^", "v", "P", "X")
+_METHOD_LABELS = {
+    "model": "vote model",
+    "last_vote": "baseline: as last time",
+    "markov": "baseline: Markov transitions",
+}
+_VERBS = {"yes": "vote yes", "abstain": "abstain", "no": "vote no", "absent": "be absent"}
+_LOGIT_TICKS = (1e-6, 1e-5, 1e-4, 1e-3, 0.01, 0.1, 0.5, 0.9, 0.99, 0.999, 0.9999, 0.99999)
+_EMBARGO = "ending the US embargo against Cuba"
+
+
+# --- shared helpers -----------------------------------------------------------------------------
+
+
+def _new_axes(ax: Axes | None, figsize: tuple[float, float]) -> Axes:
+    if ax is not None:
+        return ax
+    import matplotlib.pyplot as plt
+
+    _, ax = plt.subplots(figsize=figsize, layout="constrained")
+    return ax
+
+
+def _source_note(ax: Axes) -> None:
+    """The source line in small grey text, left-aligned under the x-axis label."""
+    ax.annotate(
+        SOURCE_NOTE,
+        xy=(0, 0),
+        # x: left edge of the axes; y: bottom of the x-axis label, so the two never overlap.
+        xycoords=("axes fraction", ax.xaxis.label),
+        xytext=(0, -6),
+        textcoords="offset points",
+        ha="left",
+        va="top",
+        fontsize="x-small",
+        color="#666666",
+        annotation_clip=False,
+    )
+
+
+def _scenario_styles(names: Iterable[str]) -> dict[str, tuple[str, str]]:
+    """Colour and marker of each scenario; the baseline is always black circles."""
+    others = [n for n in names if n != "baseline"]
+    styles = {"baseline": (_SCENARIO_COLOURS[0], _SCENARIO_MARKERS[0])}
+    for k, name in enumerate(others, start=1):
+        styles[name] = (
+            _SCENARIO_COLOURS[k % len(_SCENARIO_COLOURS)],
+            _SCENARIO_MARKERS[k % len(_SCENARIO_MARKERS)],
+        )
+    return styles
+
+
+def _percent(share: float) -> str:
+    """A probability as a short percentage ("<0.1%" for tiny ones)."""
+    if share < 0.0005:
+        return "<0.1%"
+    return f"{100 * share:.1f}%" if share < 0.1 else f"{100 * share:.0f}%"
+
+
+def _logit_label(share: float) -> str:
+    """A tick on a logit axis as a percentage with just enough decimals (0.01%, 50%, 99.9%)."""
+    decimals = max(0, round(-np.log10(min(share, 1 - share))) - 2)
+    return f"{100 * share:.{decimals}f}%"
+
+
+def _short(name: str, width: int = 28) -> str:
+    return name if len(name) <= width else name[: width - 1].rstrip() + "…"
+
+
+# --- the record and the forecast ----------------------------------------------------------------
+
+
+def history(fc: Forecast, ax: Axes | None = None, scenarios: Sequence[str] | None = None) -> Axes:
+    """Every recorded vote's counts, with each scenario's yes forecast for ``fc.year``.
+
+    Yes counts are on the left axis; no, abstain and absent (small numbers
+    since the early 2000s) on their own right-hand axis.  An inset zooms on
+    the yes counts of the last dozen votes and each scenario's forecast: a
+    point (expected yes count) with its 80 % (thick) and 95 % (thin)
+    interval, offset sideways so the scenarios stay apart.  ``scenarios``
+    picks which to draw (default: all of ``fc.scenarios``).
+
+    >>> from unvote.forecast import forecast
+    >>> ax = history(forecast(2025, ["baseline", "cable"]))
+    >>> ax.get_ylabel()
+    'Members voting yes'
+    """
+    ax = _new_axes(ax, (10, 6))
+    record = fc.history.sort_values("year")
+    first, last = int(record["year"].min()), int(record["year"].max())
+    # Reindex to every year so a year without a vote (2020) breaks the lines instead of
+    # being bridged.
+    full = record.set_index("year").reindex(range(first, last + 1))
+    years = full.index.to_numpy()
+    yes_style = {"color": OUTCOME_COLOURS["yes"], "marker": "o", "linewidth": 2.2}
+
+    right = ax.twinx()
+    # The yes axis sits above its twin, so its lines, inset and legend are drawn on top.
+    ax.set_zorder(right.get_zorder() + 1)
+    ax.patch.set_visible(False)
+    ax.plot(years, full["yes"], markersize=4, label="yes (left axis)", **yes_style)
+    for outcome, marker in (("abstain", "s"), ("no", "^"), ("absent", "D")):
+        right.plot(
+            years,
+            full[outcome],
+            marker=marker,
+            markersize=3.5,
+            linewidth=1.3,
+            color=OUTCOME_COLOURS[outcome],
+            label=f"{outcome} (right axis)",
+        )
+    for gap in (int(y) for y in years if pd.isna(full.loc[y, "yes"])):
+        ax.annotate(
+            f"no vote\nin {gap}",
+            xy=(gap, 0.1),
+            xycoords=("data", "axes fraction"),
+            ha="center",
+            va="bottom",
+            fontsize="x-small",
+            color="#666666",
+        )
+
+    # Inset: the recent yes counts and the forecasts, on a scale where the intervals show.
+    names = list(fc.scenarios) if scenarios is None else list(scenarios)
+    styles = _scenario_styles(names)
+    zoom = ax.inset_axes((0.43, 0.2, 0.55, 0.56))
+    since = last - 10
+    recent = full.loc[since:]
+    zoom.plot(recent.index, recent["yes"], markersize=4, label="recorded", **yes_style)
+    width = min(1.6 / max(len(names), 1), 0.4)
+    lows, highs = [recent["yes"].min()], [recent["yes"].max()]
+    for k, name in enumerate(names):
+        sf = fc.scenarios[name]
+        x = fc.year + 0.4 + (k - (len(names) - 1) / 2) * width  # centred on the tick
+        colour, marker = styles[name]
+        lo95, hi95 = sf.intervals["95"]["yes"]
+        lo80, hi80 = sf.intervals["80"]["yes"]
+        lows.append(lo95)
+        highs.append(hi95)
+        for target in (zoom, ax):
+            target.vlines(x, lo95, hi95, color=colour, linewidth=1)
+            target.vlines(x, lo80, hi80, color=colour, linewidth=4)
+        style = {"marker": marker, "color": colour, "markeredgecolor": "white"}
+        ax.plot(x, sf.expected["yes"], markersize=4, **style)
+        zoom.plot(
+            x,
+            sf.expected["yes"],
+            markersize=6.5,
+            linestyle="none",
+            label=f"{name}: {sf.expected['yes']:.1f} ({lo80}–{hi80})",
+            **style,
+        )
+    zoom.axvline(last + 0.5, color="#bbbbbb", linewidth=0.8, linestyle=":")
+    zoom.set_ylim(min(lows) - 1.5, max(highs) + 1.5)
+    zoom.set_xlim(since - 0.5, fc.year + 0.6 + len(names) * width / 2)
+    zoom.yaxis.get_major_locator().set_params(integer=True)
+    centre = fc.year + 0.4
+    ticks = [y for y in range(since, last + 1) if (last - y) % 2 == 0]
+    zoom.set_xticks([*ticks, centre], [*map(str, ticks), f"{fc.year}\nforecast"])
+    zoom.tick_params(labelsize="x-small")
+    zoom.grid(axis="y", color="#e5e5e5", linewidth=0.6)
+    zoom.set_title(
+        f"Zoom: yes votes since {since} and the {fc.year} forecasts\n"
+        "(point: expected; bars: 80 % and 95 % intervals)",
+        fontsize="small",
+    )
+    zoom.legend(
+        loc="lower left",
+        fontsize="x-small",
+        title="scenario: expected yes count (80 % interval)",
+        title_fontsize="x-small",
+        ncols=2,
+    )
+    ax.indicate_inset_zoom(zoom, edgecolor="#888888")
+
+    top = int(fc.history["members"].max())
+    ax.set_ylim(0, top + 7)
+    others = fc.history[["abstain", "no", "absent"]].to_numpy().max()
+    right.set_ylim(0, max(others * 1.05, 10))
+    ax.set_xlim(first - 0.7, fc.year + 1.5)
+    ax.set_xlabel("Year of the vote")
+    ax.set_ylabel("Members voting yes")
+    right.set_ylabel("Members voting no, abstaining or absent")
+    ax.yaxis.label.set_color(OUTCOME_COLOURS["yes"])
+    ax.set_title(
+        f"UN General Assembly votes on {_EMBARGO}, {first}–{last},\n"
+        f"and the forecast yes count for {fc.year} under each scenario of a US campaign",
+        pad=24,  # room for the legend between the title and the axes
+    )
+    ax.grid(axis="y", color="#e5e5e5", linewidth=0.6)
+    handles, labels = ax.get_legend_handles_labels()
+    more_handles, more_labels = right.get_legend_handles_labels()
+    ax.legend(
+        handles + more_handles,
+        labels + more_labels,
+        loc="lower center",
+        bbox_to_anchor=(0.5, 1.0),
+        ncols=4,
+        fontsize="small",
+        frameon=False,
+    )
+    _source_note(ax)
+    return ax
+
+
+def scenario_comparison(
+    fc: Forecast, ax: Axes | None = None, thresholds: Sequence[int] = (180, 170)
+) -> Axes:
+    """The exact distribution of the yes count under each scenario.
+
+    One outline a scenario (probability of each yes count), zoomed on the
+    counts with visible probability; last year's yes count as a dashed line
+    and ``thresholds`` as dotted lines.  The legend gives each scenario's
+    expected count and its probability of falling below each threshold.
+
+    >>> from unvote.forecast import forecast
+    >>> ax = scenario_comparison(forecast(2025, ["baseline", "cable"]))
+    >>> ax.get_xlabel()
+    'Members voting yes'
+    """
+    ax = _new_axes(ax, (10, 5.5))
+    names = list(fc.scenarios)
+    styles = _scenario_styles(names)
+    visible = np.zeros(0, dtype=int)
+    for name in names:
+        pmf = fc.scenarios[name].marginals["yes"]
+        visible = np.union1d(visible, pmf.index[pmf.to_numpy() > 1e-4].to_numpy())
+    last = fc.last_observed
+    lo = min([int(visible.min()), *thresholds, last["yes"]]) - 4  # room for threshold labels
+    hi = max(int(visible.max()), last["yes"]) + 1
+
+    peak = 0.0
+    for name in names:
+        sf = fc.scenarios[name]
+        pmf = sf.marginals["yes"].reindex(range(lo, hi + 1), fill_value=0.0)
+        peak = max(peak, float(pmf.max()))
+        below = ", ".join(f"P(<{t}) {_percent(sf.prob_yes_below(t))}" for t in thresholds)
+        colour, _ = styles[name]
+        edges = np.arange(lo, hi + 2) - 0.5
+        ax.stairs(
+            pmf.to_numpy(),
+            edges,
+            color=colour,
+            linewidth=2.4 if name == "baseline" else 1.8,
+            fill=False,
+            label=f"{name}: expected {sf.expected['yes']:.1f}; {below}",
+        )
+        if name == "baseline":
+            ax.stairs(pmf.to_numpy(), edges, color=colour, alpha=0.08, fill=True)
+
+    ax.axvline(last["yes"], color="#333333", linestyle="--", linewidth=1.2)
+    ax.annotate(
+        f"{last['year']} vote:\n{last['yes']} yes",
+        xy=(last["yes"], 1),
+        xycoords=("data", "axes fraction"),
+        xytext=(-4, -4),
+        textcoords="offset points",
+        ha="right",
+        va="top",
+        fontsize="small",
+    )
+    for t in thresholds:
+        ax.axvline(t - 0.5, color="#d95f02", linestyle=":", linewidth=1.4)
+        ax.annotate(
+            f"← fewer than {t}",
+            xy=(t - 0.5, 1),
+            xycoords=("data", "axes fraction"),
+            xytext=(-4, -4),
+            textcoords="offset points",
+            ha="right",
+            va="top",
+            fontsize="small",
+            color="#a64500",
+        )
+    ax.set_xlim(lo - 0.5, hi + 0.5)
+    ax.set_ylim(0, peak * 1.18)
+    ax.set_xlabel("Members voting yes")
+    ax.set_ylabel("Probability of each yes count")
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    ax.set_title(
+        f"Forecast yes count in the {fc.year} UN General Assembly vote on {_EMBARGO},\n"
+        f"by scenario of a US campaign (exact distributions; fitted on votes through {fc.through})"
+    )
+    ax.legend(
+        loc="upper left",
+        bbox_to_anchor=(0, 0.88),
+        fontsize="small",
+        title="scenario: expected yes count; probability of fewer yes votes than",
+        title_fontsize="small",
+        framealpha=0.95,
+    )
+    _source_note(ax)
+    return ax
+
+
+def movers(
+    sf: ScenarioForecast, ax: Axes | None = None, top: int = 15, *, year: int | None = None
+) -> Axes:
+    """The members most likely to leave "yes" under one scenario.
+
+    Members that voted yes last time, ranked by their probability of not
+    voting yes (topped up with the likeliest movers from other votes if there
+    are fewer than ``top``), as stacked bars of the probabilities of
+    abstaining, voting no and being absent; the largest at the top.  A black
+    tick marks the same member's chance of leaving yes without any campaign.
+    ``year`` (the vote forecast) goes into the title when given.
+
+    >>> from unvote.forecast import forecast
+    >>> fc = forecast(2025, ["baseline", "cable"])
+    >>> ax = movers(fc.scenarios["cable"], top=10, year=fc.year)
+    >>> len(ax.get_yticklabels())
+    10
+    """
+    members = sf.members
+    yes_voters = members[members["last_vote"] == "yes"].copy()
+    yes_voters["p_move"] = 1 - yes_voters["p_yes"]
+    chosen = yes_voters.sort_values(["p_move", "country"], ascending=[False, True]).head(top)
+    if len(chosen) < top:
+        others = sf.movers(len(members))
+        others = others[~others.index.isin(chosen.index)].head(top - len(chosen))
+        chosen = pd.concat([chosen, others])
+    chosen = chosen.iloc[::-1]  # barh draws bottom-up: largest last, at the top
+
+    ax = _new_axes(ax, (9, 0.36 * len(chosen) + 2.2))
+    rows = np.arange(len(chosen))
+    left = np.zeros(len(chosen))
+    for outcome in ("abstain", "no", "absent"):
+        values = chosen[f"p_{outcome}"].to_numpy()
+        ax.barh(
+            rows,
+            values,
+            left=left,
+            color=OUTCOME_COLOURS[outcome],
+            height=0.7,
+            label=f"probability to {_VERBS[outcome]}",
+        )
+        left += values
+    for row, total in zip(rows, left, strict=True):
+        ax.annotate(
+            _percent(total),
+            xy=(total, row),
+            xytext=(4, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize="x-small",
+        )
+    if sf.name != "baseline":
+        ax.scatter(
+            1 - chosen["p_yes_baseline"],
+            rows,
+            marker="|",
+            s=160,
+            linewidths=2,
+            color="black",
+            zorder=3,
+            label="total without a campaign (baseline)",
+        )
+    labels = [
+        _short(country) + ("" if last == "yes" else f" (last: {last})")
+        for country, last in zip(chosen["country"], chosen["last_vote"], strict=True)
+    ]
+    ax.set_yticks(rows, labels)
+    ax.set_ylim(-0.6, len(chosen) - 0.4)
+    ax.set_xlim(0, max(float(left.max()), 0.01) * 1.18)
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+    when = f"the {year} vote" if year is not None else "the next vote"
+    ax.set_xlabel(f"Probability of not voting yes in {when}")
+    ax.set_ylabel("Member (voted yes last time)")
+    ax.set_title(
+        f"Members most likely to leave yes in {when} on {_EMBARGO}\n"
+        f"scenario {sf.name!r}: {sf.description}",
+        fontsize="medium",
+    )
+    ax.legend(loc="lower right", fontsize="small", framealpha=0.95)
+    ax.grid(axis="x", color="#e5e5e5", linewidth=0.6)
+    ax.set_axisbelow(True)
+    _source_note(ax)
+    return ax
+
+
+def strength_sweep(
+    table: pd.DataFrame, ax: Axes | None = None, scenario_name: str = "", *, year: int | None = None
+) -> Axes:
+    """Expected yes count as a scenario's strengths are scaled (output of ``sweep``).
+
+    The line is the expected yes count at each factor, the band its 80 %
+    interval; factor 0 is no campaign, 1 the scenario as written.
+
+    >>> from unvote.forecast import sweep
+    >>> ax = strength_sweep(sweep(2025, "cable", [0, 1, 2]), scenario_name="cable", year=2025)
+    >>> ax.get_xlabel()
+    'Strength of the campaign (× the scenario as written)'
+    """
+    ax = _new_axes(ax, (9, 5))
+    table = table.sort_values("factor")
+    colour = OUTCOME_COLOURS["yes"]
+    ax.fill_between(
+        table["factor"],
+        table["yes_lo80"],
+        table["yes_hi80"],
+        color=colour,
+        alpha=0.2,
+        linewidth=0,
+        label="80 % interval",
+    )
+    ax.plot(
+        table["factor"],
+        table["expected_yes"],
+        color=colour,
+        marker="o",
+        markersize=3.5,
+        linewidth=2,
+        label="expected yes count",
+    )
+    ax.axvline(1, color="#333333", linestyle="--", linewidth=1.2, label="scenario as written (1×)")
+    ax.set_ylim(float(table["yes_lo80"].min()) - 1.5, float(table["yes_hi80"].max()) + 1.5)
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.set_xlabel("Strength of the campaign (× the scenario as written)")
+    ax.set_ylabel("Members voting yes")
+    name = f"scenario {scenario_name!r}" if scenario_name else "the scenario"
+    vote = f"the {year} UN vote" if year is not None else "the UN vote"
+    ax.set_title(
+        f"Forecast yes count in {vote} on {_EMBARGO}\n"
+        f"as the strengths of {name} are scaled from none (0×) to double (2×)"
+    )
+    ax.legend(loc="best", fontsize="small", framealpha=0.95)
+    ax.grid(color="#e5e5e5", linewidth=0.6)
+    ax.set_axisbelow(True)
+    _source_note(ax)
+    return ax
+
+
+# --- the backtest -------------------------------------------------------------------------------
+
+
+def rolling_predictions(
+    first: int = 1995,
+    last: int = 2024,
+    forecasters: dict[str, Callable[[pd.DataFrame, pd.DataFrame], pd.DataFrame]] | None = None,
+    panel: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Every member-vote's rolling-origin forecast, for :func:`calibration`.
+
+    For each recorded year from ``first`` to ``last``: train on the earlier
+    votes, forecast that year (as :func:`unvote.backtest.backtest` does).
+    Returns one row a (method, year, member): ``method, year, iso3, vote`` and
+    the four probabilities.
+
+    >>> preds = rolling_predictions(2019, 2019)
+    >>> sorted(preds["method"].unique())
+    ['last_vote', 'markov', 'model']
+    """
+    from unvote.backtest import last_vote_baseline, markov_baseline, model_forecaster
+    from unvote.features import feature_panel
+
+    panel = feature_panel() if panel is None else panel
+    forecasters = forecasters or {
+        "model": model_forecaster(),
+        "last_vote": last_vote_baseline,
+        "markov": markov_baseline,
+    }
+    years = sorted(int(y) for y in panel["year"].unique() if first <= y <= last)
+    frames = []
+    for year in years:
+        train = panel[panel["year"] < year]
+        rows = panel[(panel["year"] == year) & panel["vote"].notna()].set_index("iso3")
+        for name, forecaster in forecasters.items():
+            probs = forecaster(train, rows)[list(PROBABILITY_COLUMNS)]
+            frame = probs.assign(method=name, year=year, vote=rows["vote"].astype(str))
+            frames.append(frame.rename_axis("iso3").reset_index())
+    columns = ["method", "year", "iso3", "vote", *PROBABILITY_COLUMNS]
+    return pd.concat(frames, ignore_index=True)[columns]
+
+
+def _wilson(events: np.ndarray, n: np.ndarray, z: float = 1.96) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score interval of a binomial proportion."""
+    share = events / n
+    centre = (share + z**2 / (2 * n)) / (1 + z**2 / n)
+    half = z * np.sqrt(share * (1 - share) / n + z**2 / (4 * n**2)) / (1 + z**2 / n)
+    return centre - half, centre + half
+
+
+def calibration(predictions: pd.DataFrame, ax: Axes | None = None, bins: int = 10) -> Axes:
+    """Reliability diagram: forecast probability against how often the outcome happened.
+
+    Pools every member-vote and all four outcomes (one forecast probability
+    and one 0/1 event each), groups them into ``bins`` bins evenly spaced on
+    the logit scale (so the many tiny probabilities, and the many close to 1,
+    get bins of their own), and plots for each method the mean forecast
+    against the observed frequency with a 95 % (Wilson) interval, both axes
+    on the logit scale.  A bin where the outcome never (always) happened is
+    drawn as a hollow triangle on the bottom (top) edge.
+
+    ``predictions``: long table with ``method, year, iso3, vote`` and the four
+    probabilities (see :func:`rolling_predictions`).
+
+    >>> ax = calibration(rolling_predictions(2018, 2019))
+    >>> ax.get_xscale()
+    'logit'
+    """
+    ax = _new_axes(ax, (7.5, 7.5))
+    columns = list(PROBABILITY_COLUMNS)
+    floor = 1e-6
+    pooled = np.clip(predictions[columns].to_numpy(dtype=float), floor, 1 - floor)
+    logit = np.log(pooled / (1 - pooled))
+    edges = np.linspace(np.quantile(logit, 0.005), np.quantile(logit, 0.995), bins + 1)
+
+    methods = list(dict.fromkeys(predictions["method"]))
+    tables = {}
+    for method in methods:
+        part = predictions[predictions["method"] == method]
+        p = np.clip(part[columns].to_numpy(dtype=float), floor, 1 - floor).ravel()
+        happened = part["vote"].astype(str).to_numpy()[:, None] == np.array(VOTE_CATEGORIES)
+        which = np.digitize(np.log(p / (1 - p)), edges[1:-1])
+        frame = pd.DataFrame({"bin": which, "p": p, "event": happened.ravel()})
+        table = frame.groupby("bin").agg(p=("p", "mean"), events=("event", "sum"), n=("p", "size"))
+        table["share"] = table["events"] / table["n"]
+        table["lo"], table["hi"] = _wilson(
+            table["events"].to_numpy(float), table["n"].to_numpy(float)
+        )
+        tables[method] = table
+
+    # Common limits for both axes: whole decades beyond everything drawn.
+    drawn = pd.concat(tables.values())
+    values = np.r_[drawn["p"], drawn["lo"][drawn["lo"] > 0], drawn["hi"][drawn["hi"] < 1]]
+    low = 10 ** np.floor(np.log10(max(values.min(), floor)))
+    high = 1 - 10 ** np.floor(np.log10(max(1 - values.max(), floor)))
+    limits = (low, high)
+
+    styles = _scenario_styles(["baseline", *methods])
+    for k, method in enumerate(methods):
+        table = tables[method]
+        colour, marker = styles[method]
+        colour = colour if k else OUTCOME_COLOURS["yes"]  # the model in the palette's green
+        share = table["share"].to_numpy()
+        inner = (share > 0) & (share < 1)
+        ax.vlines(
+            table["p"],
+            np.clip(table["lo"], *limits),
+            np.clip(table["hi"], *limits),
+            color=colour,
+            alpha=0.5,
+        )
+        ax.plot(
+            table["p"][inner],
+            share[inner],
+            marker=marker,
+            color=colour,
+            linewidth=1.2,
+            markersize=6,
+            label=_METHOD_LABELS.get(method, method),
+        )
+        for edge, flag, tri in ((limits[0], share == 0, "v"), (limits[1], share == 1, "^")):
+            ax.plot(
+                table["p"][flag],
+                np.full(int(flag.sum()), edge),
+                marker=tri,
+                linestyle="none",
+                markersize=7,
+                markerfacecolor="none",
+                markeredgecolor=colour,
+                clip_on=False,
+            )
+    ax.plot(
+        limits, limits, color="#555555", linestyle="--", linewidth=1, label="perfect calibration"
+    )
+    ticks = [t for t in _LOGIT_TICKS if limits[0] <= t <= limits[1]]
+    labels = [_logit_label(t) for t in ticks]
+    ax.set_xscale("logit")
+    ax.set_yscale("logit")
+    for axis in (ax.xaxis, ax.yaxis):
+        axis.set_ticks(ticks, labels)
+        axis.set_minor_formatter(NullFormatter())
+    ax.set_xlim(*limits)
+    ax.set_ylim(*limits)
+    ax.set_aspect("equal")
+    ax.set_xlabel("Forecast probability of the outcome (logit scale)")
+    ax.set_ylabel("Observed frequency of the outcome (logit scale)")
+    ax.annotate(
+        "Bars: 95 % intervals of the observed frequency.\n"
+        "Hollow triangle on the bottom edge: the outcome\nnever happened in that bin.",
+        xy=(0.98, 0.03),
+        xycoords="axes fraction",
+        ha="right",
+        va="bottom",
+        fontsize="x-small",
+        color="#444444",
+    )
+    years = predictions["year"]
+    member_votes = len(predictions) // max(len(methods), 1)
+    ax.set_title(
+        f"Calibration of the backtest forecasts (each year from the years before), "
+        f"{years.min()}–{years.max()}\n"
+        f"{member_votes:,} member-votes × 4 outcomes, binned by forecast probability",
+        fontsize="medium",
+    )
+    ax.legend(loc="upper left", fontsize="small", framealpha=0.95)
+    ax.grid(color="#e5e5e5", linewidth=0.6)
+    ax.set_axisbelow(True)
+    _source_note(ax)
+    return ax
+
+
+def backtest_log_loss(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
+    """Each method's mean log loss per member in each year of the backtest (log scale).
+
+    ``table``: the output of :func:`unvote.backtest.backtest`.
+
+    >>> from unvote.backtest import backtest
+    >>> ax = backtest_log_loss(backtest(2018, 2019))
+    >>> ax.get_yscale()
+    'log'
+    """
+    ax = _new_axes(ax, (10, 5))
+    methods = list(dict.fromkeys(table["method"]))
+    styles = _scenario_styles(["baseline", *methods])
+    for k, method in enumerate(methods):
+        part = table[table["method"] == method].sort_values("year")
+        colour, marker = styles[method]
+        colour = colour if k else "#1b9e77"
+        mean = part["log_loss"].mean()
+        ax.plot(
+            part["year"],
+            part["log_loss"],
+            marker=marker,
+            color=colour,
+            linewidth=2 if k == 0 else 1.3,
+            markersize=5,
+            label=f"{_METHOD_LABELS.get(method, method)} (mean {mean:.3f})",
+        )
+    ax.set_yscale("log")
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+    ax.yaxis.set_minor_formatter(
+        FuncFormatter(
+            lambda v, _: f"{v:g}" if round(v / 10 ** np.floor(np.log10(v))) in (2, 5) else ""
+        )
+    )
+    ax.set_xlabel("Year of the vote forecast (trained on the votes before it)")
+    ax.set_ylabel("Mean log loss per member-vote (log scale)")
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.set_title(
+        f"Backtest of the forecasts of the UN General Assembly vote on {_EMBARGO},\n"
+        f"{table['year'].min()}–{table['year'].max()}: mean log loss per member-vote "
+        "(lower is better)"
+    )
+    ax.legend(fontsize="small", framealpha=0.95)
+    ax.grid(which="both", color="#e5e5e5", linewidth=0.6)
+    ax.set_axisbelow(True)
+    _source_note(ax)
+    return ax
+
+
+# --- writing every chart ------------------------------------------------------------------------
+
+
+def save_all(
+    fc: Forecast,
+    directory: str | Path,
+    *,
+    sweep_scenario: str = "cable",
+    backtest_table: pd.DataFrame | None = None,
+    predictions: pd.DataFrame | None = None,
+) -> list[Path]:
+    """Write every chart as PNG (150 dpi) and SVG into ``directory``; return the paths.
+
+    Charts: ``history-<year>``, ``scenarios-<year>``, ``movers-<scenario>-<year>``
+    (the ``cable`` scenario if forecast, else every scenario but the
+    baseline), ``sweep-<scenario>-<year>`` (when ``sweep_scenario`` is among
+    the forecast's scenarios or a built-in one), and, when given,
+    ``backtest-log-loss`` and ``backtest-calibration``.  Figures are drawn
+    off-screen (Agg) and closed; pyplot's state is not touched.
+
+    >>> import tempfile
+    >>> from unvote.forecast import forecast
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     paths = save_all(forecast(2025, ["baseline", "cable"]), tmp)
+    >>> sorted(p.name for p in paths)[:2]
+    ['history-2025.png', 'history-2025.svg']
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from unvote.forecast import sweep
+
+    out = Path(directory)
+    out.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+
+    def draw(stem: str, figsize: tuple[float, float], chart: Callable[[Axes], object]) -> None:
+        fig = Figure(figsize=figsize, layout="constrained")
+        FigureCanvasAgg(fig)
+        chart(fig.add_subplot())
+        for suffix, options in ((".png", {"dpi": 150}), (".svg", {})):
+            path = out / f"{stem}{suffix}"
+            fig.savefig(path, **options)
+            written.append(path)
+        fig.clear()
+
+    year = fc.year
+    draw(f"history-{year}", (10, 6), lambda ax: history(fc, ax))
+    draw(f"scenarios-{year}", (10, 5.5), lambda ax: scenario_comparison(fc, ax))
+    others = [n for n in fc.scenarios if n != "baseline"]
+    chosen = ["cable"] if "cable" in fc.scenarios else others
+    for name in chosen:
+        sf = fc.scenarios[name]
+        draw(f"movers-{name}-{year}", (9, 7.6), lambda ax, sf=sf: movers(sf, ax, year=year))
+    if sweep_scenario:
+        scenario = fc.scenarios[sweep_scenario].scenario if sweep_scenario in fc.scenarios else None
+        table = sweep(year, scenario or sweep_scenario, through=fc.through)
+        draw(
+            f"sweep-{sweep_scenario}-{year}",
+            (9, 5),
+            lambda ax: strength_sweep(table, ax, sweep_scenario, year=year),
+        )
+    if backtest_table is not None:
+        draw("backtest-log-loss", (10, 5), lambda ax: backtest_log_loss(backtest_table, ax))
+    if predictions is not None:
+        draw("backtest-calibration", (7.5, 7.5), lambda ax: calibration(predictions, ax))
+    return written

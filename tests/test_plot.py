@@ -1,0 +1,136 @@
+"""The charts: each returns an axes with a title, labels, a legend and the source note."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import pytest
+
+from unvote import plot
+from unvote.backtest import backtest
+from unvote.forecast import forecast, sweep
+
+
+@pytest.fixture(scope="module")
+def fc():
+    return forecast(2025, ["baseline", "cable"])
+
+
+@pytest.fixture(scope="module")
+def sweep_table():
+    return sweep(2025, "cable", [0.0, 0.5, 1.0, 1.5, 2.0])
+
+
+@pytest.fixture(scope="module")
+def backtest_table():
+    return backtest(2018, 2019)
+
+
+@pytest.fixture(scope="module")
+def predictions():
+    return plot.rolling_predictions(2018, 2019)
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+def _charts(fc, sweep_table, backtest_table, predictions):
+    return {
+        "history": lambda ax=None: plot.history(fc, ax),
+        "scenarios": lambda ax=None: plot.scenario_comparison(fc, ax),
+        "movers": lambda ax=None: plot.movers(fc.scenarios["cable"], ax, year=fc.year),
+        "sweep": lambda ax=None: plot.strength_sweep(sweep_table, ax, "cable", year=2025),
+        "calibration": lambda ax=None: plot.calibration(predictions, ax),
+        "log_loss": lambda ax=None: plot.backtest_log_loss(backtest_table, ax),
+    }
+
+
+CHARTS = ["history", "scenarios", "movers", "sweep", "calibration", "log_loss"]
+
+
+@pytest.mark.parametrize("name", CHARTS)
+def test_chart_is_labelled(name, fc, sweep_table, backtest_table, predictions):
+    ax = _charts(fc, sweep_table, backtest_table, predictions)[name]()
+    assert isinstance(ax, matplotlib.axes.Axes)
+    assert ax.get_title()
+    assert ax.get_xlabel()
+    assert ax.get_ylabel()
+    assert ax.get_legend() is not None
+    assert plot.SOURCE_NOTE in [t.get_text() for t in ax.texts]
+    ax.figure.canvas.draw()  # lays out without error
+
+
+@pytest.mark.parametrize("name", CHARTS)
+def test_chart_draws_on_the_given_axes(name, fc, sweep_table, backtest_table, predictions):
+    fig, ax = plt.subplots()
+    assert _charts(fc, sweep_table, backtest_table, predictions)[name](ax) is ax
+    assert len(fig.axes) >= 1 and fig.axes[0] is ax
+
+
+def test_history_marks_each_scenario(fc):
+    ax = plot.history(fc)
+    (zoom,) = ax.child_axes
+    labels = zoom.get_legend_handles_labels()[1]
+    assert any(label.startswith("baseline") for label in labels)
+    assert any(label.startswith("cable") for label in labels)
+
+
+def test_movers_shows_top_members_largest_first(fc):
+    ax = plot.movers(fc.scenarios["cable"], top=8)
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert len(labels) == 8
+    assert all(len(label) <= 28 for label in labels)
+    members = fc.scenarios["cable"].members
+    yes = members[members["last_vote"] == "yes"]
+    top = yes.loc[(1 - yes["p_yes"]).idxmax(), "country"]
+    assert labels[-1].rstrip("…") == top[: len(labels[-1].rstrip("…"))]  # top row is drawn last
+
+
+def test_rolling_predictions_columns(predictions):
+    assert list(predictions.columns) == [
+        "method",
+        "year",
+        "iso3",
+        "vote",
+        "p_yes",
+        "p_abstain",
+        "p_no",
+        "p_absent",
+    ]
+    assert set(predictions["year"]) == {2018, 2019}
+    sums = predictions[["p_yes", "p_abstain", "p_no", "p_absent"]].sum(axis=1)
+    assert sums.round(9).eq(1).all()
+
+
+def test_save_all_writes_png_and_svg(fc, backtest_table, predictions, tmp_path):
+    target = tmp_path / "charts"
+    paths = plot.save_all(fc, target, backtest_table=backtest_table, predictions=predictions)
+    stems = [
+        "history-2025",
+        "scenarios-2025",
+        "movers-cable-2025",
+        "sweep-cable-2025",
+        "backtest-log-loss",
+        "backtest-calibration",
+    ]
+    expected = {f"{stem}{suffix}" for stem in stems for suffix in (".png", ".svg")}
+    assert {p.name for p in paths} == expected
+    for path in paths:
+        assert path.parent == target
+        assert path.stat().st_size > 0
+    assert plt.get_fignums() == []  # pyplot's state untouched
+
+
+def test_save_all_without_backtest(fc, tmp_path):
+    paths = plot.save_all(fc, tmp_path, sweep_scenario="")
+    assert sorted(p.name for p in paths) == sorted(
+        f"{stem}-2025{suffix}"
+        for stem in ("history", "scenarios", "movers-cable")
+        for suffix in (".png", ".svg")
+    )
