@@ -80,7 +80,8 @@ def main() -> None:
         ("exact joint (yes, no), 193 members", joint, "", ""),
         ("backtest 1995-2024 (model + 2 baselines)", full_backtest, "< 20 s", ""),
     ]
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    machine = f"{platform.machine()}, {os.cpu_count()} cores"
+    print(f"machine: {machine}, Python {platform.python_version()}")
     print(f"median of {args.repeat} runs\n")
     print("| what | seconds | target | ratio to import pandas |")
     print("|---|---:|---|---:|")

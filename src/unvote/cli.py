@@ -11,6 +11,7 @@ import argparse
 import json
 import os
 import sys
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -113,13 +114,15 @@ def _number(text: str, what: str) -> float:
 
 
 def _writable_dir(text: str) -> Path:
+    """Check that DIR exists as a writable folder or can be made; create nothing yet."""
     path = Path(text)
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-    except OSError as err:
-        raise UsageError(f"--plot: cannot create directory {text!r} ({err.strerror})") from None
-    if not path.is_dir() or not os.access(path, os.W_OK):
-        raise UsageError(f"--plot: {text!r} is not a writable directory")
+    existing = path
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise UsageError(f"--plot: cannot create directory {text!r} ({existing} is not a folder)")
+    if not os.access(existing, os.W_OK):
+        raise UsageError(f"--plot: {text!r} is not writable")
     return path
 
 
@@ -143,7 +146,7 @@ def format_scenario(fc: Any, name: str, top: int, draws: dict[str, Any] | None =
     sf = fc.scenarios[name]
     last = fc.last_observed
     outcomes = ("yes", "no", "abstain", "absent")
-    lines = [f"{name}: {sf.description}"]
+    lines = textwrap.wrap(f"{name}: {sf.description}", width=80, subsequent_indent="  ")
     lines.append(f"  {'':<18}" + "".join(f"{o:>10}" for o in outcomes))
     lines.append(f"  {'expected':<18}" + "".join(f"{sf.expected[o]:>10.1f}" for o in outcomes))
     for key in ("80", "95"):
@@ -181,6 +184,8 @@ def run_backtest(spec: str) -> str:
         raise UsageError(f"--backtest takes FIRST-LAST, e.g. 1995-2024, not {spec!r}") from None
     first = _integer(first_text, "--backtest first year")
     last = _integer(last_text, "--backtest last year")
+    if first > last:
+        raise UsageError(f"--backtest takes FIRST-LAST with FIRST <= LAST, not {spec!r}")
 
     def progress(year: int) -> None:
         sys.stderr.write(f"\rbacktest: forecasting {year} ...")
@@ -229,6 +234,8 @@ def run_forecast(args: argparse.Namespace) -> str:
     bloc_sd = _number(args.bloc_sd, "--bloc-sd")
     if (args.draws_out or args.bloc) and n_draws == 0:
         raise UsageError("--draws-out and --bloc need --draws N with N > 0")
+    if bloc_sd > 0 and not args.bloc:
+        raise UsageError("--bloc-sd needs at least one --bloc GROUP whose members share the shock")
     plot_dir = _writable_dir(args.plot) if args.plot else None
     draws_out = _writable_file(args.draws_out) if args.draws_out else None
 
@@ -249,7 +256,8 @@ def run_forecast(args: argparse.Namespace) -> str:
             format_scenario(fc, name, top, draw_summaries.get(name, {}).get("80"))
             for name in fc.scenarios
         ]
-        text = "\n\n".join([header, *blocks])
+        skipped = "\n".join(f"skipped {name}: {reason}" for name, reason in fc.skipped.items())
+        text = "\n\n".join([header, *blocks, *([skipped] if skipped else [])])
     if plot_dir is not None:
         from unvote.plot import save_all
 

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from unvote.errors import UnknownNameError
+from unvote.errors import ScenarioError, UnknownNameError
 from unvote.features import feature_panel
 from unvote.load import VOTE_CATEGORIES, load_totals
 from unvote.model import PROBABILITY_COLUMNS, VoteModel
@@ -83,6 +83,8 @@ class Forecast:
     model: VoteModel
     history: pd.DataFrame
     scenarios: dict[str, ScenarioForecast] = field(default_factory=dict)
+    skipped: dict[str, str] = field(default_factory=dict)
+    """Built-in scenarios that do not apply to this vote, with the reason."""
 
     @property
     def last_observed(self) -> dict[str, int]:
@@ -150,6 +152,7 @@ class Forecast:
             "as_of": f"{self.as_of:%Y-%m-%d}",
             "members": self.members,
             "scenarios": scenarios,
+            "skipped": [{"name": n, "reason": r} for n, r in self.skipped.items()],
         }
 
 
@@ -210,6 +213,11 @@ def forecast(
     panel = feature_panel(year, as_of)
     history = load_totals()
     before = sorted(int(y) for y in history["year"] if y < year)
+    if not before:
+        raise UnknownNameError(
+            f"no recorded vote comes before {year} to fit on; the first year that can be "
+            f"forecast is {int(history['year'].min()) + 1}"
+        )
     if through is None:
         through = before[-1]
     elif through not in before:
@@ -217,8 +225,9 @@ def forecast(
             f"--through must be a recorded year before {year} ({before[0]}-{before[-1]}), "
             f"not {through}"
         )
+    chosen_by_user = scenarios is not None
     names: Sequence[str | Path | Scenario] = (
-        list(scenarios) if scenarios is not None else builtin_scenarios()
+        list(scenarios) if chosen_by_user else builtin_scenarios()
     )
     chosen = [get_scenario(s) for s in names]
     fitted = (model or VoteModel()).fit(panel, through=through)
@@ -232,7 +241,17 @@ def forecast(
         history=history,
     )
     for scenario in chosen:
-        result.scenarios[scenario.name] = scenario_forecast(fitted, rows, scenario, baseline_yes)
+        try:
+            result.scenarios[scenario.name] = scenario_forecast(
+                fitted, rows, scenario, baseline_yes
+            )
+        except ScenarioError as err:
+            # A built-in scenario may not apply to a past year (no ES-11 votes
+            # before 2022): skip it and say why.  A scenario the user asked
+            # for must apply.
+            if chosen_by_user or "selects no member" not in str(err):
+                raise
+            result.skipped[scenario.name] = f"{str(err).split(': ', 1)[-1]} in {year}"
     return result
 
 

@@ -198,10 +198,11 @@ def check_condition(feature: str, rule: Any, where: str = "") -> tuple[str, Any]
         return "in", values
     if _is_number(rule):
         return "range", (float(rule), float(rule))
-    if isinstance(rule, dict) and rule and not set(rule) - {"min", "max"}:
-        bounds = (rule.get("min", -math.inf), rule.get("max", math.inf))
-        if all(_is_number(b) for b in bounds) and bounds[0] <= bounds[1]:
-            return "range", (float(bounds[0]), float(bounds[1]))
+    valid_table = isinstance(rule, dict) and rule and not set(rule) - {"min", "max"}
+    if valid_table and all(_is_number(b) for b in rule.values()):
+        low, high = float(rule.get("min", -math.inf)), float(rule.get("max", math.inf))
+        if low <= high:
+            return "range", (low, high)
     raise ScenarioError(
         f"{where}: select.{feature} must be a number or {{ min = a, max = b }} with "
         f"numbers a <= b, not {rule!r}"
@@ -220,7 +221,13 @@ def _condition(rows: pd.DataFrame, feature: str, rule: Any, where: str) -> pd.Se
 
 
 def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and not math.isnan(value)
+    """A finite int or float (not a bool); TOML integers may be too large for a float."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    try:
+        return math.isfinite(float(value))
+    except OverflowError:
+        return False
 
 
 def select(rows: pd.DataFrame, selector: Sequence[Mapping[str, Any]], where: str = "") -> pd.Series:
@@ -270,7 +277,7 @@ def _shift(value: Any, where: str) -> Shift:
     if not isinstance(bounds, list) or len(bounds) != 2:
         raise _fail(where, "range must be a list of two numbers [low, high]")
     low, high = bounds
-    if not all(_is_number(v) and math.isfinite(v) for v in (central, low, high)):
+    if not all(_is_number(v) for v in (central, low, high)):
         raise _fail(where, "central and the two ends of range must be finite numbers")
     if not 0 <= low <= central <= high:
         raise _fail(where, f"needs 0 <= low <= central <= high, got [{low}, {high}], {central}")
@@ -335,8 +342,9 @@ def parse_scenario(data: Mapping[str, Any], where: str = "scenario") -> Scenario
         raise _fail(where, "channel must be an array of tables ([[channel]])")
     parsed = tuple(_channel(c, f"{where}: channel {i + 1}") for i, c in enumerate(channels))
     names = [c.name for c in parsed]
-    if len(set(names)) != len(names):
-        raise _fail(where, "channel names must be unique")
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise _fail(where, f"channel names must be unique; repeated: {', '.join(repeated)}")
     return Scenario(
         name=_text(data, "name", where),
         description=_text(data, "description", where),
@@ -392,6 +400,8 @@ def get_scenario(name_or_path: str | Path | Scenario) -> Scenario:
     if isinstance(name_or_path, Scenario):
         return name_or_path
     text = str(name_or_path)
+    if not text.strip():
+        raise UnknownNameError("a scenario must be named: give a built-in name or a .toml file")
     if text in builtin_scenarios():
         return read_scenario(_seed_dir() / f"{text}.toml")
     if text.endswith(".toml") or "/" in text or Path(text).exists():

@@ -1,0 +1,157 @@
+"""Forecasts: the exact distributions of every built-in scenario, the JSON shape, sweeps."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from unvote.errors import ScenarioError
+from unvote.features import features
+from unvote.forecast import Forecast, forecast, sweep
+from unvote.simulate import draw_counts, draw_votes
+
+BUILTIN = ["baseline", "cable", "ukraine-argument", "allies", "strong"]
+OUTCOMES = ["yes", "no", "abstain", "absent"]
+PROBS = ["p_yes", "p_abstain", "p_no", "p_absent"]
+
+
+@pytest.fixture(scope="module")
+def fc() -> Forecast:
+    return forecast(2025)
+
+
+@pytest.fixture(scope="module")
+def rows() -> pd.DataFrame:
+    return features(2025)
+
+
+def test_forecast_covers_every_builtin_scenario(fc) -> None:
+    assert list(fc.scenarios) == BUILTIN
+    assert (fc.year, fc.through, fc.members) == (2025, 2024, 193)
+
+
+@pytest.mark.parametrize("name", BUILTIN)
+def test_marginals_are_distributions_and_expected_counts_add_up(fc, name) -> None:
+    sf = fc.scenarios[name]
+    assert set(OUTCOMES) <= set(sf.marginals.columns)
+    for outcome in OUTCOMES:
+        pmf = sf.marginals[outcome].to_numpy()
+        assert (pmf >= 0).all()
+        assert pmf.sum() == pytest.approx(1.0, abs=1e-9)
+        # the expected count is the mean of the exact distribution
+        mean = float((np.arange(len(pmf)) * pmf).sum())
+        assert mean == pytest.approx(sf.expected[outcome], abs=1e-6)
+    assert sum(sf.expected[o] for o in OUTCOMES) == pytest.approx(193, abs=1e-9)
+    probs = sf.probs
+    assert list(probs.columns) == PROBS
+    np.testing.assert_allclose(probs.sum(axis=1), 1.0, atol=1e-12)
+    for key in ("80", "95"):
+        for outcome in OUTCOMES:
+            lo, hi = sf.intervals[key][outcome]
+            assert 0 <= lo <= sf.expected[outcome] + 1 and sf.expected[outcome] - 1 <= hi <= 193
+
+
+def test_baseline_is_the_plain_model_prediction(fc, rows) -> None:
+    plain = fc.model.predict_proba(rows)
+    pd.testing.assert_frame_equal(fc.scenarios["baseline"].probs, plain, check_exact=True)
+    members = fc.scenarios["baseline"].members
+    assert (members["p_yes_baseline"] == plain["p_yes"]).all()
+
+
+def test_campaigns_lower_the_expected_yes_count(fc) -> None:
+    yes = {name: sf.expected["yes"] for name, sf in fc.scenarios.items()}
+    assert yes["cable"] <= yes["baseline"]
+    assert yes["strong"] <= yes["cable"]
+    for name in ("ukraine-argument", "allies"):
+        assert yes["cable"] <= yes[name] <= yes["baseline"]
+
+
+def test_campaigns_lower_every_members_p_yes(fc) -> None:
+    base = fc.scenarios["baseline"].probs["p_yes"]
+    for name in BUILTIN:
+        assert (fc.scenarios[name].probs["p_yes"] <= base + 1e-12).all()
+    strong, cable = fc.scenarios["strong"].probs, fc.scenarios["cable"].probs
+    assert (strong["p_yes"] <= cable["p_yes"] + 1e-12).all()
+
+
+def test_exact_counts_agree_with_100000_draws(fc) -> None:
+    sf = fc.scenarios["cable"]
+    draws = draw_votes(sf.probs, 100_000, random_state=20251029)
+    means = draw_counts(draws).mean()
+    for outcome in OUTCOMES:
+        assert abs(means[outcome] - sf.expected[outcome]) < 0.3, outcome
+    # and the drawn yes counts land in the exact 95 % interval about 95 % of the time
+    lo, hi = sf.intervals["95"]["yes"]
+    inside = draw_counts(draws)["yes"].between(lo, hi).mean()
+    assert inside >= 0.95 - 0.01
+
+
+def test_to_dict_has_the_documented_shape(fc) -> None:
+    data = fc.to_dict()
+    assert {"year", "through", "members", "scenarios"} <= set(data)
+    assert (data["year"], data["through"], data["members"]) == (2025, 2024, 193)
+    assert [s["name"] for s in data["scenarios"]] == BUILTIN
+    for scenario in data["scenarios"]:
+        assert {
+            "name",
+            "description",
+            "expected",
+            "intervals",
+            "last_observed",
+            "countries",
+        } <= set(scenario)
+        assert isinstance(scenario["description"], str) and scenario["description"]
+        assert set(scenario["expected"]) == set(OUTCOMES)
+        assert sum(scenario["expected"].values()) == pytest.approx(193, abs=1e-3)
+        assert set(scenario["intervals"]) == {"80", "95"}
+        for bounds in scenario["intervals"].values():
+            assert set(bounds) == set(OUTCOMES)
+            for lo, hi in bounds.values():
+                assert isinstance(lo, int) and isinstance(hi, int) and 0 <= lo <= hi <= 193
+        assert scenario["last_observed"] == {
+            "year": 2024,
+            "yes": 187,
+            "no": 2,
+            "abstain": 1,
+            "absent": 3,
+        }
+        countries = scenario["countries"]
+        assert len(countries) == 193
+        assert len({c["iso3"] for c in countries}) == 193
+        for country in countries:
+            assert {"iso3", "country", "last_vote", *PROBS} <= set(country)
+            assert country["last_vote"] in ("yes", "abstain", "no", "absent", "none")
+            assert sum(country[p] for p in PROBS) == pytest.approx(1.0, abs=1e-5)
+    assert fc.last_observed == {"year": 2024, "yes": 187, "no": 2, "abstain": 1, "absent": 3}
+
+
+def test_a_past_vote_can_be_forecast_with_scenarios_that_apply_then() -> None:
+    past = forecast(2019, ["baseline", "allies"], through=2018)
+    assert (past.year, past.through) == (2019, 2018)
+    assert past.last_observed["year"] == 2018
+    assert past.scenarios["allies"].expected["yes"] <= past.scenarios["baseline"].expected["yes"]
+
+
+def test_forecast_of_2019_through_2018_with_every_builtin() -> None:
+    past = forecast(2019, through=2018)
+    assert past.through == 2018
+    # Built-in scenarios whose Ukraine channel selects nobody before 2022 are skipped, with why.
+    assert list(past.scenarios) == ["baseline", "allies"]
+    assert set(past.skipped) == {"cable", "ukraine-argument", "strong"}
+    with pytest.raises(ScenarioError, match="selects no member"):
+        forecast(2019, ["cable"], through=2018)
+
+
+@pytest.mark.parametrize("scenarios", [None, ["baseline"]], ids=["builtin", "baseline"])
+def test_through_must_come_before_the_year(scenarios) -> None:
+    with pytest.raises(ValueError, match="through"):
+        forecast(2019, scenarios, through=2019)
+
+
+def test_sweep_expected_yes_does_not_increase_with_the_factor() -> None:
+    table = sweep(2025, "cable", [0, 1, 2])
+    assert table["factor"].tolist() == [0.0, 1.0, 2.0]
+    assert table["expected_yes"].is_monotonic_decreasing
+    assert table["expected_yes"].iloc[0] > table["expected_yes"].iloc[2]
+    assert {"yes_lo80", "yes_hi80", "expected_no", "expected_abstain"} <= set(table.columns)
