@@ -23,10 +23,10 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from unvote.backtest import backtest, last_vote_baseline, markov_baseline, model_forecaster
-from unvote.features import MODEL_FEATURES, feature_panel
+from unvote.evaluation import backtest, last_vote_baseline, markov_baseline, model_forecaster
 from unvote.load import VOTE_CATEGORIES
 from unvote.model import PROBABILITY_COLUMNS, VoteModel
+from unvote.panel import MODEL_FEATURES, feature_panel
 
 # Features that are constant or collinear with others break unpenalised fits:
 # the ordinal model drops the one-hot of the last vote's reference level and the

@@ -53,10 +53,10 @@ def main() -> None:
     python = sys.executable
     forecast = shutil.which("forecast", path=str(Path(python).parent)) or "forecast"
 
-    from unvote.backtest import backtest
-    from unvote.features import feature_panel
-    from unvote.forecast import forecast as forecast_fn
+    from unvote.evaluation import backtest
+    from unvote.forecasting import forecast as forecast_fn
     from unvote.model import VoteModel
+    from unvote.panel import feature_panel
     from unvote.simulate import joint_yes_no, marginals
 
     pandas_import = wall([python, "-c", "import pandas"], args.repeat)

@@ -11,9 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from unvote.errors import UnvoteError
-from unvote.features import MODEL_FEATURES, feature_panel
 from unvote.load import VOTE_CATEGORIES
 from unvote.model import PROBABILITY_COLUMNS, SHIFTED_CLASSES, VoteModel
+from unvote.panel import MODEL_FEATURES, feature_panel
 
 
 @pytest.fixture(scope="module")

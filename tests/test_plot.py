@@ -10,8 +10,8 @@ import matplotlib.pyplot as plt
 import pytest
 
 from unvote import plot
-from unvote.backtest import backtest
-from unvote.forecast import forecast, sweep
+from unvote.evaluation import backtest
+from unvote.forecasting import forecast, sweep
 
 
 @pytest.fixture(scope="module")

@@ -14,9 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import unvote
-from unvote.features import feature_panel, features
-from unvote.forecast import scenario_forecast
+from unvote.forecasting import scenario_forecast
 from unvote.model import VoteModel
+from unvote.panel import feature_panel, features
 from unvote.scenario import (
     CATEGORY_FEATURES,
     CHANNEL_KEYS,

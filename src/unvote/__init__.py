@@ -1,9 +1,12 @@
 """unvote: forecast UN General Assembly votes under scenarios of diplomatic pressure.
 
 The first resolution served is the annual vote on ending the US embargo
-against Cuba (1992-2024 shipped).  The data flow runs one way::
+against Cuba (1992-2024 shipped).  The data flow runs one way, a module a step::
 
-    load -> features -> model -> scenario -> simulate -> report / charts
+    load -> panel (features) -> model -> scenario -> simulate -> forecast -> cli / plot
+
+>>> fc = unvote.forecasting(2025, ["baseline", "cable"])   # doctest: +SKIP
+>>> fc.table()                                         # doctest: +SKIP
 
 >>> import unvote
 >>> votes = unvote.load_votes()
@@ -22,35 +25,61 @@ from unvote.errors import (
     UnknownNameError,
     UnvoteError,
 )
+from unvote.evaluation import backtest
+from unvote.forecasting import Forecast, ScenarioForecast, forecast, sweep
 from unvote.load import (
     RESOLUTIONS,
     VOTE_CATEGORIES,
+    load_country_groups,
     load_ga_votes,
     load_members,
+    load_regions,
     load_roll_calls,
     load_totals,
     load_ukraine_votes,
+    load_us_agreement,
     load_votes,
     members_on,
+    recompute_us_agreement,
 )
+from unvote.model import VoteModel
+from unvote.panel import MODEL_FEATURES, feature_panel, features
+from unvote.scenario import Scenario, builtin_scenarios, get_scenario, read_scenario
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "MODEL_FEATURES",
     "RESOLUTIONS",
     "VOTE_CATEGORIES",
     "DataFileError",
+    "Forecast",
     "RecordNotFoundError",
+    "Scenario",
     "ScenarioError",
+    "ScenarioForecast",
     "UnknownCountryError",
     "UnknownNameError",
     "UnvoteError",
+    "VoteModel",
+    "backtest",
+    "builtin_scenarios",
+    "feature_panel",
+    "features",
+    "forecast",
+    "get_scenario",
+    "load_country_groups",
     "load_ga_votes",
     "load_members",
+    "load_regions",
     "load_roll_calls",
     "load_totals",
     "load_ukraine_votes",
+    "load_us_agreement",
     "load_votes",
     "members_on",
+    "read_scenario",
+    "recompute_us_agreement",
+    "sweep",
     "to_iso3",
 ]

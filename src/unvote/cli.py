@@ -176,7 +176,7 @@ def format_scenario(fc: Any, name: str, top: int, draws: dict[str, Any] | None =
 
 
 def run_backtest(spec: str) -> str:
-    from unvote.backtest import backtest, summarise
+    from unvote.evaluation import backtest, summarise
 
     try:
         first_text, last_text = spec.split("-")
@@ -220,7 +220,7 @@ def run_backtest(spec: str) -> str:
 
 
 def run_forecast(args: argparse.Namespace) -> str:
-    from unvote.forecast import forecast
+    from unvote.forecasting import forecast
 
     if args.year is None:
         raise UsageError("give the YEAR to forecast (or --backtest FIRST-LAST)")
@@ -274,7 +274,7 @@ def simulate_draws(
     """Seeded draws per scenario: 80 % and 95 % ranges of the drawn counts (and a CSV)."""
     if n_draws == 0:
         return {}
-    from unvote.features import features
+    from unvote.panel import features
     from unvote.scenario import BOOLEAN_FEATURES
     from unvote.simulate import draw_counts, draw_votes, draws_to_csv
 

@@ -2,7 +2,7 @@
 
 Each member at each vote has four outcomes, ``yes, abstain, no, absent``.
 With ``yes`` as the reference, the log-odds of each other outcome is linear in
-the member's features (:data:`unvote.features.MODEL_FEATURES`)::
+the member's features (:data:`unvote.panel.MODEL_FEATURES`)::
 
     log P(k) / P(yes) = intercept_k + x . coef_k + offset_k      k in abstain, no, absent
 
@@ -39,8 +39,8 @@ import pandas as pd
 from threadpoolctl import threadpool_limits
 
 from unvote.errors import UnvoteError
-from unvote.features import MODEL_FEATURES
 from unvote.load import VOTE_CATEGORIES
+from unvote.panel import MODEL_FEATURES
 
 PROBABILITY_COLUMNS: tuple[str, ...] = tuple(f"p_{c}" for c in VOTE_CATEGORIES)
 """Columns of every probability table: ``p_yes, p_abstain, p_no, p_absent``."""
@@ -105,7 +105,7 @@ class VoteModel:
 
     Examples
     --------
-    >>> from unvote.features import feature_panel
+    >>> from unvote.panel import feature_panel
     >>> panel = feature_panel(2025)
     >>> model = VoteModel().fit(panel, through=2024)
     >>> p = model.predict_proba(panel[panel["year"] == 2025].set_index("iso3"))
@@ -131,7 +131,7 @@ class VoteModel:
     def fit(self, panel: pd.DataFrame, through: int | None = None) -> VoteModel:
         """Fit on the recorded votes of ``panel`` from ``first_year`` through ``through``.
 
-        ``panel`` is a feature panel (:func:`unvote.features.feature_panel`):
+        ``panel`` is a feature panel (:func:`unvote.panel.feature_panel`):
         rows with a ``year``, a ``vote`` and the feature columns.  Rows without
         a recorded vote are ignored.  Returns ``self``.
         """

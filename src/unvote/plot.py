@@ -6,7 +6,7 @@ Every function takes ``ax=None``, draws on that axes (or on a new figure with
 colour-blind-safe palette throughout (:data:`OUTCOME_COLOURS`), and every
 chart carries the source note :data:`SOURCE_NOTE` under its x-axis label.
 
->>> from unvote.forecast import forecast
+>>> from unvote.forecasting import forecast
 >>> fc = forecast(2025, ["baseline", "cable"])
 >>> ax = history(fc)
 >>> ax.get_title().startswith("UN General Assembly")
@@ -29,7 +29,7 @@ from unvote.model import PROBABILITY_COLUMNS
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-    from unvote.forecast import Forecast, ScenarioForecast
+    from unvote.forecasting import Forecast, ScenarioForecast
 
 SOURCE_NOTE = "UN General Assembly record; forecast by unvote"
 
@@ -125,7 +125,7 @@ def history(fc: Forecast, ax: Axes | None = None, scenarios: Sequence[str] | Non
     interval, offset sideways so the scenarios stay apart.  ``scenarios``
     picks which to draw (default: all of ``fc.scenarios``).
 
-    >>> from unvote.forecast import forecast
+    >>> from unvote.forecasting import forecast
     >>> ax = history(forecast(2025, ["baseline", "cable"]))
     >>> ax.get_ylabel()
     'Members voting yes'
@@ -258,7 +258,7 @@ def scenario_comparison(
     and ``thresholds`` as dotted lines.  The legend gives each scenario's
     expected count and its probability of falling below each threshold.
 
-    >>> from unvote.forecast import forecast
+    >>> from unvote.forecasting import forecast
     >>> ax = scenario_comparison(forecast(2025, ["baseline", "cable"]))
     >>> ax.get_xlabel()
     'Members voting yes'
@@ -350,7 +350,7 @@ def movers(
     tick marks the same member's chance of leaving yes without any campaign.
     ``year`` (the vote forecast) goes into the title when given.
 
-    >>> from unvote.forecast import forecast
+    >>> from unvote.forecasting import forecast
     >>> fc = forecast(2025, ["baseline", "cable"])
     >>> ax = movers(fc.scenarios["cable"], top=10, year=fc.year)
     >>> len(ax.get_yticklabels())
@@ -431,7 +431,7 @@ def strength_sweep(
     The line is the expected yes count at each factor, the band its 80 %
     interval; factor 0 is no campaign, 1 the scenario as written.
 
-    >>> from unvote.forecast import sweep
+    >>> from unvote.forecasting import sweep
     >>> ax = strength_sweep(sweep(2025, "cable", [0, 1, 2]), scenario_name="cable", year=2025)
     >>> ax.get_xlabel()
     'Strength of the campaign (× the scenario as written)'
@@ -487,7 +487,7 @@ def rolling_predictions(
     """Every member-vote's rolling-origin forecast, for :func:`calibration`.
 
     For each recorded year from ``first`` to ``last``: train on the earlier
-    votes, forecast that year (as :func:`unvote.backtest.backtest` does).
+    votes, forecast that year (as :func:`unvote.evaluation.backtest` does).
     Returns one row a (method, year, member): ``method, year, iso3, vote`` and
     the four probabilities.
 
@@ -495,8 +495,8 @@ def rolling_predictions(
     >>> sorted(preds["method"].unique())
     ['last_vote', 'markov', 'model']
     """
-    from unvote.backtest import last_vote_baseline, markov_baseline, model_forecaster
-    from unvote.features import feature_panel
+    from unvote.evaluation import last_vote_baseline, markov_baseline, model_forecaster
+    from unvote.panel import feature_panel
 
     panel = feature_panel() if panel is None else panel
     forecasters = forecasters or {
@@ -649,9 +649,9 @@ def calibration(predictions: pd.DataFrame, ax: Axes | None = None, bins: int = 1
 def backtest_log_loss(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
     """Each method's mean log loss per member in each year of the backtest (log scale).
 
-    ``table``: the output of :func:`unvote.backtest.backtest`.
+    ``table``: the output of :func:`unvote.evaluation.backtest`.
 
-    >>> from unvote.backtest import backtest
+    >>> from unvote.evaluation import backtest
     >>> ax = backtest_log_loss(backtest(2018, 2019))
     >>> ax.get_yscale()
     'log'
@@ -716,7 +716,7 @@ def save_all(
     off-screen (Agg) and closed; pyplot's state is not touched.
 
     >>> import tempfile
-    >>> from unvote.forecast import forecast
+    >>> from unvote.forecasting import forecast
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     paths = save_all(forecast(2025, ["baseline", "cable"]), tmp)
     >>> sorted(p.name for p in paths)[:2]
@@ -725,7 +725,7 @@ def save_all(
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    from unvote.forecast import sweep
+    from unvote.forecasting import sweep
 
     out = Path(directory)
     out.mkdir(parents=True, exist_ok=True)

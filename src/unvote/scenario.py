@@ -41,9 +41,9 @@ import numpy as np
 import pandas as pd
 
 from unvote.errors import ScenarioError, UnknownNameError
-from unvote.features import MODEL_FEATURES, TREATY_GROUPS
 from unvote.load import COUNTRY_GROUPS, VOTE_CATEGORIES
 from unvote.model import SHIFTED_CLASSES
+from unvote.panel import MODEL_FEATURES, TREATY_GROUPS
 
 Level = Literal["low", "central", "high"]
 SHIFTS: tuple[str, ...] = ("vote_shift", "absence_shift")
@@ -233,7 +233,7 @@ def _is_number(value: Any) -> bool:
 def select(rows: pd.DataFrame, selector: Sequence[Mapping[str, Any]], where: str = "") -> pd.Series:
     """Members matched by a selector: any of its tables, each with all conditions true.
 
-    >>> from unvote.features import features
+    >>> from unvote.panel import features
     >>> rows = features(2024)
     >>> sorted(rows.index[select(rows, [{"cofa": True}])])
     ['FSM', 'MHL', 'PLW']

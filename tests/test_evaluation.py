@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from unvote.backtest import (
+from unvote.evaluation import (
     LAST_COLUMNS,
     backtest,
     last_vote_baseline,
@@ -14,9 +14,9 @@ from unvote.backtest import (
     score,
     summarise,
 )
-from unvote.features import feature_panel
 from unvote.load import VOTE_CATEGORIES
 from unvote.model import PROBABILITY_COLUMNS
+from unvote.panel import feature_panel
 
 # 1995-2024 holds 29 votes: none was held in 2020
 BACKTEST_YEARS = [y for y in range(1995, 2025) if y != 2020]

@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 from unvote.errors import ScenarioError
-from unvote.features import features
-from unvote.forecast import Forecast, forecast, sweep
+from unvote.forecasting import Forecast, forecast, sweep
+from unvote.panel import features
 from unvote.simulate import draw_counts, draw_votes
 
 BUILTIN = ["baseline", "cable", "ukraine-argument", "allies", "strong"]

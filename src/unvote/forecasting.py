@@ -15,9 +15,9 @@ import numpy as np
 import pandas as pd
 
 from unvote.errors import ScenarioError, UnknownNameError
-from unvote.features import feature_panel
 from unvote.load import VOTE_CATEGORIES, load_totals
 from unvote.model import PROBABILITY_COLUMNS, VoteModel
+from unvote.panel import feature_panel
 from unvote.scenario import Scenario, builtin_scenarios, get_scenario
 from unvote.simulate import expected_counts, interval, marginals, prob_below
 

@@ -298,7 +298,7 @@ def features(
     from facts dated before ``as_of``).
 
     >>> x = features(2025)
-    >>> len(x), bool(x.loc["POL", "nato"]), x.loc["USA", "last_no"]
+    >>> len(x), bool(x.loc["POL", "nato"]), float(x.loc["USA", "last_no"])
     (193, True, 1.0)
     """
     panel = feature_panel(year, as_of, resolution)

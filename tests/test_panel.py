@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import unvote.features
-from unvote.features import MODEL_FEATURES, feature_panel, features, vote_dates
+import unvote.panel
 from unvote.load import load_totals, load_ukraine_votes, load_votes
+from unvote.panel import MODEL_FEATURES, feature_panel, features, vote_dates
 
 FEATURES = list(MODEL_FEATURES)
 
@@ -60,7 +60,7 @@ def test_votes_after_a_year_do_not_change_earlier_features(monkeypatch, panel):
         votes.loc[later & was_no, "vote"] = "abstain"
         return votes
 
-    monkeypatch.setattr(unvote.features, "load_votes", altered)
+    monkeypatch.setattr(unvote.panel, "load_votes", altered)
     changed = feature_panel(2025)
 
     # the alteration did reach the panel: the year after the next one differs
@@ -83,7 +83,7 @@ def test_ukraine_votes_do_not_change_features_of_earlier_votes(monkeypatch, pane
         es11.loc[~yes, "vote"] = "yes"
         return es11
 
-    monkeypatch.setattr(unvote.features, "load_ukraine_votes", altered)
+    monkeypatch.setattr(unvote.panel, "load_ukraine_votes", altered)
     changed = feature_panel(2025)
 
     assert not changed.loc[changed["year"] == 2022, "ukraine_support"].equals(
