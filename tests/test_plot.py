@@ -10,7 +10,7 @@ import matplotlib.pyplot as plt
 import pytest
 
 from unvote import plot
-from unvote.evaluation import backtest
+from unvote.evaluation import backtest, rolling_predictions
 from unvote.forecasting import forecast, sweep
 
 
@@ -31,7 +31,7 @@ def backtest_table():
 
 @pytest.fixture(scope="module")
 def predictions():
-    return plot.rolling_predictions(2018, 2019)
+    return rolling_predictions(2018, 2019)
 
 
 @pytest.fixture(autouse=True)

@@ -187,12 +187,8 @@ def run_backtest(spec: str) -> str:
     if first > last:
         raise UsageError(f"--backtest takes FIRST-LAST with FIRST <= LAST, not {spec!r}")
 
-    def progress(year: int) -> None:
-        sys.stderr.write(f"\rbacktest: forecasting {year} ...")
-        sys.stderr.flush()
-
     try:
-        table = backtest(first, last, progress=progress)
+        table = backtest(first, last, progress=_progress("backtest: forecasting"))
     except ValueError as err:
         raise UsageError(str(err)) from None
     sys.stderr.write("\n")
@@ -259,13 +255,32 @@ def run_forecast(args: argparse.Namespace) -> str:
         skipped = "\n".join(f"skipped {name}: {reason}" for name, reason in fc.skipped.items())
         text = "\n\n".join([header, *blocks, *([skipped] if skipped else [])])
     if plot_dir is not None:
-        from unvote.plot import save_all
-
-        paths = save_all(fc, plot_dir)
+        paths = write_charts(fc, plot_dir)
         text += "\n" if args.json else "\n\nCharts:\n" + "\n".join(f"  {p}" for p in paths)
         if args.json:
             sys.stderr.write("charts: " + ", ".join(str(p) for p in paths) + "\n")
     return text
+
+
+def _progress(label: str):
+    def report(year: int) -> None:
+        sys.stderr.write(f"\r{label}: {year} ...")
+        sys.stderr.flush()
+
+    return report
+
+
+def write_charts(fc: Any, directory: Path) -> list[Path]:
+    """Every chart, the backtest ones included (votes from 1995 through the training year)."""
+    from unvote.evaluation import rolling_predictions, score_predictions
+    from unvote.plot import save_all
+
+    predictions = table = None
+    if fc.through >= 1995:
+        predictions = rolling_predictions(1995, fc.through, progress=_progress("backtest"))
+        sys.stderr.write("\n")
+        table = score_predictions(predictions)
+    return save_all(fc, directory, backtest_table=table, predictions=predictions)
 
 
 def simulate_draws(

@@ -122,26 +122,26 @@ def model_forecaster(model: VoteModel | None = None) -> Forecaster:
     return forecast
 
 
-def backtest(
+def rolling_predictions(
     first: int = 1995,
     last: int = 2024,
     forecasters: dict[str, Forecaster] | None = None,
     panel: pd.DataFrame | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> pd.DataFrame:
-    """Rolling-origin backtest: for each recorded year, fit on earlier votes and score.
+    """Every member-vote's rolling-origin forecast: for each year, fit on the earlier votes.
 
-    Returns one row a (year, method) with ``members`` and the columns of
-    :func:`score`.  ``forecasters`` maps a name to ``f(train, rows) -> probs``;
-    the default is the vote model and the two baselines.  ``progress`` is
-    called with each year as it starts.
+    Returns one row a (method, year, member): ``method, year, iso3, vote`` and
+    the four probabilities.  ``forecasters`` maps a name to
+    ``f(train, rows) -> probs``; the default is the vote model and the two
+    baselines.  ``progress`` is called with each year as it starts.
 
-    >>> table = backtest(2018, 2019)
-    >>> table[["year", "method", "members"]].to_numpy().tolist()[:3]
-    [[2018, 'model', 193], [2018, 'last_vote', 193], [2018, 'markov', 193]]
+    >>> preds = rolling_predictions(2019, 2019)
+    >>> preds.groupby("method").size().to_dict()
+    {'last_vote': 193, 'markov': 193, 'model': 193}
     """
     panel = feature_panel() if panel is None else panel
-    years = sorted(int(y) for y in panel["year"].unique())
+    years = sorted(int(y) for y in panel.loc[panel["vote"].notna(), "year"].unique())
     if not years or first < years[0] + 1 or last > years[-1] or first > last:
         raise ValueError(
             f"backtest years must lie within {years[0] + 1}-{years[-1]} (the first vote "
@@ -152,17 +152,47 @@ def backtest(
         "last_vote": last_vote_baseline,
         "markov": markov_baseline,
     }
-    rows_out = []
+    frames = []
     for year in (y for y in years if first <= y <= last):
         if progress:
             progress(year)
         train = panel[panel["year"] < year]
         rows = panel[panel["year"] == year].set_index("iso3")
         for name, forecaster in forecasters.items():
-            probs = forecaster(train, rows)
-            rows_out.append({"year": year, "method": name, "members": len(rows)})
-            rows_out[-1] |= score(probs, rows["vote"])
-    return pd.DataFrame(rows_out)
+            probs = forecaster(train, rows)[list(PROBABILITY_COLUMNS)]
+            frame = probs.assign(method=name, year=year, vote=rows["vote"].astype(str))
+            frames.append(frame.rename_axis("iso3").reset_index())
+    columns = ["method", "year", "iso3", "vote", *PROBABILITY_COLUMNS]
+    return pd.concat(frames, ignore_index=True)[columns]
+
+
+def score_predictions(predictions: pd.DataFrame) -> pd.DataFrame:
+    """One row a (year, method): ``members`` and the columns of :func:`score`."""
+    rows = []
+    for (year, method), group in predictions.groupby(["year", "method"], sort=False):
+        rows.append({"year": year, "method": method, "members": len(group)})
+        members = group.set_index("iso3")
+        rows[-1] |= score(members[list(PROBABILITY_COLUMNS)], members["vote"])
+    return pd.DataFrame(rows)
+
+
+def backtest(
+    first: int = 1995,
+    last: int = 2024,
+    forecasters: dict[str, Forecaster] | None = None,
+    panel: pd.DataFrame | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> pd.DataFrame:
+    """Rolling-origin backtest: for each recorded year, fit on earlier votes and score.
+
+    Returns one row a (year, method) with ``members`` and the columns of
+    :func:`score`; arguments as :func:`rolling_predictions`.
+
+    >>> table = backtest(2018, 2019)
+    >>> table[["year", "method", "members"]].to_numpy().tolist()[:3]
+    [[2018, 'model', 193], [2018, 'last_vote', 193], [2018, 'markov', 193]]
+    """
+    return score_predictions(rolling_predictions(first, last, forecasters, panel, progress))
 
 
 def summarise(table: pd.DataFrame, years: Iterable[int] | None = None) -> pd.DataFrame:

@@ -478,45 +478,6 @@ def strength_sweep(
 # --- the backtest -------------------------------------------------------------------------------
 
 
-def rolling_predictions(
-    first: int = 1995,
-    last: int = 2024,
-    forecasters: dict[str, Callable[[pd.DataFrame, pd.DataFrame], pd.DataFrame]] | None = None,
-    panel: pd.DataFrame | None = None,
-) -> pd.DataFrame:
-    """Every member-vote's rolling-origin forecast, for :func:`calibration`.
-
-    For each recorded year from ``first`` to ``last``: train on the earlier
-    votes, forecast that year (as :func:`unvote.evaluation.backtest` does).
-    Returns one row a (method, year, member): ``method, year, iso3, vote`` and
-    the four probabilities.
-
-    >>> preds = rolling_predictions(2019, 2019)
-    >>> sorted(preds["method"].unique())
-    ['last_vote', 'markov', 'model']
-    """
-    from unvote.evaluation import last_vote_baseline, markov_baseline, model_forecaster
-    from unvote.panel import feature_panel
-
-    panel = feature_panel() if panel is None else panel
-    forecasters = forecasters or {
-        "model": model_forecaster(),
-        "last_vote": last_vote_baseline,
-        "markov": markov_baseline,
-    }
-    years = sorted(int(y) for y in panel["year"].unique() if first <= y <= last)
-    frames = []
-    for year in years:
-        train = panel[panel["year"] < year]
-        rows = panel[(panel["year"] == year) & panel["vote"].notna()].set_index("iso3")
-        for name, forecaster in forecasters.items():
-            probs = forecaster(train, rows)[list(PROBABILITY_COLUMNS)]
-            frame = probs.assign(method=name, year=year, vote=rows["vote"].astype(str))
-            frames.append(frame.rename_axis("iso3").reset_index())
-    columns = ["method", "year", "iso3", "vote", *PROBABILITY_COLUMNS]
-    return pd.concat(frames, ignore_index=True)[columns]
-
-
 def _wilson(events: np.ndarray, n: np.ndarray, z: float = 1.96) -> tuple[np.ndarray, np.ndarray]:
     """Wilson score interval of a binomial proportion."""
     share = events / n
@@ -537,8 +498,9 @@ def calibration(predictions: pd.DataFrame, ax: Axes | None = None, bins: int = 1
     drawn as a hollow triangle on the bottom (top) edge.
 
     ``predictions``: long table with ``method, year, iso3, vote`` and the four
-    probabilities (see :func:`rolling_predictions`).
+    probabilities (see :func:`unvote.evaluation.rolling_predictions`).
 
+    >>> from unvote.evaluation import rolling_predictions
     >>> ax = calibration(rolling_predictions(2018, 2019))
     >>> ax.get_xscale()
     'logit'
