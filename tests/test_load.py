@@ -206,3 +206,29 @@ def test_unknown_country_suggests_the_nearest():
 def test_ambiguous_country_lists_the_candidates():
     with pytest.raises(unvote.UnknownCountryError, match=r"ambiguous.*KOR.*PRK"):
         unvote.to_iso3("Korea")
+
+
+def test_malformed_number_names_file_and_line(data_copy):
+    path = data_copy / "us-agreement.csv"
+    lines = path.read_text().splitlines()
+    iso3, year, n_votes, _, ideal = lines[2].split(",")
+    lines[2] = ",".join([iso3, year, n_votes, "abc", ideal])
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(unvote.DataFileError, match=r"us-agreement\.csv, line 3: agreement 'abc'"):
+        unvote.load_us_agreement()
+
+
+def test_malformed_integer_names_file_and_line(data_copy):
+    _replace_line(data_copy / "cuba-embargo" / "votes.csv", 7, "19x2,BEN,yes")
+    with pytest.raises(unvote.DataFileError, match=r"votes\.csv, line 7: year '19x2'"):
+        unvote.load_votes()
+
+
+def test_agreement_outside_zero_one_is_refused(data_copy):
+    path = data_copy / "us-agreement.csv"
+    lines = path.read_text().splitlines()
+    iso3, year, n_votes, _, ideal = lines[4].split(",")
+    lines[4] = ",".join([iso3, year, n_votes, "1.5", ideal])
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(unvote.DataFileError, match=r"line 5: agreement 1\.5 is not in \[0, 1\]"):
+        unvote.load_us_agreement()

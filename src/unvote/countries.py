@@ -10,7 +10,6 @@ country_converter, which fails at start-up under pandas 3.1.
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -131,6 +130,8 @@ def to_iso3(name: str, members: Iterable[str] | None = None) -> str:
     if len(partial) > 1:
         listed = "; ".join(f"{labels.get(c, c)} ({c})" for c in partial)
         raise UnknownCountryError(f"country {name!r} is ambiguous: it could be {listed}")
+    import difflib
+
     near = difflib.get_close_matches(key, list(index), n=8, cutoff=0.6)
     suggestions = list(dict.fromkeys(f"{labels.get(index[k], k)} ({index[k]})" for k in near))[:3]
     hint = f"; nearest: {', '.join(suggestions)}" if suggestions else ""

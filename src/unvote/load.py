@@ -10,6 +10,7 @@ argument or the ``UNVOTE_GA_DATA`` environment variable.
 from __future__ import annotations
 
 import os
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from importlib.resources import files
 from pathlib import Path
@@ -47,6 +48,7 @@ def read_table(
     *,
     dates: Iterable[str] = (),
     integers: Iterable[str] = (),
+    numbers: Iterable[str] = (),
     choices: Mapping[str, Iterable[str]] | None = None,
     required: Iterable[str] = (),
 ) -> pd.DataFrame:
@@ -54,33 +56,62 @@ def read_table(
 
     ``columns`` must all be present; ``dates`` must parse as ISO dates (blank
     allowed unless also ``required``); ``integers`` must be whole numbers;
-    ``choices`` maps a column to its allowed values.
+    ``numbers`` finite numbers (blank allowed); ``choices`` maps a column to
+    its allowed values.  Text columns stay strings, blanks as ``""``.
     """
     if not path.is_file():
         raise DataFileError(f"{path}: data file not found")
+    integers, numbers, dates = list(integers), list(numbers), list(dates)
+    typed = {c: "int64" for c in integers} | {c: "float64" for c in numbers}
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        # Fast path: let the C parser type the columns; a file it rejects is
+        # read again as text below, to find the line at fault.
+        frame = pd.read_csv(
+            path,
+            dtype=defaultdict(lambda: str, typed),
+            keep_default_na=False,
+            na_values={c: [""] for c in numbers},
+        )
+    except (ValueError, TypeError):
+        frame = None
     except (pd.errors.ParserError, UnicodeDecodeError, EOFError, OSError) as err:
         raise DataFileError(f"{path}: cannot be read as CSV ({err})") from err
+    if frame is None or not all(
+        pd.api.types.is_numeric_dtype(frame[c]) for c in typed if c in frame
+    ):
+        frame = _read_text(path)
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         raise DataFileError(f"{path}, line 1: missing column(s) {', '.join(missing)}")
 
-    def fail(column: str, mask: pd.Series, what: str) -> None:
-        row = int(mask.to_numpy().nonzero()[0][0])
+    def fail(column: str, mask: pd.Series | np.ndarray, what: str) -> None:
+        row = int(np.asarray(mask).nonzero()[0][0])
         value = frame[column].iloc[row]
         # +2: the header is line 1 and rows count from 0.
         raise DataFileError(f"{path}, line {row + 2}: {column} {value!r} is {what}")
 
     for column in required:
-        blank = frame[column].str.strip() == ""
-        if blank.any():
-            fail(column, blank, "blank")
+        if not pd.api.types.is_numeric_dtype(frame[column]):
+            blank = frame[column].str.strip() == ""
+            if blank.any():
+                fail(column, blank, "blank")
     for column in integers:
-        bad = ~frame[column].str.fullmatch(r"-?\d+")
+        if not pd.api.types.is_numeric_dtype(frame[column]):
+            bad = ~frame[column].str.fullmatch(r"-?\d+")
+            if bad.any():
+                fail(column, bad, "not a whole number")
+            frame[column] = frame[column].astype("int64")
+    for column in numbers:
+        if not pd.api.types.is_numeric_dtype(frame[column]):
+            text = frame[column].str.strip().replace("", None)
+            value = pd.to_numeric(text, errors="coerce")
+            bad = text.notna() & value.isna()
+            if bad.any():
+                fail(column, bad, "not a number")
+            frame[column] = value.astype(float)
+        bad = ~np.isfinite(frame[column]) & frame[column].notna()
         if bad.any():
-            fail(column, bad, "not a whole number")
-        frame[column] = frame[column].astype("int64")
+            fail(column, bad, "not a finite number")
     for column, allowed in (choices or {}).items():
         allowed = list(allowed)
         bad = ~frame[column].isin(allowed)
@@ -94,6 +125,13 @@ def read_table(
             fail(column, bad, "not a date (YYYY-MM-DD)")
         frame[column] = parsed
     return frame
+
+
+def _read_text(path: Path) -> pd.DataFrame:
+    try:
+        return pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, UnicodeDecodeError, EOFError, OSError) as err:
+        raise DataFileError(f"{path}: cannot be read as CSV ({err})") from err
 
 
 def _check_resolution(resolution: str) -> None:
@@ -402,22 +440,14 @@ def load_us_agreement() -> pd.DataFrame:
         path,
         ["iso3", "year", "n_votes", "agreement", "ideal_point"],
         integers=["year", "n_votes"],
-        required=["iso3", "agreement"],
+        numbers=["agreement", "ideal_point"],
+        required=["iso3"],
     )
-    for column in ("agreement", "ideal_point"):
-        text = frame[column].str.strip().replace("", None)
-        number = pd.to_numeric(text, errors="coerce")
-        bad = text.notna() & number.isna()
-        if column == "agreement":
-            bad |= (number < 0) | (number > 1)
-        if bad.any():
-            row = int(bad.to_numpy().nonzero()[0][0])
-            value = frame[column].iloc[row]
-            raise DataFileError(
-                f"{path}, line {row + 2}: {column} {value!r} is not a number"
-                + (" in [0, 1]" if column == "agreement" else "")
-            )
-        frame[column] = number.astype(float)
+    outside = frame["agreement"].isna() | (frame["agreement"] < 0) | (frame["agreement"] > 1)
+    if outside.any():
+        row = int(outside.to_numpy().nonzero()[0][0])
+        value = float(frame["agreement"].iloc[row])
+        raise DataFileError(f"{path}, line {row + 2}: agreement {value} is not in [0, 1]")
     twice = frame.duplicated(["iso3", "year"])
     if twice.any():
         row = int(twice.to_numpy().nonzero()[0][0])

@@ -243,29 +243,17 @@ def feature_panel(
     panel["vote"] = pd.Categorical(panel["vote"], categories=list(VOTE_CATEGORIES))
 
     # Lagged votes: a (votes x countries) matrix of outcome codes, walked in date order.
-    countries = np.array(sorted(panel["iso3"].unique()))
     years = [v.year for v in dates]
-    wide = panel.pivot(index="year", columns="iso3", values="vote").reindex(
-        index=years, columns=countries
-    )
-    member = (
-        wide.notna().to_numpy()
-        | panel.pivot(index="year", columns="iso3", values="date")
-        .reindex(index=years, columns=countries)
-        .notna()
-        .to_numpy()
-    )
-    codes = np.full(wide.shape, -1, dtype=np.int64)
-    for k, outcome in enumerate(VOTE_CATEGORIES):
-        codes[(wide == outcome).to_numpy()] = k
+    countries, j = np.unique(panel["iso3"].to_numpy(dtype=str), return_inverse=True)
+    t = pd.Index(years).get_indexer(panel["year"])
+    codes = np.full((len(years), len(countries)), -1, dtype=np.int64)
+    codes[t, j] = panel["vote"].cat.codes.to_numpy()
+    member = np.zeros(codes.shape, dtype=bool)
     recorded = np.array([v.recorded for v in dates])
-    history = _history_features(codes, member & recorded[:, None])
-    year_pos = pd.Series(np.arange(len(years)), index=years)
-    country_pos = pd.Series(np.arange(len(countries)), index=countries)
-    t = year_pos.loc[panel["year"]].to_numpy()
-    j = country_pos.loc[panel["iso3"]].to_numpy()
-    for name, matrix in history.items():
-        panel[name] = matrix[t, j]
+    member[t, j] = recorded[t]
+    history = _history_features(codes, member)
+    lagged = pd.DataFrame({name: matrix[t, j] for name, matrix in history.items()})
+    panel = pd.concat([panel, lagged.set_axis(panel.index)], axis=1)
 
     groups = _group_indicators(panel, load_country_groups())
     panel = pd.concat([panel, groups], axis=1)
@@ -284,8 +272,7 @@ def feature_panel(
     climate = pd.Series(np.r_[np.nan, yes_share][: len(years)], index=years)
     panel["climate_yes"] = panel["year"].map(climate).fillna(0.0)
 
-    for column in MODEL_FEATURES:
-        panel[column] = panel[column].astype(float)
+    panel[list(MODEL_FEATURES)] = panel[list(MODEL_FEATURES)].astype(float)
     return panel
 
 
