@@ -29,6 +29,8 @@ from unvote.cli import main
 
 HERE = Path(__file__).resolve().parent
 BAD_INPUTS = HERE / "BAD_INPUTS.md"
+README = HERE.parent / "README.md"
+README_START, README_END = "<!-- bad-inputs:start -->", "<!-- bad-inputs:end -->"
 BUILTIN = ["baseline", "cable", "ukraine-argument", "allies", "strong"]
 OUTCOMES = ["yes", "no", "abstain", "absent"]
 TIMEOUT = 300
@@ -191,6 +193,16 @@ def test_bad_input_is_one_line_and_exit_2(workdir, case, args, plot, fragment) -
 def test_bad_inputs_md_lists_every_case() -> None:
     assert list(recorded_messages()) == list(CASES)
     assert len(CASES) >= 25
+
+
+def test_readme_troubleshooting_table_is_the_generated_one() -> None:
+    rows = [
+        line for line in BAD_INPUTS.read_text(encoding="utf-8").splitlines() if line[:2] == "| "
+    ]
+    section = README.read_text(encoding="utf-8").split(README_START)[1].split(README_END)[0]
+    assert section.strip().splitlines() == [*rows[:1], "|---|---|---|", *rows[1:]], (
+        f"the README's troubleshooting table is stale: run python {__file__}"
+    )
 
 
 # ----------------------------------------------------------------------------- data files
@@ -416,6 +428,11 @@ def write_bad_inputs_md() -> None:
         "| case | command | message |\n|---|---|---|\n" + "\n".join(rows) + "\n"
     )
     BAD_INPUTS.write_text(text, encoding="utf-8")
+    readme = README.read_text(encoding="utf-8")
+    head, rest = readme.split(README_START, 1)
+    _, tail = rest.split(README_END, 1)
+    table = "| case | command | message |\n|---|---|---|\n" + "\n".join(rows) + "\n"
+    README.write_text(f"{head}{README_START}\n{table}{README_END}{tail}", encoding="utf-8")
 
 
 @contextlib.contextmanager

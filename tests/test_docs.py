@@ -1,0 +1,60 @@
+"""Documentation that cannot drift: the README's commands, the CLI's options, docstrings."""
+
+from __future__ import annotations
+
+import inspect
+import re
+from pathlib import Path
+
+import unvote
+from unvote.cli import build_parser
+
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def first_code_block(text: str) -> list[str]:
+    block = text.split("```")[1]
+    return [line for line in block.splitlines()[1:] if line.strip()]
+
+
+def test_readme_opens_with_the_two_commands():
+    assert README.startswith("# unvote\n\n```bash\n")
+    run, test = first_code_block(README)
+    assert run.startswith("python3 -m venv .venv && ") and "forecast 2025 --plot" in run
+    assert test.startswith("python3 -m venv .venv && ") and "pytest" in test
+
+
+def test_ci_runs_the_readme_test_command():
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "README.md" in ci and "eval" in ci
+
+
+def test_every_cli_option_is_documented_in_the_readme():
+    parser = build_parser()
+    options = {
+        option
+        for action in parser._actions
+        for option in action.option_strings
+        if option.startswith("--") and option != "--help"
+    }
+    assert options, "the parser has no options?"
+    missing = sorted(o for o in options if not re.search(rf"`{re.escape(o)}[\s`]", README))
+    assert not missing, f"options missing from README.md: {missing}"
+
+
+def test_every_cli_option_has_help():
+    for action in build_parser()._actions:
+        assert action.help, action.option_strings or action.dest
+
+
+def test_public_functions_and_classes_have_docstrings():
+    for name in unvote.__all__:
+        item = getattr(unvote, name)
+        if inspect.isfunction(item) or inspect.isclass(item):
+            assert inspect.getdoc(item), name
+
+
+def test_changelog_has_an_unreleased_section():
+    changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert "## [Unreleased]" in changelog
