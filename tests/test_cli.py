@@ -123,6 +123,9 @@ CASES: dict[str, tuple[list[str], bool, str]] = {
     "scenario integer too large": (["2025", "--scenario", "huge.toml"], True, "huge.toml"),
     "--backtest years reversed": (["--backtest", "2000-1995"], False, "FIRST <= LAST"),
     "scenario name empty": (["2025", "--scenario", ""], True, "named"),
+    "unknown country": (["2025", "--country", "Atlantis"], True, "Atlantis"),
+    "ambiguous country": (["2025", "--country", "Korea"], True, "ambiguous"),
+    "country not a member that year": (["2025", "--country", "Yugoslavia"], True, "YUG"),
 }
 
 
@@ -448,3 +451,12 @@ def _cwd(path: Path) -> Iterator[None]:
 if __name__ == "__main__":
     write_bad_inputs_md()
     print(f"wrote {BAD_INPUTS}")
+
+
+def test_country_shows_the_member_under_every_scenario() -> None:
+    status, out, err = run(["2025", "--top", "0", "--country", "Türkiye", "--country", "usa"])
+    assert status == 0, err
+    assert "Türkiye (TUR), last vote yes" in out
+    assert "United States of America (USA), last vote no" in out
+    block = out.split("United States of America (USA)")[1].splitlines()
+    assert [line.split()[0] for line in block[2:7]] == BUILTIN

@@ -66,6 +66,12 @@ def build_parser() -> ArgumentParser:
         help="a built-in scenario or a TOML file; repeat for several (default: all built-in)",
     )
     parser.add_argument("--top", default="10", metavar="N", help="members listed per scenario")
+    parser.add_argument(
+        "--country",
+        action="append",
+        metavar="NAME",
+        help="show this member under every scenario (a name or ISO code; repeatable)",
+    )
     parser.add_argument("--json", action="store_true", help="print JSON instead of tables")
     parser.add_argument("--plot", metavar="DIR", help="write the charts into DIR (PNG and SVG)")
     draws = parser.add_argument_group("random draws (beside the exact distributions)")
@@ -175,6 +181,26 @@ def format_scenario(fc: Any, name: str, top: int, draws: dict[str, Any] | None =
     return "\n".join(lines)
 
 
+def format_country(fc: Any, iso3: str) -> str:
+    """One member under every scenario: its probabilities and the channels acting on it."""
+    first = next(iter(fc.scenarios.values())).members.loc[iso3]
+    lines = [
+        f"{first['country']} ({iso3}), last vote {first['last_vote']}",
+        f"  {'scenario':<18} P(yes / abstain / no / absent)   channels",
+    ]
+    codes: dict[str, str] = {}
+    for name, sf in fc.scenarios.items():
+        row = sf.members.loc[iso3]
+        probs = " / ".join(f"{row[f'p_{o}']:.3f}" for o in ("yes", "abstain", "no", "absent"))
+        acting = [c for c in row["channels"].split(", ") if c]
+        for channel in acting:
+            codes.setdefault(channel, str(len(codes) + 1))
+        lines.append(f"  {name:<18} {probs}   {','.join(codes[c] for c in acting) or '-'}")
+    if codes:
+        lines.append("  channels: " + ", ".join(f"{k} {name}" for name, k in codes.items()))
+    return "\n".join(lines)
+
+
 def run_backtest(spec: str) -> str:
     from unvote.evaluation import backtest, summarise
 
@@ -216,6 +242,7 @@ def run_backtest(spec: str) -> str:
 
 
 def run_forecast(args: argparse.Namespace) -> str:
+    from unvote.countries import to_iso3
     from unvote.forecasting import forecast
 
     if args.year is None:
@@ -235,7 +262,11 @@ def run_forecast(args: argparse.Namespace) -> str:
     plot_dir = _writable_dir(args.plot) if args.plot else None
     draws_out = _writable_file(args.draws_out) if args.draws_out else None
 
+    countries = [to_iso3(name) for name in args.country or []]
     fc = forecast(year, args.scenario, through=through)
+    absent = [c for c in countries if c not in fc.scenarios[next(iter(fc.scenarios))].members.index]
+    if absent:
+        raise UsageError(f"--country {absent[0]} is not a UN member at the {year} vote")
     draw_summaries = simulate_draws(fc, n_draws, seed, args.bloc or [], bloc_sd, draws_out)
     if args.json:
         data = fc.to_dict(top=top)
@@ -252,6 +283,7 @@ def run_forecast(args: argparse.Namespace) -> str:
             format_scenario(fc, name, top, draw_summaries.get(name, {}).get("80"))
             for name in fc.scenarios
         ]
+        blocks += [format_country(fc, code) for code in countries]
         skipped = "\n".join(f"skipped {name}: {reason}" for name, reason in fc.skipped.items())
         text = "\n\n".join([header, *blocks, *([skipped] if skipped else [])])
     if plot_dir is not None:

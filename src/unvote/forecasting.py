@@ -142,6 +142,10 @@ class Forecast:
                         str(t): round(sf.prob_yes_below(t), 6) for t in YES_THRESHOLDS
                     },
                     "last_observed": self.last_observed,
+                    "expected_change": {
+                        k: round(float(sf.expected[k]) - self.last_observed[k], 4)
+                        for k in _OUTCOME_ORDER
+                    },
                     "movers": list(sf.movers(top or 10).index),
                     "countries": countries,
                 }
