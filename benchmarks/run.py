@@ -25,14 +25,19 @@ from collections.abc import Callable
 from pathlib import Path
 
 
-def wall(command: list[str], repeat: int) -> float:
-    """Median wall-clock seconds of a command run in a fresh process."""
-    times = []
+def wall(commands: list[list[str]], repeat: int) -> list[float]:
+    """Median wall-clock seconds of each command, each run in a fresh process.
+
+    The commands take turns in every round, so a burst of load on the machine
+    falls on all of them alike and the ratios between them stay fair.
+    """
+    times: list[list[float]] = [[] for _ in commands]
     for _ in range(repeat):
-        start = time.perf_counter()
-        subprocess.run(command, check=True, stdout=subprocess.DEVNULL, cwd=Path.home())
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        for command, record in zip(commands, times, strict=True):
+            start = time.perf_counter()
+            subprocess.run(command, check=True, stdout=subprocess.DEVNULL, cwd=Path.home())
+            record.append(time.perf_counter() - start)
+    return [statistics.median(record) for record in times]
 
 
 def inprocess(function: Callable[[], object], repeat: int) -> float:
@@ -59,9 +64,14 @@ def main() -> None:
     from unvote.panel import feature_panel
     from unvote.simulate import joint_yes_no, marginals
 
-    pandas_import = wall([python, "-c", "import pandas"], args.repeat)
-    unvote_import = wall([python, "-c", "import unvote"], args.repeat)
-    end_to_end = wall([forecast, "2025", "--json"], args.repeat)
+    pandas_import, unvote_import, end_to_end = wall(
+        [
+            [python, "-c", "import pandas"],
+            [python, "-c", "import unvote"],
+            [forecast, "2025", "--json"],
+        ],
+        args.repeat,
+    )
     panel = feature_panel(2025)
     probs = forecast_fn(2025, ["cable"]).scenarios["cable"].probs
     fit = inprocess(lambda: VoteModel().fit(panel, through=2024), args.repeat)

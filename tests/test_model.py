@@ -247,3 +247,24 @@ def test_bad_penalty_raises_in_fit(panel, penalty):
 def test_missing_column_raises(panel):
     with pytest.raises(ValueError, match="lacks column"):
         VoteModel(features=["no_such_feature"]).fit(panel)
+
+
+def test_year_shock_is_estimated_from_the_training_years(panel) -> None:
+    model = VoteModel().fit(panel, through=2024)
+    assert 0 < model.year_sd_ < 3
+    assert list(model.year_shocks_.index) == sorted(
+        panel.loc[panel["year"].between(1993, 2024) & panel["vote"].notna(), "year"].unique()
+    )
+    assert model.year_sd_ == pytest.approx(float(np.sqrt(np.mean(model.year_shocks_**2))))
+    rows = panel[panel["year"] == 2025].set_index("iso3")
+    averaged, typical = model.predict_proba(rows), model.predict_proba(rows, shock=0.0)
+    assert not np.allclose(averaged, typical)
+    # A shock toward non-yes lowers every member's P(yes).
+    assert (model.predict_proba(rows, shock=1.0)["p_yes"] < typical["p_yes"]).all()
+
+
+def test_without_the_year_shock_members_are_independent(panel) -> None:
+    model = VoteModel(year_shock=False).fit(panel, through=2024)
+    rows = panel[panel["year"] == 2025].set_index("iso3")
+    assert model.year_sd_ == 0
+    pd.testing.assert_frame_equal(model.predict_proba(rows), model.predict_proba(rows, shock=0.0))

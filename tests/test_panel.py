@@ -50,7 +50,7 @@ def test_votes_after_a_year_do_not_change_earlier_features(monkeypatch, panel):
     cutoff = 2010
     original = load_votes()
 
-    def altered(resolution: str = "cuba-embargo") -> pd.DataFrame:
+    def altered(resolution: str = "cuba-embargo", **tables) -> pd.DataFrame:
         votes = original.copy()
         later = votes["year"] > cutoff
         # every later vote becomes "no" (and every later "no" becomes "abstain"),

@@ -102,6 +102,11 @@ def test_rolling_predictions_columns(predictions):
         "p_abstain",
         "p_no",
         "p_absent",
+        "p0_yes",
+        "p0_abstain",
+        "p0_no",
+        "p0_absent",
+        "shock_sd",
     ]
     assert set(predictions["year"]) == {2018, 2019}
     sums = predictions[["p_yes", "p_abstain", "p_no", "p_absent"]].sum(axis=1)

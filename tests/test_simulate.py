@@ -496,3 +496,61 @@ def test_module_imports_only_numpy_pandas_and_the_standard_library() -> None:
         elif isinstance(node, ast.ImportFrom):
             top.add((node.module or "").split(".")[0])
     assert top <= {"__future__", "os", "collections", "typing", "numpy", "pandas"}, top
+
+
+# ----------------------------------------------------------------------------- a shared shock
+
+
+def test_shock_of_zero_is_the_independent_distribution() -> None:
+    probs = un_like(40)
+    pd.testing.assert_frame_equal(simulate.marginals(probs, 0.0), simulate.marginals(probs))
+    pd.testing.assert_frame_equal(simulate.integrate_shock(probs, 0.0), probs)
+
+
+def test_mixture_matches_brute_force_over_a_fine_quadrature() -> None:
+    rng = np.random.default_rng(7)
+    probs = make_probs(rng.dirichlet(np.ones(4), size=4))
+    values = probs.to_numpy()
+    # A reference from a different rule: 120-point Gauss-Hermite quadrature.
+    nodes, weights = np.polynomial.hermite_e.hermegauss(120)
+    weights = weights / weights.sum()
+    expected = np.zeros((5, 4))
+    for z, w in zip(nodes, weights, strict=True):
+        shifted = make_probs(simulate.shift_nonyes(values, 0.8 * z))
+        expected += w * brute_force(shifted)[0].T
+    got = simulate.marginals(probs, shock_sd=0.8).to_numpy()
+    np.testing.assert_allclose(got, expected, atol=1e-6)
+
+
+def test_mixture_mean_equals_the_integrated_probabilities() -> None:
+    probs = un_like(60)
+    table = simulate.marginals(probs, shock_sd=1.2)
+    np.testing.assert_allclose(table.sum(), 1.0, atol=1e-12)
+    means = (table.to_numpy() * table.index.to_numpy()[:, None]).sum(axis=0)
+    integrated = simulate.integrate_shock(probs, 1.2).sum().to_numpy()
+    np.testing.assert_allclose(means, integrated, atol=1e-9)
+
+
+def test_a_shared_shock_widens_the_yes_distribution() -> None:
+    probs = un_like(193)
+    plain = simulate.intervals(probs, [0.95])["95"]["yes"]
+    shocked = simulate.intervals(probs, [0.95], shock_sd=1.0)["95"]["yes"]
+    assert shocked[0] <= plain[0] and shocked[1] >= plain[1]
+    assert shocked[1] - shocked[0] > plain[1] - plain[0]
+
+
+def test_draws_with_a_common_shock_follow_the_exact_mixture() -> None:
+    probs = un_like(193)
+    draws = draw_votes(probs, 100_000, random_state=11, common_sd=0.9)
+    counts = draw_counts(draws)
+    exact = simulate.marginals(probs, shock_sd=0.9)
+    means = (exact.to_numpy() * exact.index.to_numpy()[:, None]).sum(axis=0)
+    np.testing.assert_allclose(counts[list(VOTE_CATEGORIES)].mean().to_numpy(), means, atol=0.3)
+    drawn = np.bincount(counts["yes"], minlength=len(exact)) / len(counts)
+    np.testing.assert_allclose(drawn, exact["yes"].to_numpy(), atol=0.01)
+
+
+def test_shock_sd_must_be_a_finite_non_negative_number() -> None:
+    for bad in (-1.0, float("nan"), float("inf")):
+        with pytest.raises(ValueError, match="shock_sd"):
+            simulate.marginals(un_like(5), shock_sd=bad)

@@ -334,8 +334,15 @@ def simulate_draws(
     bloc_map = {b: list(rows.index[rows[b].astype(bool)]) for b in blocs} if blocs else None
     summaries: dict[str, dict[str, Any]] = {}
     for k, (name, sf) in enumerate(fc.scenarios.items()):
+        # Draws start from a year without a shock and draw the year shock
+        # themselves, so they follow the same mixture as the exact counts.
         draws = draw_votes(
-            sf.probs, n_draws, random_state=seed + k, blocs=bloc_map, bloc_sd=bloc_sd
+            sf.typical,
+            n_draws,
+            random_state=seed + k,
+            blocs=bloc_map,
+            bloc_sd=bloc_sd,
+            common_sd=sf.shock_sd,
         )
         counts = draw_counts(draws)
         summary: dict[str, Any] = {"n": n_draws, "seed": seed + k, "mean": {}}

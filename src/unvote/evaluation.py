@@ -80,15 +80,26 @@ def _f1(truth: np.ndarray, guess: np.ndarray, code: int) -> float:
     return float(2 * tp / positives) if positives else float("nan")
 
 
+TYPICAL_COLUMNS = [f"p0_{c}" for c in VOTE_CATEGORIES]
+"""Optional columns of a forecast: the probabilities in a year without a shock."""
+
+
 def score(probs: pd.DataFrame, votes: pd.Series) -> dict[str, float]:
     """Scores of one year's forecast against the votes cast.
 
     Log loss and Brier score (summed over the four outcomes) are means per
     member-vote; ``err_*`` is expected minus observed count; ``in80_*`` /
     ``in95_*`` say whether the observed count fell in the exact central
-    interval of the forecast count distribution.
+    interval of the forecast count distribution.  When ``probs`` carries
+    ``p0_*`` columns and a ``shock_sd`` column (the vote model's year shock),
+    that distribution is the mixture over the shock.
     """
     p = probs[list(PROBABILITY_COLUMNS)].to_numpy()
+    if set(TYPICAL_COLUMNS) <= set(probs.columns):
+        typical = probs[TYPICAL_COLUMNS].set_axis(list(PROBABILITY_COLUMNS), axis=1)
+        shock_sd = float(probs["shock_sd"].iloc[0])
+    else:
+        typical, shock_sd = probs[list(PROBABILITY_COLUMNS)], 0.0
     truth = pd.Categorical(votes, categories=list(VOTE_CATEGORIES)).codes.astype(int)
     onehot = np.eye(len(VOTE_CATEGORIES))[truth]
     guess = p.argmax(axis=1)
@@ -102,7 +113,7 @@ def score(probs: pd.DataFrame, votes: pd.Series) -> dict[str, float]:
     for k, outcome in enumerate(VOTE_CATEGORIES):
         observed = int(np.sum(truth == k))
         result[f"err_{outcome}"] = float(p[:, k].sum() - observed)
-        pmf = count_distribution(probs, outcome)
+        pmf = count_distribution(typical, outcome, shock_sd)
         for level in (0.8, 0.95):
             lo, hi = interval(pmf, level)
             result[f"in{round(level * 100)}_{outcome}"] = bool(lo <= observed <= hi)
@@ -117,7 +128,10 @@ def model_forecaster(model: VoteModel | None = None) -> Forecaster:
 
     def forecast(train: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
         fitted = (model or VoteModel()).fit(train)
-        return fitted.predict_proba(rows)
+        typical = fitted.predict_proba(rows, shock=0.0)
+        return fitted.predict_proba(rows).join(
+            typical.set_axis(TYPICAL_COLUMNS, axis=1).assign(shock_sd=fitted.year_sd_)
+        )
 
     return forecast
 
@@ -131,10 +145,12 @@ def rolling_predictions(
 ) -> pd.DataFrame:
     """Every member-vote's rolling-origin forecast: for each year, fit on the earlier votes.
 
-    Returns one row a (method, year, member): ``method, year, iso3, vote`` and
-    the four probabilities.  ``forecasters`` maps a name to
-    ``f(train, rows) -> probs``; the default is the vote model and the two
-    baselines.  ``progress`` is called with each year as it starts.
+    Returns one row a (method, year, member): ``method, year, iso3, vote``,
+    the four probabilities, the same in a year without a shock (``p0_*``) and
+    the standard deviation of the year shock (``shock_sd``; 0 for the
+    baselines).  ``forecasters`` maps a name to ``f(train, rows) -> probs``;
+    the default is the vote model and the two baselines.  ``progress`` is
+    called with each year as it starts.
 
     >>> preds = rolling_predictions(2019, 2019)
     >>> preds.groupby("method").size().to_dict()
@@ -159,10 +175,13 @@ def rolling_predictions(
         train = panel[panel["year"] < year]
         rows = panel[panel["year"] == year].set_index("iso3")
         for name, forecaster in forecasters.items():
-            probs = forecaster(train, rows)[list(PROBABILITY_COLUMNS)]
+            probs = forecaster(train, rows)
+            if not set(TYPICAL_COLUMNS) <= set(probs.columns):
+                typical = probs[list(PROBABILITY_COLUMNS)].set_axis(TYPICAL_COLUMNS, axis=1)
+                probs = probs.join(typical).assign(shock_sd=0.0)
             frame = probs.assign(method=name, year=year, vote=rows["vote"].astype(str))
             frames.append(frame.rename_axis("iso3").reset_index())
-    columns = ["method", "year", "iso3", "vote", *PROBABILITY_COLUMNS]
+    columns = ["method", "year", "iso3", "vote", *PROBABILITY_COLUMNS, *TYPICAL_COLUMNS, "shock_sd"]
     return pd.concat(frames, ignore_index=True)[columns]
 
 
@@ -172,7 +191,7 @@ def score_predictions(predictions: pd.DataFrame) -> pd.DataFrame:
     for (year, method), group in predictions.groupby(["year", "method"], sort=False):
         rows.append({"year": year, "method": method, "members": len(group)})
         members = group.set_index("iso3")
-        rows[-1] |= score(members[list(PROBABILITY_COLUMNS)], members["vote"])
+        rows[-1] |= score(members.drop(columns=["method", "year", "vote"]), members["vote"])
     return pd.DataFrame(rows)
 
 

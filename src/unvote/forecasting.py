@@ -32,8 +32,11 @@ class ScenarioForecast:
 
     ``members``: one row a member (index iso3) with ``country, last_vote``,
     the four probabilities, the baseline ``p_yes`` (``p_yes_baseline``) and
-    the ``channels`` acting on the member (comma-separated).  ``marginals``:
-    exact pmf of each outcome's count (index 0..n).
+    the ``channels`` acting on the member (comma-separated); probabilities are
+    averaged over the model's year shock.  ``typical``: the probabilities in a
+    year without a shock, and ``shock_sd`` the shock's standard deviation, from
+    which ``marginals`` (the exact pmf of each outcome's count, index 0..n) is
+    the mixture, and random draws are made.
     """
 
     scenario: Scenario
@@ -41,6 +44,8 @@ class ScenarioForecast:
     marginals: pd.DataFrame
     expected: pd.Series
     intervals: dict[str, dict[str, tuple[int, int]]]
+    typical: pd.DataFrame
+    shock_sd: float
 
     @property
     def name(self) -> str:
@@ -114,6 +119,7 @@ class Forecast:
 
     def to_dict(self, top: int | None = None) -> dict[str, Any]:
         """The forecast as JSON-ready data (the shape documented for ``forecast --json``)."""
+        last = self.last_observed
         scenarios = []
         for sf in self.scenarios.values():
             members = sf.members.sort_index()
@@ -141,10 +147,9 @@ class Forecast:
                     "prob_yes_below": {
                         str(t): round(sf.prob_yes_below(t), 6) for t in YES_THRESHOLDS
                     },
-                    "last_observed": self.last_observed,
+                    "last_observed": last,
                     "expected_change": {
-                        k: round(float(sf.expected[k]) - self.last_observed[k], 4)
-                        for k in _OUTCOME_ORDER
+                        k: round(float(sf.expected[k]) - last[k], 4) for k in _OUTCOME_ORDER
                     },
                     "movers": list(sf.movers(top or 10).index),
                     "countries": countries,
@@ -174,15 +179,18 @@ def scenario_forecast(
 ) -> ScenarioForecast:
     """Apply one scenario to a fitted model's forecast of ``rows`` (feature rows, index iso3)."""
     chosen = scenario.selected(rows)
-    probs = model.predict_proba(rows, offset=scenario.offsets(rows, chosen))
+    offsets = scenario.offsets(rows, chosen)
+    probs = model.predict_proba(rows, offset=offsets)
+    typical = model.predict_proba(rows, offset=offsets, shock=0.0)
     members = pd.DataFrame(
         {"country": rows["country"], "last_vote": _last_vote_labels(rows)}, index=rows.index
     ).join(probs)
     members["p_yes_baseline"] = probs["p_yes"] if baseline_yes is None else baseline_yes
-    members["channels"] = [
-        ", ".join(chosen.columns[flags]) for flags in chosen.to_numpy(dtype=bool)
-    ]
-    pmfs = marginals(probs)
+    # Few members differ in which channels act on them: join names once a pattern.
+    patterns, which = np.unique(chosen.to_numpy(dtype=bool), axis=0, return_inverse=True)
+    labels = np.array([", ".join(chosen.columns[p]) for p in patterns] or [""], dtype=object)
+    members["channels"] = labels[which.ravel()] if len(chosen.columns) else ""
+    pmfs = marginals(typical, shock_sd=model.year_sd_)
     return ScenarioForecast(
         scenario=scenario,
         members=members,
@@ -192,6 +200,8 @@ def scenario_forecast(
             f"{round(level * 100)}": {o: interval(pmfs[o].to_numpy(), level) for o in pmfs}
             for level in LEVELS
         },
+        typical=typical,
+        shock_sd=model.year_sd_,
     )
 
 
@@ -214,8 +224,8 @@ def forecast(
     >>> bool(fc.scenarios["cable"].expected["yes"] < fc.scenarios["baseline"].expected["yes"])
     True
     """
-    panel = feature_panel(year, as_of)
     history = load_totals()
+    panel = feature_panel(year, as_of, totals=history)
     before = sorted(int(y) for y in history["year"] if y < year)
     if not before:
         raise UnknownNameError(

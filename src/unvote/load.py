@@ -189,13 +189,16 @@ def members_on(date: pd.Timestamp | str, members: pd.DataFrame | None = None) ->
     return members[current].reset_index(drop=True)
 
 
-def load_totals(resolution: str = "cuba-embargo") -> pd.DataFrame:
+def load_totals(
+    resolution: str = "cuba-embargo", *, members: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """The official tallies of a recurring resolution: one row a vote.
 
     Columns ``year, date, resolution, yes, no, abstain, absent, members``
     (and ``session``, ``source``).  ``yes``, ``no`` and ``abstain`` are the
     official figures; ``members`` is the membership on the day and ``absent``
-    the members that cast no vote (``members`` minus the three).
+    the members that cast no vote (``members`` minus the three).  The keyword
+    ``members`` takes :func:`load_members` output already at hand.
 
     >>> totals = load_totals()
     >>> totals.loc[totals["year"] == 2024, ["yes", "no", "abstain"]].to_numpy().tolist()
@@ -213,13 +216,19 @@ def load_totals(resolution: str = "cuba-embargo") -> pd.DataFrame:
     if frame["year"].duplicated().any():
         year = frame.loc[frame["year"].duplicated(), "year"].iloc[0]
         raise DataFileError(f"{path}: year {year} appears twice")
-    frame["members"] = membership_matrix(frame["date"], load_members()).sum(axis=1)
+    members = load_members() if members is None else members
+    frame["members"] = membership_matrix(frame["date"], members).sum(axis=1)
     frame["absent"] = frame["members"] - frame[["yes", "no", "abstain"]].sum(axis=1)
     columns = ["year", "date", "session", "resolution", "yes", "no", "abstain", "absent"]
     return frame[[*columns, "members", "source"]]
 
 
-def load_votes(resolution: str = "cuba-embargo") -> pd.DataFrame:
+def load_votes(
+    resolution: str = "cuba-embargo",
+    *,
+    totals: pd.DataFrame | None = None,
+    members: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Every member's vote at every vote on a recurring resolution.
 
     Columns ``year, date, session, resolution, iso3, country, vote``; ``vote``
@@ -230,6 +239,8 @@ def load_votes(resolution: str = "cuba-embargo") -> pd.DataFrame:
 
     Sources: the UN Digital Library voting data (1992-2021) and the UN DGACM
     machine-readable resolutions (2022-2024); see ``data/README.md``.
+    ``totals`` and ``members`` take :func:`load_totals` / :func:`load_members`
+    output already at hand.
 
     >>> votes = load_votes()
     >>> votes.shape
@@ -246,7 +257,8 @@ def load_votes(resolution: str = "cuba-embargo") -> pd.DataFrame:
         choices={"vote": VOTE_CATEGORIES},
         required=["iso3"],
     )
-    totals = load_totals(resolution)
+    members = load_members() if members is None else members
+    totals = load_totals(resolution, members=members) if totals is None else totals
     unknown = ~votes["year"].isin(totals["year"])
     if unknown.any():
         row = int(unknown.to_numpy().nonzero()[0][0])
@@ -256,7 +268,7 @@ def load_votes(resolution: str = "cuba-embargo") -> pd.DataFrame:
         row = int(twice.to_numpy().nonzero()[0][0])
         raise DataFileError(f"{path}, line {row + 2}: {votes['iso3'].iloc[row]} votes twice")
     frame = votes.merge(totals[["year", "date", "session", "resolution"]], on="year")
-    names = load_members().drop_duplicates("iso3").set_index("iso3")["country"]
+    names = members.drop_duplicates("iso3").set_index("iso3")["country"]
     frame["country"] = frame["iso3"].map(names)
     if frame["country"].isna().any():
         code = frame.loc[frame["country"].isna(), "iso3"].iloc[0]

@@ -21,6 +21,15 @@ Why this model (measured by the rolling backtest, see ``benchmarks/``):
   the allies' choice in the 1990s, voting no is nearly only the US and Israel).
 * Scenarios act as offsets on the three log-odds, leaving the fitted
   coefficients data-only; a positive offset lowers P(yes) for every member.
+* Members do not move independently: some years most of them drift together
+  (the 1990s' move to yes). A shock shared by all members in a year, added to
+  the three log-odds, carries this; its standard deviation ``year_sd_`` is
+  estimated from the training years (the root mean square of the shift that
+  best fits each year, with the coefficients fixed). Probabilities are
+  averaged over it, and the count distributions become mixtures over it. On
+  the backtest this widens the count intervals where they were too narrow
+  (the 95 % interval held the yes count in 79 % of years without it, 93 % with
+  it) and leaves the log loss as it was.
 
 It is fitted by Newton's method in numpy: no scipy, scikit-learn or
 statsmodels on the forecast path, whose import alone costs more than a fit.
@@ -41,6 +50,7 @@ from threadpoolctl import threadpool_limits
 from unvote.errors import UnvoteError
 from unvote.load import VOTE_CATEGORIES
 from unvote.panel import MODEL_FEATURES
+from unvote.simulate import normal_quadrature
 
 PROBABILITY_COLUMNS: tuple[str, ...] = tuple(f"p_{c}" for c in VOTE_CATEGORIES)
 """Columns of every probability table: ``p_yes, p_abstain, p_no, p_absent``."""
@@ -61,6 +71,23 @@ def softmax_against_reference(eta: np.ndarray) -> np.ndarray:
     full -= full.max(axis=1, keepdims=True)
     weights = np.exp(full)
     return weights / weights.sum(axis=1, keepdims=True)
+
+
+def _best_shift(eta: np.ndarray, codes: np.ndarray, steps: int = 50) -> float:
+    """The shift of all non-yes log-odds that best fits one year's votes (1-D Newton)."""
+    shift = 0.0
+    for _ in range(steps):
+        nonyes = 1.0 - softmax_against_reference(eta + shift)[:, 0]
+        gradient = np.sum((codes != 0) - nonyes)
+        curvature = np.sum(nonyes * (1.0 - nonyes))
+        if curvature <= 0:
+            return shift
+        step = gradient / curvature
+        # A year in which every member voted yes pulls the shift to -inf: cap each step.
+        shift += float(np.clip(step, -1.0, 1.0))
+        if abs(step) < 1e-8:
+            break
+    return shift
 
 
 def _offset_matrix(
@@ -93,6 +120,9 @@ class VoteModel:
         earlier vote to learn from).
     max_iter, tol : int, float
         Newton iterations and the convergence tolerance on the step.
+    year_shock : bool
+        Estimate the year shock (``year_sd_``); if False it is 0 and members
+        are independent.
 
     Attributes (after ``fit``)
     --------------------------
@@ -101,6 +131,8 @@ class VoteModel:
     intercept_ : Series over ``abstain, no, absent``
     coef_ : DataFrame, predictors x ``abstain, no, absent``
     coef_se_ : DataFrame of standard errors, intercept row first
+    year_sd_ : standard deviation of the shock shared by all members in a year
+    year_shocks_ : Series, the shift that best fits each training year
     train_through_ : last year used; n_train_ : rows used; n_iter_ : Newton steps
 
     Examples
@@ -120,12 +152,14 @@ class VoteModel:
         first_year: int = 1993,
         max_iter: int = 50,
         tol: float = 1e-8,
+        year_shock: bool = True,
     ) -> None:
         self.penalty = penalty
         self.features = features
         self.first_year = first_year
         self.max_iter = max_iter
         self.tol = tol
+        self.year_shock = year_shock
 
     # -- fitting ---------------------------------------------------------------
     def fit(self, panel: pd.DataFrame, through: int | None = None) -> VoteModel:
@@ -167,6 +201,15 @@ class VoteModel:
         self.train_through_ = int(train["year"].max())
         self.n_train_ = len(train)
         self.n_iter_ = n_iter
+        eta = x @ beta
+        shocks = {
+            int(year): _best_shift(eta[rows], y[rows])
+            for year, rows in train.groupby("year").indices.items()
+        }
+        self.year_shocks_ = pd.Series(shocks, name="shock").rename_axis("year")
+        self.year_sd_ = (
+            float(np.sqrt(np.mean(np.square(self.year_shocks_)))) if self.year_shock else 0.0
+        )
         return self
 
     def _design(self, rows: pd.DataFrame) -> np.ndarray:
@@ -228,18 +271,28 @@ class VoteModel:
         self,
         rows: pd.DataFrame,
         offset: pd.DataFrame | Mapping[str, float] | None = None,
+        shock: float | None = None,
     ) -> pd.DataFrame:
         """Probabilities of each outcome for each row, optionally shifted by an offset.
 
         ``offset`` adds to the log-odds of ``abstain``, ``no`` and ``absent``
         against ``yes``: a DataFrame with those columns (any subset) aligned on
-        ``rows.index``, or a mapping applied to every row.  Returns a DataFrame
-        on ``rows.index`` with columns ``p_yes, p_abstain, p_no, p_absent``.
+        ``rows.index``, or a mapping applied to every row.  By default the
+        probabilities are averaged over the year shock (Normal(0, ``year_sd_``));
+        ``shock=s`` gives them given a shock of ``s`` instead (``shock=0``: a
+        typical year).  Returns a DataFrame on ``rows.index`` with columns
+        ``p_yes, p_abstain, p_no, p_absent``.
         """
         eta = self.linear_predictor(rows).to_numpy() + _offset_matrix(offset, rows.index)
-        return pd.DataFrame(
-            softmax_against_reference(eta), index=rows.index, columns=list(PROBABILITY_COLUMNS)
-        )
+        if shock is not None or self.year_sd_ == 0:
+            probs = softmax_against_reference(eta + (shock or 0.0))
+        else:
+            nodes, weights = normal_quadrature()
+            probs = sum(
+                w * softmax_against_reference(eta + self.year_sd_ * z)
+                for z, w in zip(nodes, weights, strict=True)
+            )
+        return pd.DataFrame(probs, index=rows.index, columns=list(PROBABILITY_COLUMNS))
 
     # -- reporting -----------------------------------------------------------------
     def summary(self) -> pd.DataFrame:
@@ -277,7 +330,10 @@ class VoteModel:
                 "first_year": self.first_year,
                 "max_iter": self.max_iter,
                 "tol": self.tol,
+                "year_shock": self.year_shock,
             },
+            "year_sd": self.year_sd_,
+            "year_shocks": {str(k): v for k, v in self.year_shocks_.items()},
             "train_through": self.train_through_,
             "n_train": self.n_train_,
             "n_iter": self.n_iter_,
@@ -301,6 +357,9 @@ class VoteModel:
         model.coef_ = pd.DataFrame(data["coef"]).loc[model.feature_names_, list(SHIFTED_CLASSES)]
         se = pd.DataFrame(data["coef_se"])
         model.coef_se_ = se.loc[["intercept", *model.feature_names_], list(SHIFTED_CLASSES)]
+        model.year_sd_ = float(data["year_sd"])
+        shocks = {int(k): float(v) for k, v in data["year_shocks"].items()}
+        model.year_shocks_ = pd.Series(shocks, name="shock", dtype=float).rename_axis("year")
         model.train_through_ = data["train_through"]
         model.n_train_ = data["n_train"]
         model.n_iter_ = data["n_iter"]

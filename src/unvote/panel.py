@@ -209,6 +209,8 @@ def feature_panel(
     year: int | None = None,
     as_of: str | pd.Timestamp | None = None,
     resolution: str = "cuba-embargo",
+    *,
+    totals: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The feature panel of every recorded vote, and of ``year`` if it is the next one.
 
@@ -216,15 +218,15 @@ def feature_panel(
     is missing for a vote not yet held), the descriptive columns ``un_group``
     and one boolean column a country group, then the numeric
     :data:`MODEL_FEATURES`.  Every value in a row is known before that row's
-    date.
+    date.  ``totals`` takes :func:`~unvote.load.load_totals` output already at hand.
 
     >>> panel = feature_panel(2025)
     >>> panel.groupby("year").size().loc[[1992, 2024, 2025]].tolist()
     [179, 193, 193]
     """
-    totals = load_totals(resolution)
-    votes = load_votes(resolution)
     members = load_members()
+    totals = load_totals(resolution, members=members) if totals is None else totals
+    votes = load_votes(resolution, totals=totals, members=members)
     dates = vote_dates(totals, year, as_of)
 
     # One row a member at each vote: every (vote, membership spell) pair current that day.

@@ -151,17 +151,18 @@ class Scenario:
         :meth:`selected` of them, if already at hand.  Raises
         :class:`~unvote.errors.ScenarioError` when a channel selects no member.
         """
-        offsets = pd.DataFrame(0.0, index=rows.index, columns=list(SHIFTED_CLASSES))
         chosen = self.selected(rows) if chosen is None else chosen
         for channel in self.channels:
-            mask = chosen[channel.name].to_numpy()
-            if not mask.any():
+            if not chosen[channel.name].any():
                 raise ScenarioError(
                     f"{self.path or self.name}: channel {channel.name!r} selects no member"
                 )
-            offsets.loc[mask, ["abstain", "no"]] += channel.vote_shift
-            offsets.loc[mask, "absent"] += channel.absence_shift
-        return offsets
+        # members x channels, times channels x (abstain, no, absent) shifts
+        shifts = np.array(
+            [[c.vote_shift, c.vote_shift, c.absence_shift] for c in self.channels]
+        ).reshape(-1, len(SHIFTED_CLASSES))
+        values = chosen[[c.name for c in self.channels]].to_numpy(dtype=float) @ shifts
+        return pd.DataFrame(values, index=rows.index, columns=list(SHIFTED_CLASSES))
 
 
 # ----------------------------------------------------------------------------- selectors
