@@ -2,7 +2,8 @@
 
 Candidates, all on the same feature panel and the same rolling origins:
 
-* ``multinomial`` (unvote's VoteModel) at several ridge penalties;
+* ``multinomial`` (unvote's VoteModel) at several ridge penalties, and
+  without its year shock;
 * ``ordinal+absent``: a hurdle of two fits, an L2-penalised binary logit of
   being absent (scikit-learn) and an ordinal logit (OrderedModel, logit link) of
   yes > abstain > no among the members that voted;
@@ -97,6 +98,7 @@ def main() -> None:
         for p in (0.1, 0.3, 1.0, 3.0, 10.0)
     }
     forecasters |= {
+        "multinomial, penalty 1.0, no year shock": model_forecaster(VoteModel(year_shock=False)),
         "sklearn multinomial, C=1": sklearn_multinomial(1.0),
         "ordinal + absent logit": ordinal_hurdle,
         "baseline: last vote": last_vote_baseline,

@@ -18,6 +18,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from unvote.load import COUNTRY_GROUPS
+from unvote.load import UN_GROUPS as UN_GROUP_NAMES
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_MEMBERS = REPO_ROOT.parent / "shared" / "data" / "members.csv"
 DEFAULT_DATA_DIR = REPO_ROOT / "data"
@@ -25,15 +28,8 @@ DEFAULT_AS_OF = "2025-10-01"
 
 GROUP_COLUMNS = ["iso3", "group", "start", "end", "note"]
 REGION_COLUMNS = ["iso3", "un_group", "m49_region", "m49_subregion"]
-GROUPS = {"eu", "nato", "rio_treaty", "anzus", "us_bilateral_treaty", "mnna", "cofa", "nam", "oas"}
-UN_GROUPS = {
-    "African",
-    "Asia-Pacific",
-    "Eastern European",
-    "Latin American and Caribbean",
-    "Western European and Others",
-    "none",
-}
+GROUPS = set(COUNTRY_GROUPS)
+UN_GROUPS = {*UN_GROUP_NAMES, "none"}
 M49_SUBREGIONS = {
     "Africa": {
         "Northern Africa",

@@ -160,6 +160,11 @@ class Forecast:
             "through": self.through,
             "as_of": f"{self.as_of:%Y-%m-%d}",
             "members": self.members,
+            "model": {
+                "fitted_on": f"{self.model.first_year}-{self.model.train_through_}",
+                "member_votes": self.model.n_train_,
+                "year_shock_sd": round(self.model.year_sd_, 4),
+            },
             "scenarios": scenarios,
             "skipped": [{"name": n, "reason": r} for n, r in self.skipped.items()],
         }

@@ -339,6 +339,16 @@ def load_country_groups() -> pd.DataFrame:
     return frame
 
 
+UN_GROUPS: tuple[str, ...] = (
+    "African",
+    "Asia-Pacific",
+    "Eastern European",
+    "Latin American and Caribbean",
+    "Western European and Others",
+)
+"""The UN regional groups (``regions.csv`` also has ``none``, for the United States)."""
+
+
 def load_regions() -> pd.DataFrame:
     """Each UN member's regional group and UN M49 region.
 
@@ -353,16 +363,7 @@ def load_regions() -> pd.DataFrame:
     return read_table(
         data_path("regions.csv"),
         ["iso3", "un_group", "m49_region", "m49_subregion"],
-        choices={
-            "un_group": [
-                "African",
-                "Asia-Pacific",
-                "Eastern European",
-                "Latin American and Caribbean",
-                "Western European and Others",
-                "none",
-            ]
-        },
+        choices={"un_group": [*UN_GROUPS, "none"]},
         required=["iso3"],
     )
 

@@ -321,7 +321,7 @@ def scenario_comparison(
     ax.set_ylim(0, peak * 1.18)
     ax.set_xlabel("Members voting yes")
     ax.set_ylabel("Probability of each yes count")
-    ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=None))
     ax.set_title(
         f"Forecast yes count in the {fc.year} UN General Assembly vote on {_EMBARGO},\n"
         f"by scenario of a US campaign (exact distributions; fitted on votes through {fc.through})"

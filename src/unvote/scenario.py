@@ -41,7 +41,7 @@ import numpy as np
 import pandas as pd
 
 from unvote.errors import ScenarioError, UnknownNameError
-from unvote.load import COUNTRY_GROUPS, VOTE_CATEGORIES
+from unvote.load import COUNTRY_GROUPS, UN_GROUPS, VOTE_CATEGORIES
 from unvote.model import SHIFTED_CLASSES
 from unvote.panel import MODEL_FEATURES, TREATY_GROUPS
 
@@ -49,13 +49,7 @@ Level = Literal["low", "central", "high"]
 SHIFTS: tuple[str, ...] = ("vote_shift", "absence_shift")
 BOOLEAN_FEATURES: tuple[str, ...] = (*COUNTRY_GROUPS, "us_treaty_ally")
 CATEGORY_FEATURES: dict[str, tuple[str, ...]] = {
-    "un_group": (
-        "African",
-        "Asia-Pacific",
-        "Eastern European",
-        "Latin American and Caribbean",
-        "Western European and Others",
-    ),
+    "un_group": UN_GROUPS,
     "last_vote": (*VOTE_CATEGORIES, "none"),
 }
 NUMERIC_FEATURES: tuple[str, ...] = tuple(
