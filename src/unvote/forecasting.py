@@ -87,9 +87,34 @@ class Forecast:
     as_of: pd.Timestamp
     model: VoteModel
     history: pd.DataFrame
+    features: pd.DataFrame
+    """The feature rows of the vote forecast, indexed by iso3."""
     scenarios: dict[str, ScenarioForecast] = field(default_factory=dict)
     skipped: dict[str, str] = field(default_factory=dict)
     """Built-in scenarios that do not apply to this vote, with the reason."""
+
+    def sweep(
+        self,
+        scenario: str | Path | Scenario,
+        factors: Sequence[float] = tuple(np.linspace(0, 2, 21)),
+    ) -> pd.DataFrame:
+        """Expected yes count and its 80 % interval as a scenario's strengths are scaled.
+
+        A factor of 1 is the scenario as written, 0 no campaign, 2 twice its
+        strengths.  Returns one row a factor: ``factor, expected_yes, yes_lo80,
+        yes_hi80, expected_no, expected_abstain, expected_absent``.
+        """
+        base = get_scenario(scenario)
+        out = []
+        for factor in factors:
+            sf = scenario_forecast(self.model, self.features, base.scaled(float(factor)))
+            lo, hi = sf.intervals["80"]["yes"]
+            out.append(
+                {"factor": float(factor), "expected_yes": sf.expected["yes"]}
+                | {"yes_lo80": lo, "yes_hi80": hi}
+                | {f"expected_{o}": sf.expected[o] for o in ("no", "abstain", "absent")}
+            )
+        return pd.DataFrame(out)
 
     @property
     def last_observed(self) -> dict[str, int]:
@@ -258,6 +283,7 @@ def forecast(
         as_of=pd.Timestamp(rows["date"].iloc[0]),
         model=fitted,
         history=history,
+        features=rows,
     )
     for scenario in chosen:
         try:
@@ -280,29 +306,10 @@ def sweep(
     factors: Sequence[float] = tuple(np.linspace(0, 2, 21)),
     through: int | None = None,
 ) -> pd.DataFrame:
-    """Expected yes count and its 80 % interval as a scenario's strengths are scaled.
+    """:meth:`Forecast.sweep` of a scenario for the vote of ``year`` (fitted as :func:`forecast`).
 
-    A factor of 1 is the scenario as written, 0 no campaign, 2 twice its
-    strengths.  Returns one row a factor: ``factor, expected_yes, yes_lo80,
-    yes_hi80, expected_no, expected_abstain, expected_absent``.
+    >>> table = sweep(2025, "cable", [0, 1, 2])
+    >>> bool(table["expected_yes"].is_monotonic_decreasing)
+    True
     """
-    base = get_scenario(scenario)
-    fc = forecast(year, [base], through=through)
-    rows = feature_panel(year)
-    rows = rows[rows["year"] == year].set_index("iso3")
-    out = []
-    for factor in factors:
-        sf = scenario_forecast(fc.model, rows, base.scaled(float(factor)))
-        lo, hi = sf.intervals["80"]["yes"]
-        out.append(
-            {
-                "factor": float(factor),
-                "expected_yes": sf.expected["yes"],
-                "yes_lo80": lo,
-                "yes_hi80": hi,
-                "expected_no": sf.expected["no"],
-                "expected_abstain": sf.expected["abstain"],
-                "expected_absent": sf.expected["absent"],
-            }
-        )
-    return pd.DataFrame(out)
+    return forecast(year, [scenario], through=through).sweep(scenario, factors)

@@ -687,8 +687,6 @@ def save_all(
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    from unvote.forecasting import sweep
-
     out = Path(directory)
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
@@ -713,7 +711,7 @@ def save_all(
         draw(f"movers-{name}-{year}", (9, 7.6), lambda ax, sf=sf: movers(sf, ax, year=year))
     if sweep_scenario:
         scenario = fc.scenarios[sweep_scenario].scenario if sweep_scenario in fc.scenarios else None
-        table = sweep(year, scenario or sweep_scenario, through=fc.through)
+        table = fc.sweep(scenario or sweep_scenario)
         draw(
             f"sweep-{sweep_scenario}-{year}",
             (9, 5),
