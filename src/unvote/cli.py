@@ -152,18 +152,22 @@ def format_scenario(fc: Any, name: str, top: int, draws: dict[str, Any] | None =
     sf = fc.scenarios[name]
     last = fc.last_observed
     outcomes = ("yes", "no", "abstain", "absent")
+
+    def row(label: str, cells: dict[str, Any]) -> str:
+        return f"  {label:<18}" + "".join(f"{cells[o]:>10}" for o in outcomes)
+
     lines = textwrap.wrap(f"{name}: {sf.description}", width=80, subsequent_indent="  ")
-    lines.append(f"  {'':<18}" + "".join(f"{o:>10}" for o in outcomes))
-    lines.append(f"  {'expected':<18}" + "".join(f"{sf.expected[o]:>10.1f}" for o in outcomes))
+    lines.append(row("", {o: o for o in outcomes}))
+    lines.append(row("expected", {o: f"{sf.expected[o]:.1f}" for o in outcomes}))
     for key in ("80", "95"):
-        cells = "".join(f"{_fmt_range(sf.intervals[key][o]):>10}" for o in outcomes)
-        lines.append(f"  {key + ' % interval':<18}" + cells)
+        lines.append(
+            row(f"{key} % interval", {o: _fmt_range(sf.intervals[key][o]) for o in outcomes})
+        )
     if draws:
-        cells = "".join(f"{_fmt_range(draws[o]):>10}" for o in outcomes)
-        lines.append(f"  {'80 % of draws':<18}" + cells)
-    lines.append(
-        f"  {'recorded ' + str(last['year']):<18}" + "".join(f"{last[o]:>10}" for o in outcomes)
-    )
+        lines.append(row("80 % of draws", {o: _fmt_range(draws[o]) for o in outcomes}))
+    lines.append(row(f"recorded {last['year']}", last))
+    if fc.outcome is not None:
+        lines.append(row(f"outcome {fc.year}", fc.outcome))
     shift = sf.expected["yes"] - last["yes"]
     below = ", ".join(f"<{t}: {sf.prob_yes_below(t):.1%}" for t in (185, 180, 170))
     lines.append(f"  change in yes from {last['year']}: {shift:+.1f};  P(yes {below})")

@@ -116,13 +116,25 @@ class Forecast:
             )
         return pd.DataFrame(out)
 
+    def recorded(self, year: int) -> dict[str, int] | None:
+        """The recorded counts of the vote of ``year``, or None if it is not in the record."""
+        rows = self.history[self.history["year"] == year]
+        if rows.empty:
+            return None
+        row = rows.iloc[0]
+        return {"year": int(year)} | {c: int(row[c]) for c in _OUTCOME_ORDER}
+
     @property
     def last_observed(self) -> dict[str, int]:
         """The last vote used in training: year and counts."""
-        row = self.history[self.history["year"] == self.through].iloc[0]
-        return {"year": int(row["year"])} | {
-            c: int(row[c]) for c in ("yes", "no", "abstain", "absent")
-        }
+        counts = self.recorded(self.through)
+        assert counts is not None  # forecast() only fits through recorded years
+        return counts
+
+    @property
+    def outcome(self) -> dict[str, int] | None:
+        """The recorded counts of the vote forecast, when it is already in the record."""
+        return self.recorded(self.year)
 
     @property
     def members(self) -> int:
@@ -185,6 +197,7 @@ class Forecast:
             "through": self.through,
             "as_of": f"{self.as_of:%Y-%m-%d}",
             "members": self.members,
+            "outcome": self.outcome,
             "model": {
                 "fitted_on": f"{self.model.first_year}-{self.model.train_through_}",
                 "member_votes": self.model.n_train_,
