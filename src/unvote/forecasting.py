@@ -17,7 +17,7 @@ import pandas as pd
 from unvote.errors import ScenarioError, UnknownNameError
 from unvote.load import VOTE_CATEGORIES, load_totals
 from unvote.model import PROBABILITY_COLUMNS, VoteModel
-from unvote.panel import feature_panel
+from unvote.panel import feature_panel, last_vote
 from unvote.scenario import Scenario, builtin_scenarios, get_scenario
 from unvote.simulate import expected_counts, interval, marginals, prob_below
 
@@ -211,12 +211,6 @@ class Forecast:
 _OUTCOME_ORDER = ("yes", "no", "abstain", "absent")
 
 
-def _last_vote_labels(rows: pd.DataFrame) -> pd.Series:
-    last = rows[[f"last_{c}" for c in VOTE_CATEGORIES]].to_numpy()
-    labels = np.array(VOTE_CATEGORIES, dtype=object)[last.argmax(axis=1)]
-    return pd.Series(np.where(last.any(axis=1), labels, "none"), index=rows.index)
-
-
 def scenario_forecast(
     model: VoteModel, rows: pd.DataFrame, scenario: Scenario, baseline_yes: pd.Series | None = None
 ) -> ScenarioForecast:
@@ -226,7 +220,7 @@ def scenario_forecast(
     probs = model.predict_proba(rows, offset=offsets)
     typical = model.predict_proba(rows, offset=offsets, shock=0.0)
     members = pd.DataFrame(
-        {"country": rows["country"], "last_vote": _last_vote_labels(rows)}, index=rows.index
+        {"country": rows["country"], "last_vote": last_vote(rows)}, index=rows.index
     ).join(probs)
     members["p_yes_baseline"] = probs["p_yes"] if baseline_yes is None else baseline_yes
     # Few members differ in which channels act on them: join names once a pattern.

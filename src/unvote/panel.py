@@ -278,6 +278,17 @@ def feature_panel(
     return panel
 
 
+def last_vote(rows: pd.DataFrame) -> pd.Series:
+    """Each row's previous vote on the resolution as a label (``none`` before its first).
+
+    >>> last_vote(features(2025)).loc[["USA", "MDA"]].tolist()
+    ['no', 'abstain']
+    """
+    last = rows[[f"last_{c}" for c in VOTE_CATEGORIES]].to_numpy()
+    labels = np.array(VOTE_CATEGORIES, dtype=object)[last.argmax(axis=1)]
+    return pd.Series(np.where(last.any(axis=1), labels, "none"), index=rows.index)
+
+
 def features(
     year: int, as_of: str | pd.Timestamp | None = None, resolution: str = "cuba-embargo"
 ) -> pd.DataFrame:

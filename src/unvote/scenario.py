@@ -43,7 +43,7 @@ import pandas as pd
 from unvote.errors import ScenarioError, UnknownNameError
 from unvote.load import COUNTRY_GROUPS, UN_GROUPS, VOTE_CATEGORIES
 from unvote.model import SHIFTED_CLASSES
-from unvote.panel import MODEL_FEATURES, TREATY_GROUPS
+from unvote.panel import MODEL_FEATURES, TREATY_GROUPS, last_vote
 
 Level = Literal["low", "central", "high"]
 SHIFTS: tuple[str, ...] = ("vote_shift", "absence_shift")
@@ -162,12 +162,6 @@ class Scenario:
 # ----------------------------------------------------------------------------- selectors
 
 
-def _last_vote(rows: pd.DataFrame) -> pd.Series:
-    last = rows[[f"last_{c}" for c in VOTE_CATEGORIES]].to_numpy()
-    labels = np.array(VOTE_CATEGORIES)[last.argmax(axis=1)]
-    return pd.Series(np.where(last.any(axis=1), labels, "none"), index=rows.index)
-
-
 def check_condition(feature: str, rule: Any, where: str = "") -> tuple[str, Any]:
     """Validate one selector condition; return it as (kind, value).
 
@@ -209,7 +203,7 @@ def _condition(rows: pd.DataFrame, feature: str, rule: Any, where: str) -> pd.Se
     if kind == "is":
         return rows[feature].astype(bool) == value
     if kind == "in":
-        column = _last_vote(rows) if feature == "last_vote" else rows[feature]
+        column = last_vote(rows) if feature == "last_vote" else rows[feature]
         return column.isin(value)
     column = rows[feature].astype(float)
     return (column >= value[0]) & (column <= value[1])
