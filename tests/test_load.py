@@ -208,12 +208,14 @@ def test_ambiguous_country_lists_the_candidates():
         unvote.to_iso3("Korea")
 
 
+def _set_agreement(path: Path, line: int, value: str) -> None:
+    """Put ``value`` in the agreement column of ``line`` of us-agreement.csv."""
+    iso3, year, n_votes, _, ideal = path.read_text().splitlines()[line - 1].split(",")
+    _replace_line(path, line, ",".join([iso3, year, n_votes, value, ideal]))
+
+
 def test_malformed_number_names_file_and_line(data_copy):
-    path = data_copy / "us-agreement.csv"
-    lines = path.read_text().splitlines()
-    iso3, year, n_votes, _, ideal = lines[2].split(",")
-    lines[2] = ",".join([iso3, year, n_votes, "abc", ideal])
-    path.write_text("\n".join(lines) + "\n")
+    _set_agreement(data_copy / "us-agreement.csv", 3, "abc")
     with pytest.raises(unvote.DataFileError, match=r"us-agreement\.csv, line 3: agreement 'abc'"):
         unvote.load_us_agreement()
 
@@ -225,10 +227,6 @@ def test_malformed_integer_names_file_and_line(data_copy):
 
 
 def test_agreement_outside_zero_one_is_refused(data_copy):
-    path = data_copy / "us-agreement.csv"
-    lines = path.read_text().splitlines()
-    iso3, year, n_votes, _, ideal = lines[4].split(",")
-    lines[4] = ",".join([iso3, year, n_votes, "1.5", ideal])
-    path.write_text("\n".join(lines) + "\n")
+    _set_agreement(data_copy / "us-agreement.csv", 5, "1.5")
     with pytest.raises(unvote.DataFileError, match=r"line 5: agreement 1\.5 is not in \[0, 1\]"):
         unvote.load_us_agreement()
