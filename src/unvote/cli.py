@@ -23,8 +23,9 @@ MAX_DRAWS = 1_000_000
 
 EPILOG = """\
 examples:
-  forecast 2025                          every built-in scenario, fitted on 1992-2024
+  forecast 2025                          every built-in scenario, fitted on the record to 2024
   forecast 2025 --scenario cable --top 15
+  forecast 2025 --country Poland --country "Czech Republic"
   forecast 2025 --scenario my.toml --json
   forecast 2025 --draws 10000 --seed 1 --bloc eu --bloc-sd 0.5 --draws-out draws.csv
   forecast 2025 --plot charts            also write the charts as PNG and SVG
@@ -50,7 +51,7 @@ class ArgumentParser(argparse.ArgumentParser):
 def build_parser() -> ArgumentParser:
     parser = ArgumentParser(
         prog="forecast",
-        description="Forecast the UN General Assembly vote on ending the US embargo against "
+        description="Forecast the UN General Assembly vote on ending the US embargo against\n"
         "Cuba, under scenarios of a US campaign for no votes and abstentions.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -65,7 +66,9 @@ def build_parser() -> ArgumentParser:
         metavar="NAME|FILE",
         help="a built-in scenario or a TOML file; repeat for several (default: all built-in)",
     )
-    parser.add_argument("--top", default="10", metavar="N", help="members listed per scenario")
+    parser.add_argument(
+        "--top", default="10", metavar="N", help="members listed per scenario (default 10)"
+    )
     parser.add_argument(
         "--country",
         action="append",
