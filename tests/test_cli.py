@@ -124,6 +124,7 @@ CASES: dict[str, tuple[list[str], bool, str]] = {
     "--backtest years reversed": (["--backtest", "2000-1995"], False, "FIRST <= LAST"),
     "scenario name empty": (["2025", "--scenario", ""], True, "named"),
     "unknown country": (["2025", "--country", "Atlantis"], True, "Atlantis"),
+    "--below not a number": (["2025", "--below", "many"], True, "--below"),
     "ambiguous country": (["2025", "--country", "Korea"], True, "ambiguous"),
     "country not a member that year": (["2025", "--country", "Yugoslavia"], True, "YUG"),
 }
@@ -460,3 +461,12 @@ def test_country_shows_the_member_under_every_scenario() -> None:
     assert "United States of America (USA), last vote no" in out
     block = out.split("United States of America (USA)")[1].splitlines()
     assert [line.split()[0] for line in block[2:7]] == BUILTIN
+
+
+def test_below_sets_the_thresholds_of_the_table_and_the_json() -> None:
+    status, out, err = run(["2025", "--scenario", "cable", "--top", "0", "--below", "150"])
+    assert status == 0, err
+    assert "P(yes <150: " in out and "<185" not in out
+    status, out, err = run(["2025", "--scenario", "cable", "--json", "--below", "150"])
+    assert status == 0, err
+    assert list(json.loads(out)["scenarios"][0]["prob_yes_below"]) == ["150"]

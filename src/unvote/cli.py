@@ -75,6 +75,12 @@ def build_parser() -> ArgumentParser:
         metavar="NAME",
         help="show this member under every scenario (a name or ISO code; repeatable)",
     )
+    parser.add_argument(
+        "--below",
+        action="append",
+        metavar="T",
+        help="report P(yes < T); repeatable (default: 185, 180, 170)",
+    )
     parser.add_argument("--json", action="store_true", help="print JSON instead of tables")
     parser.add_argument("--plot", metavar="DIR", help="write the charts into DIR (PNG and SVG)")
     draws = parser.add_argument_group("random draws (beside the exact distributions)")
@@ -150,7 +156,13 @@ def _fmt_range(bounds: tuple[int, int]) -> str:
     return f"{bounds[0]}-{bounds[1]}"
 
 
-def format_scenario(fc: Any, name: str, top: int, draws: dict[str, Any] | None = None) -> str:
+def format_scenario(
+    fc: Any,
+    name: str,
+    top: int,
+    draws: dict[str, Any] | None = None,
+    thresholds: Sequence[int] = (185, 180, 170),
+) -> str:
     """One scenario as a compact block of text, at most 80 columns wide."""
     sf = fc.scenarios[name]
     last = fc.last_observed
@@ -172,7 +184,7 @@ def format_scenario(fc: Any, name: str, top: int, draws: dict[str, Any] | None =
     if fc.outcome is not None:
         lines.append(row(f"outcome {fc.year}", fc.outcome))
     shift = sf.expected["yes"] - last["yes"]
-    below = ", ".join(f"<{t}: {sf.prob_yes_below(t):.1%}" for t in (185, 180, 170))
+    below = ", ".join(f"<{t}: {sf.prob_yes_below(t):.1%}" for t in thresholds)
     lines.append(f"  change in yes from {last['year']}: {shift:+.1f};  P(yes {below})")
     if top:
         codes = {c.name: str(k + 1) for k, c in enumerate(sf.scenario.channels)}
@@ -259,6 +271,8 @@ def run_forecast(args: argparse.Namespace) -> str:
     if through is not None and through >= year:
         raise UsageError(f"--through must be before the year forecast ({year}), not {through}")
     top = _integer(args.top, "--top", low=0, high=200)
+    thresholds = [_integer(t, "--below", low=0, high=400) for t in args.below or []]
+    thresholds = thresholds or [185, 180, 170]
     n_draws = _integer(args.draws, "--draws", low=0, high=MAX_DRAWS)
     seed = _integer(args.seed, "--seed", low=0)
     bloc_sd = _number(args.bloc_sd, "--bloc-sd")
@@ -276,7 +290,7 @@ def run_forecast(args: argparse.Namespace) -> str:
         raise UsageError(f"--country {absent[0]} is not a UN member at the {year} vote")
     draw_summaries = simulate_draws(fc, n_draws, seed, args.bloc or [], bloc_sd, draws_out)
     if args.json:
-        data = fc.to_dict(top=top)
+        data = fc.to_dict(top=top, thresholds=thresholds)
         for scenario in data["scenarios"]:
             if scenario["name"] in draw_summaries:
                 scenario["draws"] = draw_summaries[scenario["name"]]
@@ -287,7 +301,7 @@ def run_forecast(args: argparse.Namespace) -> str:
             f"{fc.members} members; model fitted on the votes of {fc.through} and before."
         )
         blocks = [
-            format_scenario(fc, name, top, draw_summaries.get(name, {}).get("80"))
+            format_scenario(fc, name, top, draw_summaries.get(name, {}).get("80"), thresholds)
             for name in fc.scenarios
         ]
         blocks += [format_country(fc, code) for code in countries]

@@ -22,8 +22,8 @@ from unvote.scenario import Scenario, builtin_scenarios, get_scenario
 from unvote.simulate import expected_counts, interval, marginals, prob_below
 
 LEVELS = (0.8, 0.95)
-YES_THRESHOLDS = (180, 170, 150, 97)
-"""Yes counts worth asking about: below 180, 170, 150, and below a majority of 193."""
+YES_THRESHOLDS = (185, 180, 170, 97)
+"""Yes counts worth asking about by default: below 185, 180, 170, and a majority of 193."""
 
 
 @dataclass
@@ -140,7 +140,7 @@ class Forecast:
     def members(self) -> int:
         return len(next(iter(self.scenarios.values())).members)
 
-    def table(self) -> pd.DataFrame:
+    def table(self, thresholds: Sequence[int] = YES_THRESHOLDS) -> pd.DataFrame:
         """One row a scenario: expected counts, the 80 % and 95 % intervals, P(yes < t)."""
         rows = []
         for name, sf in self.scenarios.items():
@@ -149,13 +149,19 @@ class Forecast:
                 row[outcome] = sf.expected[outcome]
                 for key, bounds in sf.intervals.items():
                     row[f"{outcome}_{key}"] = f"{bounds[outcome][0]}-{bounds[outcome][1]}"
-            for threshold in YES_THRESHOLDS:
+            for threshold in thresholds:
                 row[f"P(yes<{threshold})"] = sf.prob_yes_below(threshold)
             rows.append(row)
         return pd.DataFrame(rows).set_index("scenario")
 
-    def to_dict(self, top: int | None = None) -> dict[str, Any]:
-        """The forecast as JSON-ready data (the shape documented for ``forecast --json``)."""
+    def to_dict(
+        self, top: int | None = None, thresholds: Sequence[int] = YES_THRESHOLDS
+    ) -> dict[str, Any]:
+        """The forecast as JSON-ready data (the shape documented for ``forecast --json``).
+
+        ``top``: how many members ``movers`` lists; ``thresholds``: the yes
+        counts for ``prob_yes_below``.
+        """
         last = self.last_observed
         scenarios = []
         for sf in self.scenarios.values():
@@ -181,9 +187,7 @@ class Forecast:
                         key: {k: list(bounds[k]) for k in _OUTCOME_ORDER}
                         for key, bounds in sf.intervals.items()
                     },
-                    "prob_yes_below": {
-                        str(t): round(sf.prob_yes_below(t), 6) for t in YES_THRESHOLDS
-                    },
+                    "prob_yes_below": {str(t): round(sf.prob_yes_below(t), 6) for t in thresholds},
                     "last_observed": last,
                     "expected_change": {
                         k: round(float(sf.expected[k]) - last[k], 4) for k in _OUTCOME_ORDER
