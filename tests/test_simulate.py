@@ -554,3 +554,15 @@ def test_shock_sd_must_be_a_finite_non_negative_number() -> None:
     for bad in (-1.0, float("nan"), float("inf")):
         with pytest.raises(ValueError, match="shock_sd"):
             simulate.marginals(un_like(5), shock_sd=bad)
+
+
+@settings(max_examples=40, deadline=None)
+@given(prob_tables(), st.floats(min_value=0.0, max_value=3.0))
+def test_mixtures_are_distributions_with_the_right_means(probs: pd.DataFrame, sd: float) -> None:
+    table = simulate.marginals(probs, shock_sd=sd)
+    assert (table.to_numpy() >= -1e-15).all()
+    np.testing.assert_allclose(table.sum(), 1.0, atol=1e-9)
+    means = (table.to_numpy() * table.index.to_numpy()[:, None]).sum(axis=0)
+    integrated = simulate.integrate_shock(probs, sd)
+    np.testing.assert_allclose(means, integrated.sum().to_numpy(), atol=1e-8)
+    np.testing.assert_allclose(integrated.sum(axis=1), 1.0, atol=1e-12)
