@@ -342,7 +342,6 @@ def simulate_draws(
     """Seeded draws per scenario: 80 % and 95 % ranges of the drawn counts (and a CSV)."""
     if n_draws == 0:
         return {}
-    from unvote.panel import features
     from unvote.scenario import BOOLEAN_FEATURES
     from unvote.simulate import draw_counts, draw_votes, draws_to_csv
 
@@ -351,7 +350,7 @@ def simulate_draws(
         raise UsageError(
             f"--bloc {unknown[0]!r} is not a group; use one of: {', '.join(BOOLEAN_FEATURES)}"
         )
-    rows = features(fc.year) if blocs else None
+    rows = fc.features
     bloc_map = {b: list(rows.index[rows[b].astype(bool)]) for b in blocs} if blocs else None
     summaries: dict[str, dict[str, Any]] = {}
     for k, (name, sf) in enumerate(fc.scenarios.items()):

@@ -19,7 +19,7 @@ from unvote.load import VOTE_CATEGORIES, load_totals
 from unvote.model import PROBABILITY_COLUMNS, VoteModel
 from unvote.panel import feature_panel, last_vote
 from unvote.scenario import Scenario, builtin_scenarios, get_scenario
-from unvote.simulate import expected_counts, interval, marginals, prob_below
+from unvote.simulate import expected_counts, integrate_shock, interval, marginals, prob_below
 
 LEVELS = (0.8, 0.95)
 YES_THRESHOLDS = (185, 180, 170, 97)
@@ -221,8 +221,10 @@ def scenario_forecast(
     """Apply one scenario to a fitted model's forecast of ``rows`` (feature rows, index iso3)."""
     chosen = scenario.selected(rows)
     offsets = scenario.offsets(rows, chosen)
-    probs = model.predict_proba(rows, offset=offsets)
+    # The probabilities in a year without a shock, then averaged over the
+    # shock exactly as VoteModel.predict_proba does.
     typical = model.predict_proba(rows, offset=offsets, shock=0.0)
+    probs = integrate_shock(typical, model.year_sd_)
     members = pd.DataFrame(
         {"country": rows["country"], "last_vote": last_vote(rows)}, index=rows.index
     ).join(probs)

@@ -50,7 +50,7 @@ from threadpoolctl import threadpool_limits
 from unvote.errors import UnvoteError
 from unvote.load import VOTE_CATEGORIES
 from unvote.panel import MODEL_FEATURES
-from unvote.simulate import normal_quadrature
+from unvote.simulate import integrate_shock
 
 PROBABILITY_COLUMNS: tuple[str, ...] = tuple(f"p_{c}" for c in VOTE_CATEGORIES)
 """Columns of every probability table: ``p_yes, p_abstain, p_no, p_absent``."""
@@ -284,15 +284,12 @@ class VoteModel:
         ``p_yes, p_abstain, p_no, p_absent``.
         """
         eta = self.linear_predictor(rows).to_numpy() + _offset_matrix(offset, rows.index)
-        if shock is not None or self.year_sd_ == 0:
-            probs = softmax_against_reference(eta + (shock or 0.0))
-        else:
-            nodes, weights = normal_quadrature()
-            probs = sum(
-                w * softmax_against_reference(eta + self.year_sd_ * z)
-                for z, w in zip(nodes, weights, strict=True)
-            )
-        return pd.DataFrame(probs, index=rows.index, columns=list(PROBABILITY_COLUMNS))
+        probs = pd.DataFrame(
+            softmax_against_reference(eta + (shock or 0.0)),
+            index=rows.index,
+            columns=list(PROBABILITY_COLUMNS),
+        )
+        return probs if shock is not None else integrate_shock(probs, self.year_sd_)
 
     # -- reporting -----------------------------------------------------------------
     def summary(self) -> pd.DataFrame:

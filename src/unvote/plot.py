@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -293,30 +293,26 @@ def scenario_comparison(
         if name == "baseline":
             ax.stairs(pmf.to_numpy(), edges, color=colour, alpha=0.08, fill=True)
 
-    ax.axvline(last["yes"], color="#333333", linestyle="--", linewidth=1.2)
-    ax.annotate(
-        f"{last['year']} vote:\n{last['yes']} yes",
-        xy=(last["yes"], 1),
-        xycoords=("data", "axes fraction"),
-        xytext=(-4, -4),
-        textcoords="offset points",
-        ha="right",
-        va="top",
-        fontsize="small",
-    )
-    for t in thresholds:
-        ax.axvline(t - 0.5, color="#d95f02", linestyle=":", linewidth=1.4)
+    def marked_line(x: float, label: str, line: dict[str, Any], text_colour: str) -> None:
+        """A vertical line with its label just left of its top."""
+        ax.axvline(x, **line)
         ax.annotate(
-            f"← fewer than {t}",
-            xy=(t - 0.5, 1),
+            label,
+            xy=(x, 1),
             xycoords=("data", "axes fraction"),
             xytext=(-4, -4),
             textcoords="offset points",
             ha="right",
             va="top",
             fontsize="small",
-            color="#a64500",
+            color=text_colour,
         )
+
+    last_line = {"color": "#333333", "linestyle": "--", "linewidth": 1.2}
+    marked_line(last["yes"], f"{last['year']} vote:\n{last['yes']} yes", last_line, "black")
+    threshold_line = {"color": "#d95f02", "linestyle": ":", "linewidth": 1.4}
+    for t in thresholds:
+        marked_line(t - 0.5, f"← fewer than {t}", threshold_line, "#a64500")
     ax.set_xlim(lo - 0.5, hi + 0.5)
     ax.set_ylim(0, peak * 1.18)
     ax.set_xlabel("Members voting yes")
