@@ -31,3 +31,10 @@ class RecordNotFoundError(UnvoteError, FileNotFoundError):
 
 class ScenarioError(UnvoteError, ValueError):
     """A scenario file that is missing, malformed or inconsistent with the data."""
+
+
+class ExtractError(DataFileError):
+    """A UN resolution extract that cannot be read or breaks its rules.
+
+    The message names the file, the line and the resolution symbol, and says what to fix.
+    """
