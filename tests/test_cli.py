@@ -230,15 +230,9 @@ def test_corrupted_shipped_data_file_is_one_line(tmp_path, monkeypatch) -> None:
 def test_ga_record_folder_missing(tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("UNVOTE_GA_DATA", str(tmp_path / "nowhere"))
     with pytest.raises(FileNotFoundError, match="UNVOTE_GA_DATA") as info:
-        unvote.load.recompute_us_agreement()
+        unvote.recompute_us_agreement()
     assert isinstance(info.value, unvote.RecordNotFoundError)
     assert str(tmp_path / "nowhere") in str(info.value)
-
-
-def test_ga_record_unset(monkeypatch) -> None:
-    monkeypatch.delenv("UNVOTE_GA_DATA", raising=False)
-    with pytest.raises(FileNotFoundError, match="UNVOTE_GA_DATA"):
-        unvote.load.recompute_us_agreement()
 
 
 @pytest.mark.parametrize(
@@ -246,8 +240,8 @@ def test_ga_record_unset(monkeypatch) -> None:
     [
         gzip.compress(b"id,date\n1,2024-01-01\n"),
         gzip.compress(
-            b"id,date,session,session_type,resolution,title,vote_on,identical_to\n"
-            b"1,not-a-date,79,regular,A/RES/1,t,whole,\n"
+            b"id,date,session,session_type,resolution,title,vote_on,identical_to,yes,no,abstain\n"
+            b"1,not-a-date,79,regular,A/RES/1,t,resolution,,1,0,0\n"
         ),
         b"this is not gzip",
     ],
@@ -260,7 +254,7 @@ def test_ga_record_malformed_roll_calls(tmp_path, monkeypatch, content) -> None:
     (folder / "votes.csv.gz").write_bytes(gzip.compress(b"id,iso3,vote\n1,USA,yes\n"))
     monkeypatch.setenv("UNVOTE_GA_DATA", str(folder))
     with pytest.raises(unvote.DataFileError) as info:
-        unvote.load.recompute_us_agreement()
+        unvote.recompute_us_agreement()
     assert str(folder / "roll_calls.csv.gz") in str(info.value)
 
 

@@ -16,6 +16,7 @@ np.int64(187)
 
 from __future__ import annotations
 
+from unvote.agreement import recompute_us_agreement
 from unvote.countries import to_iso3
 from unvote.errors import (
     DataFileError,
@@ -40,7 +41,6 @@ from unvote.load import (
     load_us_agreement,
     load_votes,
     members_on,
-    recompute_us_agreement,
 )
 from unvote.model import VoteModel
 from unvote.panel import MODEL_FEATURES, feature_panel, features
