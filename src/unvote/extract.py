@@ -157,7 +157,7 @@ SYMBOL = re.compile(r"A/RES/(?:(?P<regular>\d+)|ES-(?P<emergency>\d+)|S-(?P<spec
 PART = re.compile(r"[A-Z]{1,4}(?:-[A-Z]{1,4})?")
 ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[ T]\d{2}:\d{2}(?::\d{2})?)?")
 LONG_DATE = re.compile(r"(\d{1,2}) ([A-Za-z]+),? (\d{4})")
-ON_BEHALF = re.compile(r"\s*(?:\(|,\s*)(?:on behalf of|in its capacity as)\b.*$", re.IGNORECASE)
+QUALIFIER = re.compile(r"(?:on|of) behalf of|in its capacity as", re.IGNORECASE)
 OTHER_SPONSOR = re.compile(
     r"\b(?:submitted|introduced|representative|chair|vice-chair|rapporteur|president|bureau|"
     r"committee|consultations|amendment|annex)\b",
@@ -170,7 +170,9 @@ class Extract:
     """The tables read from one or more DGACM extract files.
 
     ``notes`` lists, one line each, the UN slips read by the narrow rules of
-    this module (see the module docstring), so that a caller can report them.
+    this module (see the module docstring), so that a caller can report them;
+    ``origins`` maps each symbol to the place it was read from
+    (``"<file>, line <n>"``), for messages about it.
     """
 
     roll_calls: pd.DataFrame
@@ -178,14 +180,16 @@ class Extract:
     resolutions: pd.DataFrame
     sponsors: pd.DataFrame
     files: tuple[Path, ...] = ()
-    notes: tuple[str, ...] = field(default=())
+    notes: tuple[str, ...] = ()
+    origins: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
 class _Row:
     """One resolution as read from a line, before the tables are built."""
 
-    where: str  # "<file>, line <n>"
+    place: str  # "<file>, line <n>"
+    where: str  # "<file>, line <n>: <symbol>", for messages
     symbol: str
     resolution: dict[str, Any]
     roll_call: dict[str, Any] | None
@@ -280,22 +284,47 @@ class _Names:
         return self._sponsors[name]
 
     def _sponsor(self, name: str) -> list[tuple[str, str]]:
-        text = name.strip().strip(",.;").strip()
-        for candidate in (text, ON_BEHALF.sub("", text)):
-            code = self.code(candidate) or self.compact.get(normalise(candidate).replace(" ", ""))
-            if code is not None:
-                return [(self._kind(code), code)]
+        text = _drop_qualifiers(name).strip(" ,.;")
         if OTHER_SPONSOR.search(text):
             return [("other", "")]
-        # Several States in one entry ("Australia, Austria ... and Ukraine").
-        parts = [
-            ON_BEHALF.sub("", p).strip()
-            for p in re.split(r",(?![^()]*\))|\band\b(?![^()]*\))|\.\s", text)
-        ]
-        codes = [self.code(p) for p in parts if p]
-        if len(codes) > 1 and all(codes):
-            return [(self._kind(c), c) for c in codes if c]
-        return [("other", "")]
+        # One State, or several in one entry ("Australia, Austria ... and Ukraine").
+        codes: list[str] = []
+        for part in _split_outside_parentheses(text, ","):
+            found = self._states(part.strip(" ,.;"))
+            if found is None:
+                return [("other", "")]
+            codes += found
+        return [(self._kind(c), c) for c in codes] if codes else [("other", "")]
+
+    def _states(self, text: str) -> list[str] | None:
+        """The States named in ``text``: one name, or names joined by "and"; else None."""
+        if code := self._one(text):
+            return [code]
+        words = _split_outside_parentheses(text, " and ")
+        # Try every way of grouping the pieces ("Trinidad and Tobago and Uruguay").
+        for cut in range(1, len(words)):
+            head = self._one(" and ".join(words[:cut]))
+            tail = self._states(" and ".join(words[cut:]))
+            if head and tail:
+                return [head, *tail]
+        return None
+
+    def _one(self, text: str) -> str | None:
+        """One State: exact name, the name with its spaces lost, or a near miss of one name."""
+        if not text:
+            return None
+        key = normalise(text)
+        compact = re.sub(r"^the", "", key.replace(" ", ""))
+        code = self.index.get(key) or self.compact.get(compact)
+        if code is None and len(key) >= 5:
+            import difflib
+
+            # Sponsors only (never votes): "NAMBIA", "MALTAS", "VENEZUELA (BOLIVARIAN
+            # REPUBLIC)".  A near miss counts only if every close name is one State.
+            near = difflib.get_close_matches(key, list(self.index), n=3, cutoff=0.85)
+            codes = {self.index[k] for k in near}
+            code = codes.pop() if len(codes) == 1 else None
+        return code
 
     @staticmethod
     def _kind(code: str) -> str:
@@ -303,6 +332,52 @@ class _Names:
 
 
 # ----------------------------------------------------------------------------- reading
+
+
+def _split_outside_parentheses(text: str, separator: str) -> list[str]:
+    """Split ``text`` at ``separator`` (any case) where no parenthesis is open.
+
+    >>> _split_outside_parentheses("Cuba (on behalf of A, B), Chile", ",")
+    ['Cuba (on behalf of A, B)', ' Chile']
+    """
+    parts, depth, start, k = [], 0, 0, 0
+    width, lowered = len(separator), text.lower()
+    while k < len(text):
+        if text[k] == "(":
+            depth += 1
+        elif text[k] == ")":
+            depth = max(depth - 1, 0)
+        elif depth == 0 and lowered.startswith(separator, k):
+            parts.append(text[start:k])
+            start = k = k + width
+            continue
+        k += 1
+    return [*parts, text[start:]]
+
+
+def _drop_qualifiers(text: str) -> str:
+    """Remove "(on behalf of ...)" / ", on behalf of ..." from a sponsor entry.
+
+    >>> _drop_qualifiers("EGYPT (ON BEHALF OF THE LEAGUE (OF ARAB STATES)) AND CHILE")
+    'EGYPT AND CHILE'
+    >>> _drop_qualifiers("CUBA, ON BEHALF OF THE MOVEMENT OF NON-ALIGNED COUNTRIES")
+    'CUBA'
+    """
+    out, k = [], 0
+    while k < len(text):
+        if text[k] == "(" and QUALIFIER.match(text, k + 1):
+            depth = 0
+            while k < len(text):
+                depth += {"(": 1, ")": -1}.get(text[k], 0)
+                k += 1
+                if depth == 0:
+                    break
+            continue
+        out.append(text[k])
+        k += 1
+    cleaned = " ".join("".join(out).split())
+    match = re.search(r",\s*(?:on|of) behalf of\b", cleaned, re.IGNORECASE)
+    return cleaned[: match.start()] if match else cleaned
 
 
 def _lines(path: Path) -> Iterator[tuple[int, str]]:
@@ -498,7 +573,7 @@ def _read_row(record: Any, where: str, names: _Names) -> _Row:
     symbol = _text(record, "symbol", where, required=True)
     if not symbol:
         raise ExtractError(f"{where}: symbol is blank")
-    where = f"{where}: {symbol}"
+    place, where = where, f"{where}: {symbol}"
     match = SYMBOL.match(symbol)
     part = symbol[match.end() :].strip() if match else ""
     if not match or (part and not PART.fullmatch(part)):
@@ -586,14 +661,20 @@ def _read_row(record: Any, where: str, names: _Names) -> _Row:
         "adoption": how,
         "roll_call": rc_id,
     }
-    sponsors = []
+    sponsors, named_once, repeats = [], set(), 0
     for role, key in (("sponsor", "sponsors"), ("additional", "additional_sponsors")):
         for name in _names(record, key, where):
             for kind, code in names.sponsor(name) if name.strip(" ,.;") else []:
+                if code and code in named_once:  # a State listed twice sponsors once
+                    repeats += 1
+                    continue
+                named_once.add(code)
                 sponsors.append(
                     {"symbol": symbol, "role": role, "kind": kind, "iso3": code, "name": name}
                 )
-    return _Row(where, symbol, resolution, roll_call, votes, sponsors, notes)
+    if repeats:
+        notes.append(f"{symbol}: {repeats} sponsor(s) listed twice; counted once")
+    return _Row(place, where, symbol, resolution, roll_call, votes, sponsors, notes)
 
 
 def _admission_hint(members: pd.DataFrame, code: str, day: pd.Timestamp) -> str:
@@ -624,8 +705,7 @@ def _merge_repeat(first: _Row, second: _Row, notes: list[str]) -> _Row:
             "votes",
         )
         raise ExtractError(
-            f"{second.where}: repeats {first.where.rsplit(': ', 1)[0]} with a different "
-            f"{differs}; keep one of the two"
+            f"{second.where}: repeats {first.place} with a different {differs}; keep one of the two"
         )
     a, b = _sponsor_keys(first), _sponsor_keys(second)
     if a == b:
@@ -635,8 +715,7 @@ def _merge_repeat(first: _Row, second: _Row, notes: list[str]) -> _Row:
         notes.append(f"{first.symbol}: repeated with more sponsors in one copy; the fuller kept")
         return second if a <= b else first
     raise ExtractError(
-        f"{second.where}: repeats {first.where.rsplit(': ', 1)[0]} with different sponsors; "
-        "keep one of the two"
+        f"{second.where}: repeats {first.place} with different sponsors; keep one of the two"
     )
 
 
@@ -723,4 +802,5 @@ def _tables(rows: list[_Row], names: _Names, files: tuple[Path, ...], notes: lis
     sponsors = pd.DataFrame(
         [s for r in rows for s in r.sponsors], columns=list(SPONSOR_COLUMNS), dtype=object
     )
-    return Extract(roll_calls, votes, resolutions, sponsors, files, tuple(notes))
+    origins = {r.symbol: r.place for r in rows}
+    return Extract(roll_calls, votes, resolutions, sponsors, files, tuple(notes), origins)
