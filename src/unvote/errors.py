@@ -38,3 +38,11 @@ class ExtractError(DataFileError):
 
     The message names the file, the line and the resolution symbol, and says what to fix.
     """
+
+
+class RecordConflictError(UnvoteError, ValueError):
+    """An imported extract that disagrees with the record (or earlier imports) it overlaps."""
+
+
+class DataDirError(UnvoteError, OSError):
+    """The user data directory (``UNVOTE_DATA_DIR``) cannot be created or written."""
