@@ -287,7 +287,11 @@ def test_a_list_written_twice_is_read_once_only_when_exactly_doubled(tmp_path, m
     [
         (b"", "is empty"),
         (b"\n\n", "is empty"),
-        (b'{"symbol": "A/RES/78/1", "title": "t"\n', "line 1: not valid JSON (truncated line?"),
+        (
+            b'{"symbol": "A/RES/78/1", "title": "t"\n',
+            "line 1: not valid JSON at column 38 (truncated line?",
+        ),
+        (b"{'symbol': 'A/RES/78/1'}\n", "line 1: not valid JSON at column 2 (Expecting"),
         (b"[1, 2]\n", "line 1: expected one resolution"),
         (b"\xff\xfe{}\n", "is not UTF-8 text"),
     ],

@@ -725,9 +725,12 @@ def _rows(path: Path, names: _Names) -> Iterator[_Row]:
         try:
             record = json.loads(line)
         except json.JSONDecodeError as err:
-            hint = "truncated line? " if "Unterminated" in err.msg or "Expecting" in err.msg else ""
+            # An error at the very end of the line: the line stops short.
+            cut = err.pos >= len(line.rstrip()) or err.msg.startswith("Unterminated")
+            hint = "truncated line? " if cut else ""
+            what = err.msg.removesuffix(" starting at")
             raise ExtractError(
-                f"{where}: not valid JSON ({hint}{err.msg} at column {err.colno})"
+                f"{where}: not valid JSON at column {err.colno} ({hint}{what})"
             ) from None
         yield _read_row(record, where, names)
 
