@@ -170,6 +170,14 @@ def test_importing_what_the_record_holds_adds_nothing(shared_data, user_data) ->
     assert [Path(e["file"]).name for e in manifest["imports"]] == [f.name for f in files]
 
 
+def test_imports_check_against_a_compiled_copy_of_the_record(shared_data, monkeypatch) -> None:
+    # The compiled format (absent and members columns, no member_diff) as UNVOTE_GA_DATA.
+    monkeypatch.setenv("UNVOTE_GA_DATA", str(shared_data / "unga"))
+    summary = unvote.import_extract(shared_data / "dgacm" / "ES-11.json.gz")
+    assert (summary.roll_calls, summary.in_record) == (0, 6)
+    assert len(unvote.load_ga_votes()) == 1_076_611
+
+
 def test_the_same_file_twice_gives_byte_identical_tables(shared_data, without_dgacm, user_data):
     path = shared_data / "dgacm" / "ES-11.json.gz"
     first = unvote.import_extract(path)

@@ -29,7 +29,7 @@ Three of the UN's own slips are read, each by a narrow rule and reported in
 
 * a repeated symbol whose copies agree on everything read except that one
   copy lists more sponsors is the same entry revised: the fuller copy is kept
-  (session 79 has 32 such repeats);
+  (33 resolutions of session 79 are listed two or three times);
 * a list written out twice over (its second half repeats the first, name for
   name, and the stated count equals one half) is read once (A/RES/75/290 A);
 * a stated count larger than the names listed is accepted only for the
