@@ -513,9 +513,9 @@ def data_status() -> pd.DataFrame:
     columns ``roll_calls``, ``resolutions``, ``files`` (imported files),
     ``last_vote`` (the date of the last roll call) and ``location``.
 
-    >>> status = data_status()
-    >>> status.loc["shipped", ["roll_calls", "last_vote"]].tolist()
-    [6821, Timestamp('2025-09-19 00:00:00')]
+    >>> shipped = data_status().loc["shipped"]
+    >>> int(shipped["roll_calls"]), f"{shipped['last_vote']:%Y-%m-%d}"
+    (6821, '2025-09-19')
     """
     rows = {}
 
@@ -551,7 +551,7 @@ def data_status() -> pd.DataFrame:
         columns=["roll_calls", "resolutions", "files", "last_vote", "location"],
     )
     frame["last_vote"] = pd.to_datetime(frame["last_vote"])
-    return frame
+    return frame.astype({"roll_calls": "Int64", "resolutions": "Int64", "files": "int64"})
 
 
 def reset_imports() -> int:
