@@ -24,21 +24,28 @@ with the file, line and symbol named: a list whose length differs from its
 stated count; a name that is not a UN member on the date; a member listed
 twice; a blank date on a recorded vote; a symbol repeated with other content.
 
-Three of the UN's own slips are read, each by a narrow rule and reported in
-:attr:`Extract.notes` rather than loosening the checks for everyone:
+The UN's own slips found in sessions 74-79 are read by narrow rules, each
+reported in :attr:`Extract.notes`, rather than by loosening the checks for
+everyone:
 
-* a repeated symbol whose copies agree on everything read except that one
-  copy lists more sponsors is the same entry revised: the fuller copy is kept
-  (33 resolutions of session 79 are listed two or three times);
-* a list written out twice over (its second half repeats the first, name for
-  name, and the stated count equals one half) is read once (A/RES/75/290 A);
 * a stated count larger than the names listed is accepted only for the
   discrepancies listed in :data:`KNOWN_SHORTFALLS`, with the stated and listed
   numbers exactly as documented; the unnamed voters are coded absent and the
-  tallies are the names listed (A/RES/77/293: 59 abstentions stated, 58 named;
-  the roll call reads 100-9-58, as in the UN record's compiled copy).  A recorded vote
-  whose three lists are all empty has no roll call: the resolution is kept,
-  ``roll_call`` blank (A/RES/75/254 A-C).
+  tallies are the names listed (A/RES/77/293: 59 abstentions stated, 58 named,
+  so the roll call reads 100-9-58, as the shipped record codes it);
+* a list written out twice over (its second half repeats the first, name for
+  name, and the stated count equals one half) is read once (A/RES/75/290 A);
+* a recorded vote whose three lists are all empty has no roll call: the
+  resolution is kept with ``roll_call`` blank (A/RES/75/254 A-C);
+* a repeated symbol whose copies agree on everything read except that one
+  copy lists more sponsors is the same entry revised: the fuller copy is kept
+  (33 resolutions of session 79 are listed two or three times).
+
+Sponsor entries are read more loosely than votes, which take exact names only:
+"X (on behalf of the Group of 77 and China)" is X; an entry naming several
+States is split; a word broken by a stray space or a near miss of one State's
+name ("NAMBIA") is that State, the ``name`` column keeping the UN's text;
+anything else is kind ``other``; a State listed twice on a text sponsors it once.
 
 Source: the United Nations (DGACM machine-readable resolutions; unofficial
 copies provided without warranty).
@@ -133,26 +140,8 @@ VOTING_TYPES: dict[str, str] = {
     "adoptedrecordedvote": "recorded vote",
 }
 
-MONTHS = {
-    name: k
-    for k, name in enumerate(
-        [
-            "january",
-            "february",
-            "march",
-            "april",
-            "may",
-            "june",
-            "july",
-            "august",
-            "september",
-            "october",
-            "november",
-            "december",
-        ],
-        start=1,
-    )
-}
+_MONTHS = "january february march april may june july august september october november december"
+MONTHS = {month: k for k, month in enumerate(_MONTHS.split(), start=1)}
 SYMBOL = re.compile(r"A/RES/(?:(?P<regular>\d+)|ES-(?P<emergency>\d+)|S-(?P<special>\d+))/\d+")
 PART = re.compile(r"[A-Z]{1,4}(?:-[A-Z]{1,4})?")
 ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[ T]\d{2}:\d{2}(?::\d{2})?)?")
@@ -597,6 +586,7 @@ def _read_row(record: Any, where: str, names: _Names) -> _Row:
             )
     else:
         session_type = "emergency" if match.group("emergency") else "special"
+        # The regular session in progress; 0 (unknown) for a text adopted on no stated date.
         session = regular_session(date) if date is not None else 0
     how = adoption(record, where)
     notes: list[str] = []
