@@ -11,6 +11,9 @@ parts the library ships in the project's own tidy format:
 * ``data/ukraine-es11.csv``               every member at ES-11/1 to ES-11/6
 * ``data/ga/roll_calls.csv.gz``           the full plenary record: one row a roll call
 * ``data/ga/votes.csv.gz``                every member at every roll call: id, iso3, vote
+* ``data/ga/resolutions.csv.gz``          every resolution of the DGACM extracts, sessions 74-79,
+                                          ES-10 and ES-11, adopted with or without a vote
+* ``data/ga/sponsors.csv.gz``             their sponsors: symbol, role, kind, iso3, name
 
 Derived columns (country names, absent counts, membership sizes) are not stored:
 the loaders compute them.  Run from the repository root::
@@ -140,6 +143,44 @@ def build_record(shared: Path, out: Path) -> None:
     assert np.array_equal(votes["id"].unique(), calls["id"].to_numpy())
 
 
+DGACM_FILES = [*(f"{n}.json.gz" for n in range(74, 80)), "ES-10.json.gz", "ES-11.json.gz"]
+
+
+def build_dgacm_tables(shared: Path, out: Path) -> None:
+    """Ship the resolutions and sponsors of the UN's DGACM extracts (``data/ga/``).
+
+    The extracts are read by :mod:`unvote.extract`, exactly as ``forecast data
+    import`` reads them, and each resolution's ``roll_call`` is linked to the
+    shipped record (run after :func:`build_record`).  Every recorded vote of
+    the extracts must already be in that record, vote for vote: the script
+    stops otherwise.
+    """
+    from unvote.extract import read_extracts
+    from unvote.store import link_resolutions, match_roll_calls
+
+    extract = read_extracts([shared / "dgacm" / name for name in DGACM_FILES])
+    folder = out / "ga"
+    calls = pd.read_csv(folder / "roll_calls.csv.gz", dtype=str, keep_default_na=False)
+    calls["date"] = pd.to_datetime(calls["date"])
+    votes = pd.read_csv(folder / "votes.csv.gz", dtype=str, keep_default_na=False)
+    matched = match_roll_calls(extract, calls, votes)
+    missing = sorted(set(extract.roll_calls["id"]) - set(matched))
+    if missing:
+        raise SystemExit(f"DGACM roll calls missing from the shipped record: {missing[:5]}")
+    resolutions = link_resolutions(extract, calls, matched)
+    resolutions = resolutions.sort_values(
+        ["date", "symbol"], kind="stable", na_position="last", ignore_index=True
+    )
+    place = pd.Index(resolutions["symbol"])
+    sponsors = extract.sponsors.assign(_at=place.get_indexer(extract.sponsors["symbol"]))
+    sponsors = sponsors.sort_values("_at", kind="stable").drop(columns="_at")
+    for name, frame in (("resolutions", resolutions), ("sponsors", sponsors)):
+        text = frame.to_csv(index=False, lineterminator="\n", date_format="%Y-%m-%d")
+        (folder / f"{name}.csv.gz").write_bytes(
+            gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0)
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "data")
@@ -147,6 +188,7 @@ def main() -> None:
     args = parser.parse_args()
     build(args.shared, args.out)
     build_record(args.shared, args.out)
+    build_dgacm_tables(args.shared, args.out)
 
 
 if __name__ == "__main__":

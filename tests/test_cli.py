@@ -57,10 +57,57 @@ SCENARIO_FILES = {
 }
 
 
+def dgacm_row(**changes: object) -> dict:
+    """A small recorded vote as the UN's DGACM extract writes it; ``changes`` override fields."""
+    row = {
+        "symbol": "A/RES/ES-11/1",
+        "title": "Aggression against Ukraine",
+        "adoption_date": "2 March 2022",
+        "adoption_type": "By a recorded vote",
+        "MS_in_favour": ["UKRAINE", "POLAND"],
+        "MS_in_favour_count": "2",
+        "MS_against": ["BELARUS"],
+        "MS_against_count": "1",
+        "MS_abstaining": [],
+        "MS_abstaining_count": "0",
+        "sponsors": ["UKRAINE"],
+    }
+    return {**row, **changes}
+
+
+def _lines(*rows: dict) -> bytes:
+    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows).encode("utf-8")
+
+
+_GOOD = _lines(dgacm_row())
+EXTRACT_FILES: dict[str, bytes] = {
+    "truncated.json": _GOOD + _lines(dgacm_row(symbol="A/RES/ES-11/2"))[:60],
+    "invalid.json": _GOOD + b"{'symbol': 'A/RES/ES-11/2'}\n",
+    "count.json": _lines(dgacm_row(MS_in_favour_count="3")),
+    "unknown-name.json": _lines(dgacm_row(MS_in_favour=["UKRAINE", "ATLANTIS"])),
+    "votes-twice.json": _lines(dgacm_row(MS_in_favour=["UKRAINE", "BELARUS"])),
+    "before-admission.json": _lines(
+        dgacm_row(symbol="A/RES/64/300", adoption_date="1 July 2010", MS_against=["SOUTH SUDAN"])
+    ),
+    "repeated.json": _GOOD + _lines(dgacm_row(title="Another title")),
+    "no-date-field.json": _lines({k: v for k, v in dgacm_row().items() if k != "adoption_date"}),
+    "bad-date.json": _lines(dgacm_row(adoption_date="31 Febuary 2022")),
+    "adoption-disagrees.json": _lines(dgacm_row(voting_type="adoptedWithoutVote")),
+    "empty.json": b"",
+    "cut.json.gz": gzip.compress(_GOOD * 40)[:200],
+    "not-gzip.json.gz": _GOOD,
+    "conflict.json": _GOOD,
+}
+"""Bad DGACM extracts for ``forecast data import`` (``conflict.json`` is well formed but
+disagrees with the record's roll call of ES-11/1)."""
+
+
 def make_workdir(folder: Path) -> None:
     """The files the cases name, relative to the working directory."""
     for name, text in SCENARIO_FILES.items():
         (folder / name).write_text(text, encoding="utf-8")
+    for name, data in EXTRACT_FILES.items():
+        (folder / name).write_bytes(data)
     (folder / "folder.toml").mkdir()
     (folder / "somedir").mkdir()
     (folder / "file").write_text("a regular file\n", encoding="utf-8")
@@ -127,6 +174,45 @@ CASES: dict[str, tuple[list[str], bool, str]] = {
     "--below not a number": (["2025", "--below", "many"], True, "--below"),
     "ambiguous country": (["2025", "--country", "Korea"], True, "ambiguous"),
     "country not a member that year": (["2025", "--country", "Yugoslavia"], True, "YUG"),
+    # forecast data import: a bad extract imports nothing (the data folder stays empty)
+    "extract: truncated line": (["data", "import", "truncated.json"], False, "line 2"),
+    "extract: invalid JSON": (["data", "import", "invalid.json"], False, "not valid JSON"),
+    "extract: count and list differ": (["data", "import", "count.json"], False, "count is 3"),
+    "extract: unknown member name": (["data", "import", "unknown-name.json"], False, "ATLANTIS"),
+    "extract: a member voting twice": (["data", "import", "votes-twice.json"], False, "twice"),
+    "extract: vote before admission": (
+        ["data", "import", "before-admission.json"],
+        False,
+        "admitted 2011-07-14",
+    ),
+    "extract: symbol repeated, other content": (
+        ["data", "import", "repeated.json"],
+        False,
+        "different title",
+    ),
+    "extract: required field missing": (
+        ["data", "import", "no-date-field.json"],
+        False,
+        "'adoption_date' is missing",
+    ),
+    "extract: bad date": (["data", "import", "bad-date.json"], False, "not a date"),
+    "extract: adoption fields disagree": (
+        ["data", "import", "adoption-disagrees.json"],
+        False,
+        "disagree",
+    ),
+    "extract: empty file": (["data", "import", "empty.json"], False, "is empty"),
+    "extract: a directory": (["data", "import", "somedir"], False, "is a folder"),
+    "extract: damaged gzip": (["data", "import", "cut.json.gz"], False, "damaged gzip"),
+    "extract: named .gz, not gzip": (["data", "import", "not-gzip.json.gz"], False, "not a gzip"),
+    "extract: file missing": (["data", "import", "missing.json"], False, "not found"),
+    "extract: disagrees with the record": (
+        ["data", "import", "conflict.json"],
+        False,
+        "disagrees with roll call dgacm:A/RES/ES-11/1",
+    ),
+    "extract: no file given": (["data", "import"], False, "FILE"),
+    "data: unknown command": (["data", "export"], False, "export"),
 }
 
 
@@ -163,6 +249,8 @@ def recorded_messages() -> dict[str, str]:
 def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     make_workdir(tmp_path)
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("UNVOTE_DATA_DIR", str(tmp_path / "user-data"))
+    monkeypatch.delenv("UNVOTE_GA_DATA", raising=False)
     return tmp_path
 
 
@@ -189,6 +277,7 @@ def test_bad_input_is_one_line_and_exit_2(workdir, case, args, plot, fragment) -
     assert not out_dir.exists() or not any(out_dir.iterdir()), "charts written on error"
     assert not (workdir / "file" / "sub").exists()
     assert not (workdir / "draws.csv").exists()
+    assert not (workdir / "user-data").exists(), "something was imported"
     if case in CASES:
         recorded = recorded_messages()
         assert recorded.get(case) == line, f"BAD_INPUTS.md is stale: run python {__file__}"
@@ -414,6 +503,8 @@ def write_bad_inputs_md() -> None:
     rows = []
     with tempfile.TemporaryDirectory() as folder, _cwd(Path(folder)):
         make_workdir(Path(folder))
+        os.environ["UNVOTE_DATA_DIR"] = str(Path(folder) / "user-data")
+        os.environ.pop("UNVOTE_GA_DATA", None)
         for case, (args, plot, _) in CASES.items():
             status, _, err = run_case(args, plot)
             assert status == 2 and err.count("\n") == 1, (case, status, err)
@@ -422,7 +513,8 @@ def write_bad_inputs_md() -> None:
         "# Bad inputs and the messages they give\n\n"
         "Every one exits with status 2 and writes one line on stderr (nothing on stdout, "
         "no chart). Scenario files are named relative to the working directory. Generated "
-        "by `python tests/test_cli.py` and checked by `tests/test_cli.py`.\n\n"
+        "by `python tests/test_cli.py` and checked by `tests/test_cli.py`. The `data import` "
+        "cases import nothing.\n\n"
         "| case | command | message |\n|---|---|---|\n" + "\n".join(rows) + "\n"
     )
     BAD_INPUTS.write_text(text, encoding="utf-8")

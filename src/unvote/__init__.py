@@ -19,7 +19,10 @@ from __future__ import annotations
 from unvote.agreement import recompute_us_agreement
 from unvote.countries import to_iso3
 from unvote.errors import (
+    DataDirError,
     DataFileError,
+    ExtractError,
+    RecordConflictError,
     RecordNotFoundError,
     ScenarioError,
     UnknownCountryError,
@@ -27,6 +30,7 @@ from unvote.errors import (
     UnvoteError,
 )
 from unvote.evaluation import backtest
+from unvote.extract import read_extract
 from unvote.forecasting import Forecast, ScenarioForecast, forecast, sweep
 from unvote.load import (
     RESOLUTIONS,
@@ -45,6 +49,7 @@ from unvote.load import (
 from unvote.model import VoteModel
 from unvote.panel import MODEL_FEATURES, feature_panel, features
 from unvote.scenario import Scenario, builtin_scenarios, get_scenario, read_scenario
+from unvote.store import data_status, import_extract, reset_imports
 
 __version__ = "0.1.0"
 
@@ -52,8 +57,11 @@ __all__ = [
     "MODEL_FEATURES",
     "RESOLUTIONS",
     "VOTE_CATEGORIES",
+    "DataDirError",
     "DataFileError",
+    "ExtractError",
     "Forecast",
+    "RecordConflictError",
     "RecordNotFoundError",
     "Scenario",
     "ScenarioError",
@@ -64,10 +72,12 @@ __all__ = [
     "VoteModel",
     "backtest",
     "builtin_scenarios",
+    "data_status",
     "feature_panel",
     "features",
     "forecast",
     "get_scenario",
+    "import_extract",
     "load_country_groups",
     "load_ga_votes",
     "load_members",
@@ -78,8 +88,10 @@ __all__ = [
     "load_us_agreement",
     "load_votes",
     "members_on",
+    "read_extract",
     "read_scenario",
     "recompute_us_agreement",
+    "reset_imports",
     "sweep",
     "to_iso3",
 ]

@@ -472,6 +472,10 @@ def load_roll_calls(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     [[187, 2, 1]]
     """
     frames = [_read_roll_calls(record_dir(path) / RECORD_FILES[0])]
+    if "member_diff" not in frames[0]:
+        # A copy in the compiled format does not state where its voters differ
+        # from the membership table: unknown (None), so the voters go unchecked.
+        frames[0]["member_diff"] = None
     imported = _imported(RECORD_FILES[0])
     if imported is not None:
         extra = _read_roll_calls(imported)
@@ -609,6 +613,7 @@ def _check_voters(file: Path, votes: pd.DataFrame, calls: pd.DataFrame, call: np
     listed[call, codes.get_indexer(votes["iso3"].astype(str).to_numpy())] = True
     present = np.zeros(len(calls), dtype=bool)
     present[call] = True
+    present &= calls["member_diff"].notna().to_numpy()  # None: not stated, not checked
     wrong = (listed != expected) & present[:, None]
     if wrong.any():
         i, j = (int(k) for k in np.argwhere(wrong)[0])
