@@ -143,7 +143,7 @@ _YEARS_RE = re.compile(
 )
 # The regular session a recurring text is about ("to the 66th session").  A special
 # or emergency special session names a different text, so "10th special session" stays.
-_SESSION_RE = re.compile(r"\b\d+(?:st|nd|rd|th)(?:\s+and\s+\d+(?:st|nd|rd|th))?(?=\s+sessions?\b)")
+_SESSION_RE = re.compile(r"\b(?:\d+(?:st|nd|rd|th)\s+(?:and\s+)?)+(?=sessions?\b)")
 # The number of the earlier resolution a recurring text implements.
 _CITED_RE = re.compile(
     r"\b(general assembly resolutions?)\s+\d+(?:/\d+)?(?:\s+[a-z])?(?:\s*\([^)]*\))?"
@@ -187,10 +187,10 @@ def normalise_title(title: str) -> str:
     text = _ADOPTED_RE.sub("", title.replace(_TRUNCATED, f" {_MARK} "))
     text = _fold(text)
     text = re.sub(r"['’‘`´]", "", text)  # people's, refugees' -> peoples, refugees
+    text = re.sub(r"[‐‑‒–—―]", "-", text)
     text = re.sub(r"\bco-(?=o)", "co", text)  # co-operation, co-ordination
-    text = re.sub(r"[‐‑‒–—―-]", " ", text)
+    text = text.replace("-", " ")
     text = _ORDINAL_RE.sub(lambda m: _ORDINALS[m.group(1)], text)
-    text = _SESSION_RE.sub(" ", text)
     text = _CITED_RE.sub(r"\1", text)
     text = _YEARS_RE.sub(" ", text)
     text = re.sub(r"\bu\.?\s?n\.?(?![a-z])", " united nations ", text)
@@ -199,8 +199,8 @@ def normalise_title(title: str) -> str:
     truncated = _MARK in words
     if truncated:
         words = words[: words.index(_MARK)][:-1]  # the last word was cut mid-way
-    words = [w for w in words if w != "the"]
-    if words[:2] == ["question", "of"] and len(words) > 2:
+    words = _SESSION_RE.sub(" ", " ".join(w for w in words if w != "the")).split()
+    while words[:2] == ["question", "of"] and len(words) > 2:
         words = words[2:]
     return " ".join(words) + (" ..." if truncated else "")
 
@@ -246,6 +246,7 @@ def _variant(word: str) -> str:
     elif word.endswith("s") and not word.endswith("ss") and len(word) > 3:
         word = word[:-1]
     word = re.sub(r"our$", "or", word)
+    word = word.replace("dgement", "dgment")  # judgement, acknowledgement
     word = re.sub(r"is(e|ation|ing|ed)$", r"iz\1", word)
     return re.sub(r"(.)\1", r"\1", word)
 
@@ -271,7 +272,7 @@ def _typo(a: str, b: str, vocabulary: _Vocabulary) -> int:
     """
     if _numeric(a) or _numeric(b):
         return 2
-    if _variant(a) == _variant(b):
+    if _variant(a) == _variant(b) or a == f"the{b}" or b == f"the{a}":  # "thesignature"
         return 0
     rare_a, rare_b = a in vocabulary.rare, b in vocabulary.rare
     if not (rare_a or rare_b):
@@ -280,7 +281,7 @@ def _typo(a: str, b: str, vocabulary: _Vocabulary) -> int:
     if (protected_a and (protected_b or not rare_b)) or (protected_b and not rare_a):
         return 2
     shortest = min(len(a), len(b))
-    distance = _distance(a, b)
+    distance = min(_distance(a, b), _distance(_variant(a), _variant(b)))  # "sytems"
     return 1 if (distance == 1 and shortest >= 4) or (distance == 2 and shortest >= 8) else 2
 
 
@@ -300,8 +301,8 @@ def _compare(
     Jerusalem"; it counts as two misspellings).  ``relaxed`` (same agenda item) also allows a
     changed word or two when three words in four are shared.  No number and
     no country name may change.  ``cut``: ``a`` or ``b`` is the start of a
-    title the source cut short, where an added word may be the rest of a
-    longer, other title.  The result counts the misspellings.
+    title the source cut short; no word may be added near the cut, where
+    the rest of the title is unknown.  The result counts the misspellings.
     """
     typos = 0
     added: list[str] = []
@@ -320,8 +321,12 @@ def _compare(
             if not costs or max(costs) < 2:
                 typos += sum(costs)
                 continue
-        elif len(left) + len(right) == 1 and i1 > 0 and j1 > 0:
-            # Not at the head: "Implementation of the Declaration ..." is not the Declaration.
+        elif (
+            len(left) + len(right) == 1
+            and i1 > 0  # not at the head: "Implementation of the Declaration" is not it
+            and j1 > 0
+            and (not cut or (i2 < len(a) - 2 and j2 < len(b) - 2))  # nor by a cut
+        ):
             added.extend(left or right)
             continue
         changed.extend([*left, *right])
@@ -332,7 +337,7 @@ def _compare(
         return None
     if not changed and not added:
         return typos if typos <= 2 else None
-    if not changed and len(added) == 1 and typos == 0 and content >= 5 and not cut:
+    if not changed and len(added) == 1 and typos == 0 and content >= 5:
         return 2
     if not relaxed or typos > 2:
         return None
@@ -429,7 +434,7 @@ def _link(roll_calls: pd.DataFrame, resolutions: pd.DataFrame | None) -> _Linked
     rc = rc.fillna({"resolution": "", "title": "", "identical_to": ""})
     titles = _text_titles(rc)
     title_keys = {t: normalise_title(t) for t in titles.unique() if t}
-    keys = titles.map(title_keys)
+    keys = pd.Series([title_keys.get(t, "") for t in titles], index=titles.index, dtype=object)
     untitled = titles == ""
     keys[untitled] = [
         _untitled_key(r, i)
@@ -564,7 +569,7 @@ class _Keys:
         wb, cut_b, cb = self.split(b)
         if cut_a and cut_b:
             n = min(len(wa), len(wb))
-            spans = [(n, n)]
+            spans = [(n, n), (n, n - 1), (n - 1, n)]  # a word added before the cut
         elif cut_a or cut_b:
             n, whole = (len(wa), len(wb)) if cut_a else (len(wb), len(wa))
             if whole < n - 1:
@@ -645,17 +650,31 @@ def _link_by_agenda(
             else:
                 first_node[handle] = node
     by_agenda: dict[str, set[str]] = defaultdict(set)
-    for node, key in zip(nodes, res_keys, strict=True):
+    heads: dict[str, set[str]] = defaultdict(set)
+    for node, key, title in zip(nodes, res_keys, res["title"].fillna(""), strict=True):
         if node and key and key not in untitled:
             by_agenda[find(node)].add(key)
-    for members in by_agenda.values():
-        ordered = sorted(members)
+            head = _head(str(title)) or key
+            if len(_content(head)) >= 3:
+                heads[key].add(head)
+    for ordered in sorted(sorted(members) for members in by_agenda.values()):
         for i, a in enumerate(ordered):
             for b in ordered[i + 1 :]:
                 if groups.find(a) == groups.find(b) or not groups.disjoint(a, b):
                     continue
-                if split.compare(a, b, relaxed=True) is not None:
+                # "Text: this year's theme" is the text, whatever the theme.
+                if heads[a] & heads[b] or split.compare(a, b, relaxed=True) is not None:
                     groups.union(a, b, "agenda item")
+
+
+def _head(title: str) -> str:
+    """The key of what precedes a title's first colon ("" when it has none)."""
+    parts = re.split(r"\s*:\s+|:#", title, maxsplit=1)
+    return normalise_title(parts[0]) if len(parts) > 1 else ""
+
+
+def _content(key: str) -> list[str]:
+    return [w for w in key.split() if w not in _STOPWORDS and w != "..."]
 
 
 def _canonical_keys(groups: _Groups, keys: pd.Series, rc: pd.DataFrame) -> dict[str, str]:
