@@ -16,7 +16,8 @@ Nations"; "co-operation".  Ordinals that name a thing ("fiftieth
 anniversary", "10th special session", "Protocol II") are kept.
 
 :func:`link_items` then links keys that still differ, each rule
-conservative and each one measured on the record:
+conservative and each one measured on the record (``scripts/item_coverage.py``
+lists the hardest cases both ways):
 
 * a separate vote on a paragraph, an amendment or a motion is never merged
   with the vote on the text as a whole: its item is keyed by ``vote_on`` too,
@@ -24,16 +25,20 @@ conservative and each one measured on the record:
   it (the secondary source names such votes after the whole agenda item);
 * ``"Agenda title : text title"`` links to the text title when that is itself
   the title of a roll call ("UNRWA : assistance to Palestine refugees" ->
-  "Assistance to Palestine refugees");
-* misspellings ("Unites States", "Assemly", "israli") and variants
-  ("behavior", "territories", "peace-keeping", "73eof") link when the two
-  keys were never used in the same session, no number differs and no country
-  name is at stake ("Iran" / "Iraq", "Gambia" / "Zambia" never link);
-* a title the source cut at 150 characters (``[...]``) links to the one text
-  it is a prefix of;
+  "Assistance to Palestine refugees"), but "X : report of ..." stays X;
+* misspellings ("Unites States", "Assemly", "isareli"), spelling variants
+  ("behavior", "territories", "peace-keeping", "73eof") and one word added
+  inside a title of five words or more ("including [East] Jerusalem", never
+  at its head: "Implementation of the Declaration" is not the Declaration)
+  link when the two keys were never used in the same session; no number may
+  differ and no country name ("Iran" / "Iraq", "Gambia" / "Zambia");
+* a title the source cut at 150 characters (``[...]``) is compared with the
+  start of the others;
 * the agenda items of the DGACM resolutions (sessions 74 onwards) link a
-  retitled text within the same agenda item when the titles share at least
-  three words in four, never clearly different titles;
+  retitled text within one agenda item when the titles share three words in
+  four, or differ only in this year's theme after a colon ("Global health and
+  foreign policy: ..."), and were never used in the same session;
+* a DGACM resolution and its own roll call are one text, whatever the titles;
 * a roll call recorded with exactly the same vote as another part of the same
   resolution (``identical_to``) takes the item of its twin.
 
@@ -50,6 +55,7 @@ from __future__ import annotations
 
 import csv
 import difflib
+import functools
 import re
 import unicodedata
 from collections import defaultdict
@@ -104,11 +110,16 @@ RECENT_ROLL_CALLS = 5
 # --------------------------------------------------------------------------
 # Normalising titles
 
-_ORDINAL_UNITS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth"]
-_ORDINAL_UNITS.append("ninth")
-_ORDINAL_TEENS = ["tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth"]
-_ORDINAL_TEENS += ["sixteenth", "seventeenth", "eighteenth", "nineteenth"]
-_TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+# fmt: off
+_ORDINAL_UNITS = (
+    "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
+)
+_ORDINAL_TEENS = (
+    "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth",
+    "seventeenth", "eighteenth", "nineteenth",
+)
+_TENS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+# fmt: on
 
 
 def _suffixed(n: int) -> str:
@@ -134,6 +145,7 @@ _ORDINALS = _ordinal_words()
 _ORDINAL_RE = re.compile(
     r"\b(" + "|".join(sorted(map(re.escape, _ORDINALS), key=len, reverse=True)) + r")\b"
 )
+_ORDINAL_HINT = re.compile(r"(?:st|nd|rd|th)\b")
 _YEAR = r"(?:19|20)\d\d"
 # A year or a range, with the words that only introduce it ("for the biennium").
 _YEARS_RE = re.compile(
@@ -190,7 +202,8 @@ def normalise_title(title: str) -> str:
     text = re.sub(r"[‐‑‒–—―]", "-", text)
     text = re.sub(r"\bco-(?=o)", "co", text)  # co-operation, co-ordination
     text = text.replace("-", " ")
-    text = _ORDINAL_RE.sub(lambda m: _ORDINALS[m.group(1)], text)
+    if _ORDINAL_HINT.search(text):  # most titles have none; the full pattern is slow
+        text = _ORDINAL_RE.sub(lambda m: _ORDINALS[m.group(1)], text)
     text = _CITED_RE.sub(r"\1", text)
     text = _YEARS_RE.sub(" ", text)
     text = re.sub(r"\bu\.?\s?n\.?(?![a-z])", " united nations ", text)
@@ -237,6 +250,7 @@ def _distance(a: str, b: str) -> int:
     return rows[-1][-1]
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a pure function of a word, called on every comparison
 def _variant(word: str) -> str:
     """A spelling-neutral, singular form: behaviour/behavior, territories/territory."""
     if word.endswith("ies") and len(word) > 4:
@@ -251,8 +265,11 @@ def _variant(word: str) -> str:
     return re.sub(r"(.)\1", r"\1", word)
 
 
+_DIGIT_RE = re.compile(r"\d")
+
+
 def _numeric(word: str) -> bool:
-    return word in _ROMAN or any(ch.isdigit() for ch in word)
+    return word in _ROMAN or _DIGIT_RE.search(word) is not None
 
 
 @dataclass(frozen=True)
@@ -686,9 +703,9 @@ def _canonical_keys(groups: _Groups, keys: pd.Series, rc: pd.DataFrame) -> dict[
     stats = pd.DataFrame({"key": keys.to_numpy(), "date": pd.to_datetime(rc["date"]).to_numpy()})
     stats = stats.groupby("key")["date"].agg(["size", "max"])
     best: dict[str, tuple] = {}
-    for key, row in stats.iterrows():
+    for key, size, last in zip(stats.index, stats["size"], stats["max"], strict=True):
         root = groups.find(key)
-        rank = (not key.endswith("..."), row["size"], -len(key.split()), row["max"], key)
+        rank = (not key.endswith("..."), size, -key.count(" "), last, key)
         if root not in best or rank > best[root]:
             best[root] = rank
     return {root: rank[-1] for root, rank in best.items()}
@@ -896,15 +913,16 @@ def thresholds_for(last_yes: int) -> tuple[int, ...]:
     return tuple(t for t in (top, top - 5, top - 15) if t > 0)
 
 
-def _usual_day(dates: pd.Series) -> tuple[int, int]:
-    """(month, day): the median day of the year of ``dates``, on a calendar without 29 February."""
-    days = sorted(
-        pd.Timestamp(2001, d.month, min(d.day, 28) if d.month == 2 else d.day).day_of_year
-        for d in dates
-    )
-    median = days[(len(days) - 1) // 2]
-    usual = pd.Timestamp(2001, 1, 1) + pd.Timedelta(days=median - 1)
-    return usual.month, usual.day
+def _usual_days(dates: pd.Series, items: pd.Series) -> pd.DataFrame:
+    """Per item, the (lower) median day of the year of ``dates`` as ``usual_month, usual_day``.
+
+    Days count on a calendar without 29 February, so that a leap year does
+    not move the usual date.
+    """
+    day = dates.dt.day_of_year - (dates.dt.is_leap_year & (dates.dt.day_of_year > 59))
+    median = day.groupby(items.to_numpy()).quantile(0.5, interpolation="lower")
+    usual = pd.Timestamp(2001, 1, 1) + pd.to_timedelta(median - 1, unit="D")
+    return pd.DataFrame({"usual_month": usual.dt.month, "usual_day": usual.dt.day})
 
 
 def _items_table(
@@ -936,9 +954,7 @@ def _items_table(
         last_yes=("yes", "last"),
     )
     recent = calls.drop_duplicates(["item", "date"]).groupby("item").tail(RECENT_ROLL_CALLS)
-    usual = recent.groupby("item")["date"].agg(_usual_day)
-    table["usual_month"] = usual.map(lambda md: md[0])
-    table["usual_day"] = usual.map(lambda md: md[1])
+    table = table.join(_usual_days(recent["date"], recent["item"]))
     table["last_yes"] = pd.to_numeric(table["last_yes"], errors="coerce").astype("Int64")
 
     curated = _curated_labels()
