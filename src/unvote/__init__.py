@@ -3,7 +3,7 @@
 The first resolution served is the annual vote on ending the US embargo
 against Cuba (1992-2024 shipped).  The data flow runs one way, a module a step::
 
-    load -> panel (features) -> model -> scenario -> simulate -> forecast -> cli / plot
+    load -> items -> panel (features) -> model -> scenario -> simulate -> forecast -> cli / plot
 
 >>> fc = unvote.forecasting(2025, ["baseline", "cable"])   # doctest: +SKIP
 >>> fc.table()                                         # doctest: +SKIP
@@ -32,6 +32,16 @@ from unvote.errors import (
 from unvote.evaluation import backtest
 from unvote.extract import read_extract
 from unvote.forecasting import Forecast, ScenarioForecast, forecast, sweep
+from unvote.items import (
+    Item,
+    find_items,
+    get_item,
+    item_links,
+    link_items,
+    load_items,
+    normalise_title,
+    with_items,
+)
 from unvote.load import (
     RESOLUTIONS,
     VOTE_CATEGORIES,
@@ -61,6 +71,7 @@ __all__ = [
     "DataFileError",
     "ExtractError",
     "Forecast",
+    "Item",
     "RecordConflictError",
     "RecordNotFoundError",
     "Scenario",
@@ -75,11 +86,16 @@ __all__ = [
     "data_status",
     "feature_panel",
     "features",
+    "find_items",
     "forecast",
+    "get_item",
     "get_scenario",
     "import_extract",
+    "item_links",
+    "link_items",
     "load_country_groups",
     "load_ga_votes",
+    "load_items",
     "load_members",
     "load_regions",
     "load_roll_calls",
@@ -88,10 +104,12 @@ __all__ = [
     "load_us_agreement",
     "load_votes",
     "members_on",
+    "normalise_title",
     "read_extract",
     "read_scenario",
     "recompute_us_agreement",
     "reset_imports",
     "sweep",
     "to_iso3",
+    "with_items",
 ]
