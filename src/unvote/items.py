@@ -811,6 +811,31 @@ def link_items(roll_calls: pd.DataFrame, resolutions: pd.DataFrame | None = None
     return _link(roll_calls, resolutions).roll_call_items
 
 
+def link_resolutions(
+    roll_calls: pd.DataFrame, resolutions: pd.DataFrame
+) -> tuple[pd.Series, pd.Series]:
+    """The items of the roll calls and of the DGACM resolutions, linked together.
+
+    Returns ``(roll_call_items, resolution_items)``: the first as
+    :func:`link_items`, the second aligned on ``resolutions`` ("" for a
+    resolution whose text never had a roll call on it as a whole).  Used to
+    date each item's adoptions without a vote.
+
+    >>> calls = pd.DataFrame({
+    ...     "id": ["a"], "date": pd.to_datetime(["2023-12-01"]), "session": [78],
+    ...     "resolution": ["A/RES/78/9"], "title": ["Oceans and the law of the sea"],
+    ...     "vote_on": ["resolution"], "identical_to": [""]})
+    >>> res = pd.DataFrame({"symbol": ["A/RES/77/3"], "session": [77],
+    ...     "title": ["Oceans and the law of the sea"], "agenda_item": ["75 a"],
+    ...     "adoption": ["without a vote"]})
+    >>> link_resolutions(calls, res)[1].tolist()
+    ['oceans-and-law-of-sea']
+    """
+    linked = _link(roll_calls, resolutions)
+    assert linked.resolution_items is not None
+    return linked.roll_call_items, linked.resolution_items
+
+
 def item_links(roll_calls: pd.DataFrame, resolutions: pd.DataFrame | None = None) -> pd.DataFrame:
     """Why titles were linked: one row a merge beyond equal keys.
 
