@@ -24,3 +24,11 @@ def shared_data() -> Path:
 def ga_data(shared_data: Path) -> Path:
     """The full General Assembly record (``../shared/data/unga``)."""
     return shared_data / "unga"
+
+
+@pytest.fixture(scope="session")
+def record():
+    """The whole record as arrays (:func:`unvote.panel.load_record`), built once per run."""
+    from unvote.panel import load_record
+
+    return load_record()

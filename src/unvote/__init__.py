@@ -56,8 +56,8 @@ from unvote.load import (
     load_votes,
     members_on,
 )
-from unvote.model import VoteModel
-from unvote.panel import MODEL_FEATURES, feature_panel, features
+from unvote.cuba_model import VoteModel
+from unvote.cuba_panel import MODEL_FEATURES, feature_panel, features
 from unvote.scenario import Scenario, builtin_scenarios, get_scenario, read_scenario
 from unvote.store import data_status, import_extract, reset_imports
 

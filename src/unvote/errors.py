@@ -46,3 +46,7 @@ class RecordConflictError(UnvoteError, ValueError):
 
 class DataDirError(UnvoteError, OSError):
     """The user data directory (``UNVOTE_DATA_DIR``) cannot be created or written."""
+
+
+class NotFittedError(UnvoteError, ValueError, AttributeError):
+    """A model used before it was fitted (as scikit-learn's, a ValueError and AttributeError)."""

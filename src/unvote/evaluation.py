@@ -21,8 +21,8 @@ import numpy as np
 import pandas as pd
 
 from unvote.load import VOTE_CATEGORIES
-from unvote.model import PROBABILITY_COLUMNS, VoteModel
-from unvote.panel import feature_panel
+from unvote.cuba_model import PROBABILITY_COLUMNS, VoteModel
+from unvote.cuba_panel import feature_panel
 from unvote.simulate import count_distribution, interval
 
 LAST_COLUMNS = [f"last_{c}" for c in VOTE_CATEGORIES]

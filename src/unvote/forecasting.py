@@ -16,8 +16,8 @@ import pandas as pd
 
 from unvote.errors import ScenarioError, UnknownNameError
 from unvote.load import VOTE_CATEGORIES, load_totals
-from unvote.model import PROBABILITY_COLUMNS, VoteModel
-from unvote.panel import feature_panel, last_vote
+from unvote.cuba_model import PROBABILITY_COLUMNS, VoteModel
+from unvote.cuba_panel import feature_panel, last_vote
 from unvote.scenario import Scenario, builtin_scenarios, get_scenario
 from unvote.simulate import expected_counts, integrate_shock, interval, marginals, prob_below
 

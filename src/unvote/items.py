@@ -56,6 +56,7 @@ from __future__ import annotations
 import csv
 import difflib
 import functools
+import itertools
 import re
 import unicodedata
 from collections import defaultdict
@@ -1227,3 +1228,88 @@ def get_item(id_or_words: str, items: pd.DataFrame | None = None) -> Item:
     near = difflib.get_close_matches(id_or_words, list(items["item"]), n=3, cutoff=0.75)
     hint = f"; did you mean {' or '.join(near)}?" if near else "; find_items() lists items by words"
     raise UnknownNameError(f"unknown item {id_or_words!r}{hint}")
+
+
+# --------------------------------------------------------------------------
+# Similar titles
+
+SIMILAR_TOP = 10
+"""How many neighbours :func:`similar_items` keeps per item."""
+
+SIMILAR_MIN = 0.2
+"""Cosine similarity below which two titles are not neighbours."""
+
+_COMMON_TERM = 0.05
+"""Terms in more than this share of titles (e.g. "united nations") carry almost no
+weight under TF-IDF; leaving them out of the pairing keeps it fast (they still
+count in each title's norm)."""
+
+
+def _terms(key: str) -> list[str]:
+    words = [w for w in key.split() if w not in _STOPWORDS and w != "..."]
+    return words + [f"{a} {b}" for a, b in itertools.pairwise(words)]
+
+
+def similar_items(titles: pd.Series, top: int = SIMILAR_TOP) -> pd.DataFrame:
+    """The most similar other items of each item, by the words of their titles.
+
+    ``titles`` maps item ids to a title each (e.g. ``load_items()`` indexed by
+    ``item``).  Similarity is the cosine of TF-IDF vectors of the normalised
+    titles (words and pairs of neighbouring words, stop words left out,
+    sublinear term frequency).  Returns ``item, neighbour, similarity``: up to
+    ``top`` neighbours an item with similarity at least :data:`SIMILAR_MIN`,
+    best first.  A text voted on for the first time is forecast from the
+    member's votes on its nearest neighbours (:mod:`unvote.panel`).
+
+    >>> titles = pd.Series({
+    ...     "a": "Nuclear disarmament", "b": "Nuclear disarmament verification",
+    ...     "c": "Assistance to Palestine refugees"})
+    >>> similar_items(titles).round(2).to_numpy().tolist()
+    [['a', 'b', 0.68], ['b', 'a', 0.68]]
+    """
+    items = titles.index.to_numpy()
+    docs = [_terms(normalise_title(str(t))) for t in titles]
+    vocabulary: dict[str, int] = {}
+    doc_of, term_of, counts = [], [], []
+    for d, terms in enumerate(docs):
+        for term, count in pd.Series(terms, dtype=object).value_counts().items():
+            doc_of.append(d)
+            term_of.append(vocabulary.setdefault(str(term), len(vocabulary)))
+            counts.append(count)
+    doc = np.asarray(doc_of, dtype=np.int64)
+    term = np.asarray(term_of, dtype=np.int64)
+    df = np.bincount(term, minlength=len(vocabulary))
+    weight = (1 + np.log(np.asarray(counts, float))) * (np.log((1 + len(docs)) / (1 + df)) + 1)[
+        term
+    ]
+    norm = np.sqrt(np.bincount(doc, weights=weight**2, minlength=len(docs)))
+    weight = weight / norm[doc]
+    # Pair every two titles that share a term no more common than _COMMON_TERM.
+    useful = (df[term] >= 2) & (df[term] <= max(2, _COMMON_TERM * len(docs)))
+    order = np.argsort(term[useful], kind="stable")
+    t, d, w = term[useful][order], doc[useful][order], weight[useful][order]
+    starts = np.flatnonzero(np.r_[True, t[1:] != t[:-1]])
+    ends = np.r_[starts[1:], len(t)]
+    left, right, product = [], [], []
+    for a, b in zip(starts, ends, strict=True):
+        i, j = np.meshgrid(np.arange(a, b), np.arange(a, b), indexing="ij")
+        keep = i != j
+        left.append(d[i[keep]])
+        right.append(d[j[keep]])
+        product.append(w[i[keep]] * w[j[keep]])
+    if not left:
+        return pd.DataFrame({"item": [], "neighbour": [], "similarity": []})
+    pairs = pd.DataFrame(
+        {"a": np.concatenate(left), "b": np.concatenate(right), "s": np.concatenate(product)}
+    )
+    pairs = pairs.groupby(["a", "b"], sort=False)["s"].sum().reset_index()
+    pairs = pairs[pairs["s"] >= SIMILAR_MIN]
+    pairs = pairs.sort_values(["a", "s", "b"], ascending=[True, False, True], kind="stable")
+    pairs = pairs.groupby("a", sort=False).head(top)
+    return pd.DataFrame(
+        {
+            "item": items[pairs["a"].to_numpy()],
+            "neighbour": items[pairs["b"].to_numpy()],
+            "similarity": pairs["s"].to_numpy(),
+        }
+    ).reset_index(drop=True)

@@ -1,38 +1,44 @@
-"""The vote model: a penalised multinomial logit of each member's vote.
+"""The vote model: one penalised multinomial logit of every member's vote at every roll call.
 
-Each member at each vote has four outcomes, ``yes, abstain, no, absent``.
+Each member at each roll call has four outcomes, ``yes, abstain, no, absent``.
 With ``yes`` as the reference, the log-odds of each other outcome is linear in
-the member's features (:data:`unvote.panel.MODEL_FEATURES`)::
+the member's features (:data:`unvote.panel.MODEL_FEATURES`) and in the
+*persistence terms*, the member's last vote on the text times what says how
+much that vote still holds (:data:`PERSISTENCE`)::
 
-    log P(k) / P(yes) = intercept_k + x . coef_k + offset_k      k in abstain, no, absent
+    log P(k) / P(yes) = intercept_k + x . coef_k + offset_k + shock      k in abstain, no, absent
 
-Why this model (measured by the rolling backtest, see ``benchmarks/``):
+One model learns from every recorded roll call of the last ``window``
+sessions (about 280,000 member-votes for 15), so alignment, sponsorship and
+participation get the weight the whole record gives them, and any text can be
+forecast, a new one included.  Why this form (measured by the forward test,
+``forecast --forward-test``; figures in ``benchmarks/``):
 
-* Near-unanimity separates the classes (the United States has voted no at every
-  vote; most members have voted yes for decades), so unpenalised logits diverge.
-  A ridge penalty (a Gaussian prior on the coefficients) keeps every fit finite
-  and stable; standard errors come from the curvature of the penalised
-  likelihood at its maximum (the Laplace approximation).
-* Absence is an outcome of its own (arrears under Article 19, boycotts, empty
-  seats) and a campaign may aim at it, so it is a fourth class rather than a
-  separate hurdle model; the multinomial form gives it its own coefficients.
-* An ordinal logit (yes > abstain > no) forces one index for both minority
-  classes; abstaining and voting no have different drivers here (abstention was
-  the allies' choice in the 1990s, voting no is nearly only the US and Israel).
+* Absence is an outcome of its own (arrears under Article 19, boycotts,
+  empty seats), and a campaign may aim at it; abstaining and voting no have
+  different drivers.  An ordinal logit forces one index on both minority
+  votes; the multinomial form does not.
+* Gradient-boosted trees on the same features did no better on sessions
+  75-78 (log loss 0.79-0.85 of the item Markov baseline against the logit's
+  0.79-0.87) at thirty times the fitting time; the persistence terms carry
+  most of what trees found in the interactions.
+* Near-unanimity separates the classes, so the coefficients get a ridge
+  penalty (a Gaussian prior): every fit is finite, and the standard errors
+  come from the penalised likelihood's curvature (the Laplace approximation).
+* Members do not move independently: at a given roll call they drift
+  together (the mood of a meeting, an argument that lands, a campaign).  A
+  shock shared by every member at a roll call, added to the three log-odds,
+  carries this; its standard deviation ``shock_sd_`` is estimated by maximum
+  marginal likelihood over the training roll calls, the coefficients held.
+  Probabilities are averaged over it and count distributions are mixtures
+  over it, so count intervals hold what they promise.
 * Scenarios act as offsets on the three log-odds, leaving the fitted
-  coefficients data-only; a positive offset lowers P(yes) for every member.
-* Members do not move independently: some years most of them drift together
-  (the 1990s' move to yes). A shock shared by all members in a year, added to
-  the three log-odds, carries this; its standard deviation ``year_sd_`` is
-  estimated from the training years (the root mean square of the shift that
-  best fits each year, with the coefficients fixed). Probabilities are
-  averaged over it, and the count distributions become mixtures over it. On
-  the backtest this widens the count intervals where they were too narrow
-  (the 95 % interval held the yes count in 79 % of years without it, 93 % with
-  it) and leaves the log loss as it was.
+  coefficients data-only; a positive offset lowers P(yes).
 
-It is fitted by Newton's method in numpy: no scipy, scikit-learn or
-statsmodels on the forecast path, whose import alone costs more than a fit.
+It is fitted by Newton's method in numpy (no scipy, scikit-learn or
+statsmodels on the forecast path): a cold fit of 15 sessions takes a few
+seconds, and ``benchmarks/compare_models.py`` compares it with scikit-learn's
+and statsmodels' solvers on the same rows.
 """
 
 from __future__ import annotations
@@ -47,10 +53,10 @@ import numpy as np
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
-from unvote.errors import UnvoteError
+from unvote.errors import NotFittedError, UnvoteError
 from unvote.load import VOTE_CATEGORIES
 from unvote.panel import MODEL_FEATURES
-from unvote.simulate import integrate_shock
+from unvote.simulate import integrate_shock, normal_quadrature
 
 PROBABILITY_COLUMNS: tuple[str, ...] = tuple(f"p_{c}" for c in VOTE_CATEGORIES)
 """Columns of every probability table: ``p_yes, p_abstain, p_no, p_absent``."""
@@ -58,7 +64,35 @@ PROBABILITY_COLUMNS: tuple[str, ...] = tuple(f"p_{c}" for c in VOTE_CATEGORIES)
 SHIFTED_CLASSES: tuple[str, ...] = VOTE_CATEGORIES[1:]
 """The outcomes whose log-odds against ``yes`` the model (and an offset) moves."""
 
-FORMAT_VERSION = 1
+PERSISTENCE: tuple[str, ...] = (
+    "share",
+    "item_gap",
+    "item_calls",
+    "item_volatility",
+    "member_volatility",
+    "yes_camp_agreement",
+    "no_camp_agreement",
+    "sponsor_agreement",
+    "missed_recent",
+)
+"""What modulates how much a member's last vote on a text still holds.
+
+Each gives four terms, ``last_<outcome>:<modifier>`` (``share`` stands for the
+member's share of that same outcome over the item's last three roll calls):
+a vote repeated three times, cast recently, on a text that rarely moves, by a
+member that rarely changes its votes, is more likely to be cast again.
+"""
+
+FORMAT_VERSION = 2
+
+
+def persistence_terms(modifiers: Sequence[str] = PERSISTENCE) -> list[str]:
+    """The names of the persistence terms, ``last_<outcome>:<modifier>``.
+
+    >>> persistence_terms(["item_gap"])
+    ['last_yes:item_gap', 'last_abstain:item_gap', 'last_no:item_gap', 'last_absent:item_gap']
+    """
+    return [f"last_{o}:{m}" for m in modifiers for o in VOTE_CATEGORIES]
 
 
 def softmax_against_reference(eta: np.ndarray) -> np.ndarray:
@@ -73,23 +107,6 @@ def softmax_against_reference(eta: np.ndarray) -> np.ndarray:
     return weights / weights.sum(axis=1, keepdims=True)
 
 
-def _best_shift(eta: np.ndarray, codes: np.ndarray, steps: int = 50) -> float:
-    """The shift of all non-yes log-odds that best fits one year's votes (1-D Newton)."""
-    shift = 0.0
-    for _ in range(steps):
-        nonyes = 1.0 - softmax_against_reference(eta + shift)[:, 0]
-        gradient = np.sum((codes != 0) - nonyes)
-        curvature = np.sum(nonyes * (1.0 - nonyes))
-        if curvature <= 0:
-            return shift
-        step = gradient / curvature
-        # A year in which every member voted yes pulls the shift to -inf: cap each step.
-        shift += float(np.clip(step, -1.0, 1.0))
-        if abs(step) < 1e-8:
-            break
-    return shift
-
-
 def _offset_matrix(
     offset: pd.DataFrame | Mapping[str, float] | None, index: pd.Index
 ) -> np.ndarray:
@@ -102,11 +119,63 @@ def _offset_matrix(
     if unknown:
         raise ValueError(f"offset columns must be among {', '.join(SHIFTED_CLASSES)}: {unknown}")
     frame = offset.reindex(index=index, columns=list(SHIFTED_CLASSES)).fillna(0.0)
-    return frame.to_numpy(dtype=float)
+    values = frame.to_numpy(dtype=float)
+    if not np.isfinite(values).all():
+        raise ValueError("offsets must be finite numbers")
+    return values
+
+
+SHOCK_MAX = 3.0
+"""The largest roll-call shock standard deviation considered (log-odds)."""
+
+
+def _shock_sd(nonyes_log_odds: np.ndarray, voted_yes: np.ndarray, calls: np.ndarray) -> float:
+    """Maximum marginal likelihood of the roll-call shock's standard deviation.
+
+    A shock ``s`` shared by a roll call's members adds ``s`` to each member's
+    log-odds of not voting yes, ``a``, and leaves the shares among the other
+    outcomes, so a roll call's log-likelihood is, up to a constant,
+    ``sum_i yes_i log(1 - sigmoid(a_i + s)) + (1 - yes_i) log sigmoid(a_i + s)``.
+    Its mean over ``s ~ Normal(0, sd)`` is taken by quadrature
+    (:func:`unvote.simulate.normal_quadrature`), and the sum over roll calls
+    maximised over ``sd`` in [0, :data:`SHOCK_MAX`] by golden-section search.
+    """
+    _, group = np.unique(calls, return_inverse=True)
+    n_calls = int(group.max()) + 1
+    nodes, weights = normal_quadrature()
+
+    def call_loglik(shift: float) -> np.ndarray:
+        z = nonyes_log_odds + shift
+        # log(1 - sigmoid(z)) for a yes vote, log sigmoid(z) otherwise, computed stably
+        values = np.where(voted_yes, -np.logaddexp(0.0, z), -np.logaddexp(0.0, -z))
+        return np.bincount(group, values, n_calls)
+
+    base = call_loglik(0.0)
+
+    def objective(sd: float) -> float:
+        at = np.stack([call_loglik(sd * z) - base for z in nodes], axis=1)
+        top = at.max(axis=1, keepdims=True)
+        return float(np.sum(top[:, 0] + np.log(np.exp(at - top) @ weights)))
+
+    low, high = 0.0, SHOCK_MAX
+    ratio = (math.sqrt(5) - 1) / 2
+    a, b = high - ratio * (high - low), low + ratio * (high - low)
+    fa, fb = objective(a), objective(b)
+    while high - low > 1e-3:
+        if fa > fb:
+            high, b, fb = b, a, fa
+            a = high - ratio * (high - low)
+            fa = objective(a)
+        else:
+            low, a, fa = a, b, fb
+            b = low + ratio * (high - low)
+            fb = objective(b)
+    best = (low + high) / 2
+    return best if objective(best) > 0.0 else 0.0  # objective(0) is 0
 
 
 class VoteModel:
-    """Penalised multinomial logit of a member's vote, with offsets for scenarios.
+    """Penalised multinomial logit of a member's vote at any roll call, with offsets for scenarios.
 
     Parameters
     ----------
@@ -115,32 +184,38 @@ class VoteModel:
         of a Gaussian prior centred on zero.
     features : sequence of str
         Columns of the feature panel used as predictors.
-    first_year : int
-        Votes before this year are not used (the first vote, 1992, has no
-        earlier vote to learn from).
+    persistence : sequence of str
+        Modifiers of the last vote (:data:`PERSISTENCE`); () for none.
+    window : int
+        How many sessions, up to the last one in the training rows, to fit on.
     max_iter, tol : int, float
         Newton iterations and the convergence tolerance on the step.
-    year_shock : bool
-        Estimate the year shock (``year_sd_``); if False it is 0 and members
-        are independent.
+    roll_call_shock : bool
+        Estimate the shock shared by a roll call's members (``shock_sd_``);
+        if False it is 0 and members are independent.
 
     Attributes (after ``fit``)
     --------------------------
-    classes_ : list of outcomes, ``yes, abstain, no, absent``
-    feature_names_ : list of predictors
+    classes_ : the outcomes, ``yes, abstain, no, absent``
+    feature_names_ : the predictors, persistence terms last
     intercept_ : Series over ``abstain, no, absent``
     coef_ : DataFrame, predictors x ``abstain, no, absent``
     coef_se_ : DataFrame of standard errors, intercept row first
-    year_sd_ : standard deviation of the shock shared by all members in a year
-    year_shocks_ : Series, the shift that best fits each training year
-    train_through_ : last year used; n_train_ : rows used; n_iter_ : Newton steps
+    shock_sd_ : standard deviation of the roll-call shock
+    train_through_ : date of the last roll call fitted on
+    train_sessions_ : (first, last) session fitted on
+    n_train_ : member-votes fitted on; n_calls_ : roll calls; n_iter_ : Newton steps
 
     Examples
     --------
-    >>> from unvote.panel import feature_panel
-    >>> panel = feature_panel(2025)
-    >>> model = VoteModel().fit(panel, through=2024)
-    >>> p = model.predict_proba(panel[panel["year"] == 2025].set_index("iso3"))
+    >>> from unvote.panel import load_record, training_rows
+    >>> record = load_record()
+    >>> rows = training_rows(record, 77)
+    >>> model = VoteModel(window=2).fit(rows, through="2024-08-31")
+    >>> model.train_sessions_
+    (77, 78)
+    >>> cuba = rows[rows["id"] == "dgacm:A/RES/79/7"].set_index("iso3")
+    >>> p = model.predict_proba(cuba)
     >>> bool(p.loc["USA", "p_no"] > 0.9), bool(p.loc["MEX", "p_yes"] > 0.9)
     (True, True)
     """
@@ -149,105 +224,144 @@ class VoteModel:
         self,
         penalty: float = 1.0,
         features: Sequence[str] = MODEL_FEATURES,
-        first_year: int = 1993,
+        persistence: Sequence[str] = PERSISTENCE,
+        window: int = 15,
         max_iter: int = 50,
-        tol: float = 1e-8,
-        year_shock: bool = True,
+        tol: float = 1e-6,
+        roll_call_shock: bool = True,
     ) -> None:
         self.penalty = penalty
         self.features = features
-        self.first_year = first_year
+        self.persistence = persistence
+        self.window = window
         self.max_iter = max_iter
         self.tol = tol
-        self.year_shock = year_shock
+        self.roll_call_shock = roll_call_shock
+
+    def __repr__(self) -> str:
+        if not hasattr(self, "coef_"):
+            return f"VoteModel(window={self.window}, penalty={self.penalty}) (not fitted)"
+        first, last = self.train_sessions_
+        return (
+            f"VoteModel: fitted on {self.n_train_:,} member-votes at {self.n_calls_:,} roll calls "
+            f"of sessions {first}-{last} (to {self.train_through_:%Y-%m-%d}); "
+            f"{len(self.feature_names_)} predictors, roll-call shock sd {self.shock_sd_:.2f}"
+        )
 
     # -- fitting ---------------------------------------------------------------
-    def fit(self, panel: pd.DataFrame, through: int | None = None) -> VoteModel:
-        """Fit on the recorded votes of ``panel`` from ``first_year`` through ``through``.
-
-        ``panel`` is a feature panel (:func:`unvote.panel.feature_panel`):
-        rows with a ``year``, a ``vote`` and the feature columns.  Rows without
-        a recorded vote are ignored.  Returns ``self``.
-        """
-        if self.penalty < 0 or not math.isfinite(self.penalty):
+    def _check_params(self) -> None:
+        if isinstance(self.penalty, bool) or not (
+            isinstance(self.penalty, int | float)
+            and math.isfinite(self.penalty)
+            and self.penalty >= 0
+        ):
             raise ValueError(f"penalty must be a non-negative number, not {self.penalty!r}")
-        if self.max_iter < 1:
-            raise ValueError(f"max_iter must be at least 1, not {self.max_iter!r}")
-        missing = [c for c in [*self.features, "year", "vote"] if c not in panel.columns]
+        for name in ("max_iter", "window"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"{name} must be a whole number of at least 1, not {value!r}")
+        unknown = [m for m in self.persistence if m != "share" and m not in self.features]
+        if unknown:
+            raise ValueError(f"persistence modifiers must be among the features: {unknown}")
+
+    def _training_rows(self, rows: pd.DataFrame, through: Any) -> pd.DataFrame:
+        needed = [*self.features, "id", "date", "session", "vote"]
+        missing = [c for c in needed if c not in rows.columns]
         if missing:
-            raise ValueError(f"panel lacks column(s): {', '.join(missing)}")
-        keep = panel["vote"].notna() & (panel["year"] >= self.first_year)
+            raise ValueError(f"rows lack column(s): {', '.join(missing)}")
+        keep = rows["vote"].notna().to_numpy().copy()
         if through is not None:
-            keep &= panel["year"] <= through
-        train = panel[keep]
+            keep &= (rows["date"] <= pd.Timestamp(through)).to_numpy()
+        train = rows[keep]
         if train.empty:
-            raise UnvoteError(
-                f"no recorded vote from {self.first_year} through {through} to fit on"
-            )
+            when = "" if through is None else f" through {pd.Timestamp(through):%Y-%m-%d}"
+            raise UnvoteError(f"no recorded vote{when} to fit the vote model on")
+        last = int(train["session"].max())
+        return train[train["session"] > last - self.window]
+
+    def fit(self, rows: pd.DataFrame, through: str | pd.Timestamp | None = None) -> VoteModel:
+        """Fit on the recorded votes of ``rows`` dated on or before ``through``.
+
+        ``rows`` are feature rows (:func:`unvote.panel.training_rows`): ``id,
+        date, session, vote`` and the features.  Rows without a recorded vote
+        are ignored; of the rest, the last ``window`` sessions are used.
+        Fitting on ``rows`` through ``T`` is the same as fitting on the rows
+        dated on or before ``T``.  Returns ``self``.
+        """
+        self._check_params()
+        train = self._training_rows(rows, through)
         x = self._design(train)
         y = pd.Categorical(train["vote"], categories=list(VOTE_CATEGORIES)).codes
-        # The matrices are small: BLAS threads only add overhead, and on a busy
-        # machine their spinning makes a fit ten times slower.
+        # One BLAS thread: on a shared 2-core machine, a second spinning thread made
+        # a fit up to ten times slower, for a gain of a third when the machine is idle.
         with threadpool_limits(limits=1, user_api="blas"):
-            beta, cov, n_iter = self._newton(x, np.eye(len(VOTE_CATEGORIES))[y])
-
-        names = ["intercept", *self.features]
+            beta, cov, n_iter = self._newton(x, y)
+        self.feature_names_ = self._names()
+        names = ["intercept", *self.feature_names_]
         self.classes_ = list(VOTE_CATEGORIES)
-        self.feature_names_ = list(self.features)
         self.intercept_ = pd.Series(beta[0], index=list(SHIFTED_CLASSES))
         self.coef_ = pd.DataFrame(beta[1:], index=self.feature_names_, columns=SHIFTED_CLASSES)
         se = np.sqrt(np.clip(np.diag(cov), 0, None)).reshape(beta.shape, order="F")
         self.coef_se_ = pd.DataFrame(se, index=names, columns=SHIFTED_CLASSES)
-        self.train_through_ = int(train["year"].max())
+        self.train_through_ = pd.Timestamp(train["date"].max())
+        self.train_sessions_ = (int(train["session"].min()), int(train["session"].max()))
         self.n_train_ = len(train)
+        self.n_calls_ = int(train["id"].nunique())
         self.n_iter_ = n_iter
-        eta = x @ beta
-        shocks = {
-            int(year): _best_shift(eta[rows], y[rows])
-            for year, rows in train.groupby("year").indices.items()
-        }
-        self.year_shocks_ = pd.Series(shocks, name="shock").rename_axis("year")
-        self.year_sd_ = (
-            float(np.sqrt(np.mean(np.square(self.year_shocks_)))) if self.year_shock else 0.0
-        )
+        self.shock_sd_ = 0.0
+        if self.roll_call_shock:
+            p = softmax_against_reference(x @ beta)
+            log_odds = np.log1p(-p[:, 0]) - np.log(p[:, 0])
+            self.shock_sd_ = _shock_sd(log_odds, y == 0, train["id"].to_numpy())
         return self
 
     def _design(self, rows: pd.DataFrame) -> np.ndarray:
-        x = rows[list(self.features)].to_numpy(dtype=float)
-        if not np.isfinite(x).all():
+        """The intercept, the features and the persistence terms, as one float matrix."""
+        base = rows[list(self.features)].to_numpy(dtype=float)
+        if not np.isfinite(base).all():
             raise ValueError("feature values must be finite numbers")
-        return np.hstack([np.ones((len(x), 1)), x])
+        columns = [np.ones((len(rows), 1)), base]
+        if self.persistence:
+            last = rows[[f"last_{o}" for o in VOTE_CATEGORIES]].to_numpy(dtype=float)
+        for modifier in self.persistence:
+            if modifier == "share":
+                by = rows[[f"share_{o}" for o in VOTE_CATEGORIES]].to_numpy(dtype=float)
+            else:
+                by = rows[[modifier]].to_numpy(dtype=float)
+            columns.append(last * by)
+        return np.hstack(columns)
+
+    def _names(self) -> list[str]:
+        return [*self.features, *persistence_terms(self.persistence)]
 
     def _newton(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
         """Maximise the penalised log-likelihood; return coefficients, covariance, steps.
 
-        Coefficients are a (1 + features) x 3 matrix; the covariance is over
+        Coefficients are a (1 + predictors) x 3 matrix; the covariance is over
         them flattened column by column (class by class).
         """
-        n_cols = x.shape[1]
-        k = y.shape[1] - 1
-        prior = np.full(n_cols, self.penalty)
+        n_cols, k = x.shape[1], len(SHIFTED_CLASSES)
+        prior = np.full(n_cols, float(self.penalty))
         prior[0] = 1e-6  # intercepts: a vague prior, only to keep the Hessian invertible
         prior_diag = np.tile(prior, k)
+        onehot = np.eye(len(VOTE_CATEGORIES))[y][:, 1:]
         beta = np.zeros((n_cols, k))
         hessian = np.eye(n_cols * k)
+        delta = np.full(n_cols * k, np.inf)
         step = 0
-        while step < self.max_iter:
+        while step < self.max_iter and np.max(np.abs(delta)) >= self.tol:
             step += 1
             p = softmax_against_reference(x @ beta)[:, 1:]
-            gradient = (x.T @ (y[:, 1:] - p)).ravel(order="F") - prior_diag * beta.ravel(order="F")
-            hessian = np.empty((n_cols * k, n_cols * k))
+            gradient = (x.T @ (onehot - p)).ravel(order="F") - prior_diag * beta.ravel(order="F")
             for a in range(k):
                 for b in range(a, k):
                     w = p[:, a] * ((a == b) - p[:, b])
-                    block = (x * w[:, None]).T @ x
+                    block = x.T @ (x * w[:, None])
                     hessian[a * n_cols : (a + 1) * n_cols, b * n_cols : (b + 1) * n_cols] = block
                     hessian[b * n_cols : (b + 1) * n_cols, a * n_cols : (a + 1) * n_cols] = block
             hessian[np.diag_indices_from(hessian)] += prior_diag
             delta = np.linalg.solve(hessian, gradient)
             beta += delta.reshape((n_cols, k), order="F")
-            if np.max(np.abs(delta)) < self.tol:
-                break
         if np.max(np.abs(delta)) >= self.tol:
             raise UnvoteError(
                 f"the vote model did not converge in {self.max_iter} Newton steps; "
@@ -258,13 +372,16 @@ class VoteModel:
     # -- prediction --------------------------------------------------------------
     def _check_fitted(self) -> None:
         if not hasattr(self, "coef_"):
-            raise UnvoteError("this VoteModel is not fitted yet: call fit(panel) first")
+            raise NotFittedError("this VoteModel is not fitted yet: call fit(rows) first")
 
     def linear_predictor(self, rows: pd.DataFrame) -> pd.DataFrame:
-        """Log-odds of ``abstain, no, absent`` against ``yes`` for each row (no offset)."""
+        """Log-odds of ``abstain, no, absent`` against ``yes`` per row (no offset, no shock)."""
         self._check_fitted()
-        x = rows[self.feature_names_].to_numpy(dtype=float)
-        eta = self.intercept_.to_numpy() + x @ self.coef_.to_numpy()
+        missing = [c for c in self.features if c not in rows.columns]
+        if missing:
+            raise ValueError(f"rows lack feature column(s): {', '.join(missing)}")
+        x = self._design(rows)
+        eta = x @ np.vstack([self.intercept_.to_numpy(), self.coef_.to_numpy()])
         return pd.DataFrame(eta, index=rows.index, columns=list(SHIFTED_CLASSES))
 
     def predict_proba(
@@ -278,10 +395,10 @@ class VoteModel:
         ``offset`` adds to the log-odds of ``abstain``, ``no`` and ``absent``
         against ``yes``: a DataFrame with those columns (any subset) aligned on
         ``rows.index``, or a mapping applied to every row.  By default the
-        probabilities are averaged over the year shock (Normal(0, ``year_sd_``));
-        ``shock=s`` gives them given a shock of ``s`` instead (``shock=0``: a
-        typical year).  Returns a DataFrame on ``rows.index`` with columns
-        ``p_yes, p_abstain, p_no, p_absent``.
+        probabilities are averaged over the roll-call shock (Normal(0,
+        ``shock_sd_``)); ``shock=s`` gives them given a shock of ``s``
+        (``shock=0``: a typical roll call).  Columns ``p_yes, p_abstain,
+        p_no, p_absent``, on ``rows.index``.
         """
         eta = self.linear_predictor(rows).to_numpy() + _offset_matrix(offset, rows.index)
         probs = pd.DataFrame(
@@ -289,26 +406,21 @@ class VoteModel:
             index=rows.index,
             columns=list(PROBABILITY_COLUMNS),
         )
-        return probs if shock is not None else integrate_shock(probs, self.year_sd_)
+        return probs if shock is not None else integrate_shock(probs, self.shock_sd_)
 
     # -- reporting -----------------------------------------------------------------
     def summary(self) -> pd.DataFrame:
         """The coefficient table: one row a (outcome, term), with standard errors.
 
         Columns ``coef, se, z, p_value``, indexed by ``outcome`` (log-odds
-        against yes) and ``term``.  Standard errors are from the penalised
-        likelihood's curvature; with the ridge penalty they are those of a
-        posterior under a Gaussian prior, slightly smaller than unpenalised ones.
+        against yes) and ``term``.  With the ridge penalty the standard errors
+        are those of a posterior under a Gaussian prior, slightly smaller than
+        unpenalised ones.
         """
         self._check_fitted()
-        coef = pd.concat([self.intercept_.to_frame().T.rename(index={0: "intercept"}), self.coef_])
+        coef = pd.concat([self.intercept_.to_frame().T, self.coef_])
         coef.index = ["intercept", *self.feature_names_]
-        table = pd.DataFrame(
-            {
-                "coef": coef.T.stack(),
-                "se": self.coef_se_.T.stack(),
-            }
-        )
+        table = pd.DataFrame({"coef": coef.T.stack(), "se": self.coef_se_.T.stack()})
         table.index.names = ["outcome", "term"]
         table["z"] = table["coef"] / table["se"]
         table["p_value"] = [math.erfc(abs(z) / math.sqrt(2)) for z in table["z"]]
@@ -324,15 +436,17 @@ class VoteModel:
             "params": {
                 "penalty": self.penalty,
                 "features": list(self.features),
-                "first_year": self.first_year,
+                "persistence": list(self.persistence),
+                "window": self.window,
                 "max_iter": self.max_iter,
                 "tol": self.tol,
-                "year_shock": self.year_shock,
+                "roll_call_shock": self.roll_call_shock,
             },
-            "year_sd": self.year_sd_,
-            "year_shocks": {str(k): v for k, v in self.year_shocks_.items()},
-            "train_through": self.train_through_,
+            "shock_sd": self.shock_sd_,
+            "train_through": f"{self.train_through_:%Y-%m-%d}",
+            "train_sessions": list(self.train_sessions_),
             "n_train": self.n_train_,
+            "n_calls": self.n_calls_,
             "n_iter": self.n_iter_,
             "intercept": self.intercept_.to_dict(),
             "coef": {k: self.coef_[k].to_dict() for k in SHIFTED_CLASSES},
@@ -341,32 +455,59 @@ class VoteModel:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> VoteModel:
-        """Rebuild a fitted model from :meth:`to_dict` output."""
-        if data.get("format") != "unvote.VoteModel" or data.get("version") != FORMAT_VERSION:
-            raise ValueError(
-                f"not a saved unvote.VoteModel of format version {FORMAT_VERSION}: "
-                f"format={data.get('format')!r}, version={data.get('version')!r}"
+        """Rebuild a fitted model from :meth:`to_dict` output.
+
+        Anything else (another format or version, a missing or malformed key)
+        raises :class:`~unvote.errors.DataFileError` saying what is wrong.
+        """
+        from unvote.errors import DataFileError
+
+        if not isinstance(data, Mapping) or data.get("format") != "unvote.VoteModel":
+            raise DataFileError("not a saved unvote.VoteModel")
+        if data.get("version") != FORMAT_VERSION:
+            raise DataFileError(
+                f"a saved unvote.VoteModel of format version {data.get('version')!r}; "
+                f"this version of unvote reads version {FORMAT_VERSION}: refit the model"
             )
-        model = cls(**data["params"])
-        model.classes_ = list(VOTE_CATEGORIES)
-        model.feature_names_ = list(model.features)
-        model.intercept_ = pd.Series(data["intercept"])[list(SHIFTED_CLASSES)]
-        model.coef_ = pd.DataFrame(data["coef"]).loc[model.feature_names_, list(SHIFTED_CLASSES)]
-        se = pd.DataFrame(data["coef_se"])
-        model.coef_se_ = se.loc[["intercept", *model.feature_names_], list(SHIFTED_CLASSES)]
-        model.year_sd_ = float(data["year_sd"])
-        shocks = {int(k): float(v) for k, v in data["year_shocks"].items()}
-        model.year_shocks_ = pd.Series(shocks, name="shock", dtype=float).rename_axis("year")
-        model.train_through_ = data["train_through"]
-        model.n_train_ = data["n_train"]
-        model.n_iter_ = data["n_iter"]
+        try:
+            model = cls(**data["params"])
+            names = model.feature_names_ = model._names()
+            model.classes_ = list(VOTE_CATEGORIES)
+            model.intercept_ = pd.Series(data["intercept"], dtype=float)[list(SHIFTED_CLASSES)]
+            model.coef_ = pd.DataFrame(data["coef"], dtype=float).loc[names, list(SHIFTED_CLASSES)]
+            se = pd.DataFrame(data["coef_se"], dtype=float)
+            model.coef_se_ = se.loc[["intercept", *names], list(SHIFTED_CLASSES)]
+            model.shock_sd_ = float(data["shock_sd"])
+            model.train_through_ = pd.Timestamp(data["train_through"])
+            first, last = data["train_sessions"]
+            model.train_sessions_ = (int(first), int(last))
+            model.n_train_ = int(data["n_train"])
+            model.n_calls_ = int(data["n_calls"])
+            model.n_iter_ = int(data["n_iter"])
+        except (KeyError, TypeError, ValueError) as err:
+            raise DataFileError(
+                f"a saved unvote.VoteModel with a missing or bad entry ({err})"
+            ) from None
+        values = np.r_[model.coef_.to_numpy().ravel(), model.intercept_.to_numpy(), model.shock_sd_]
+        if not np.isfinite(values).all():
+            raise DataFileError("a saved unvote.VoteModel with coefficients that are not finite")
         return model
 
     def save(self, path: str | Path) -> None:
-        """Write the fitted model as JSON."""
-        Path(path).write_text(json.dumps(self.to_dict(), indent=1, sort_keys=True) + "\n")
+        """Write the fitted model as JSON (atomically: a temporary file renamed into place)."""
+        text = json.dumps(self.to_dict(), indent=1, sort_keys=True) + "\n"
+        target = Path(path)
+        temporary = target.with_name(f".{target.name}.tmp")
+        temporary.write_text(text, encoding="utf-8")
+        temporary.replace(target)
 
     @classmethod
     def load(cls, path: str | Path) -> VoteModel:
         """Read a model written by :meth:`save`."""
-        return cls.from_dict(json.loads(Path(path).read_text()))
+        from unvote.errors import DataFileError
+
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+            raise DataFileError(f"{path}: cannot read a saved model ({err})") from None
+        return cls.from_dict(data)

@@ -24,7 +24,7 @@ import pandas as pd
 from matplotlib.ticker import FuncFormatter, NullFormatter, PercentFormatter
 
 from unvote.load import VOTE_CATEGORIES
-from unvote.model import PROBABILITY_COLUMNS
+from unvote.cuba_model import PROBABILITY_COLUMNS
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

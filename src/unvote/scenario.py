@@ -42,8 +42,8 @@ import pandas as pd
 
 from unvote.errors import ScenarioError, UnknownNameError
 from unvote.load import COUNTRY_GROUPS, UN_GROUPS, VOTE_CATEGORIES
-from unvote.model import SHIFTED_CLASSES
-from unvote.panel import MODEL_FEATURES, TREATY_GROUPS, last_vote
+from unvote.cuba_model import SHIFTED_CLASSES
+from unvote.cuba_panel import MODEL_FEATURES, TREATY_GROUPS, last_vote
 
 Level = Literal["low", "central", "high"]
 SHIFTS: tuple[str, ...] = ("vote_shift", "absence_shift")
@@ -222,7 +222,7 @@ def _is_number(value: Any) -> bool:
 def select(rows: pd.DataFrame, selector: Sequence[Mapping[str, Any]], where: str = "") -> pd.Series:
     """Members matched by a selector: any of its tables, each with all conditions true.
 
-    >>> from unvote.panel import features
+    >>> from unvote.cuba_panel import features
     >>> rows = features(2024)
     >>> sorted(rows.index[select(rows, [{"cofa": True}])])
     ['FSM', 'MHL', 'PLW']
