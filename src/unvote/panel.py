@@ -32,8 +32,8 @@ Features (:data:`MODEL_FEATURES`), in groups:
 >>> record = load_record()
 >>> targets = recorded_targets(record, record.calls["resolution"] == "A/RES/79/7")
 >>> rows = feature_rows(record, targets).set_index("iso3")
->>> rows.loc["USA", ["last_no", "vote"]].tolist()
-[1.0, 'no']
+>>> float(rows.loc["USA", "last_no"]), rows.loc["USA", "vote"]
+(1.0, 'no')
 """
 
 from __future__ import annotations
