@@ -6,10 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from unvote.draws import draw_counts, draw_votes
 from unvote.errors import ScenarioError
 from unvote.forecasting import Forecast, forecast, sweep
 from unvote.panel import features
-from unvote.simulate import draw_counts, draw_votes
 
 BUILTIN = ["baseline", "cable", "ukraine-argument", "allies", "strong"]
 OUTCOMES = ["yes", "no", "abstain", "absent"]

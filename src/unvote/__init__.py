@@ -3,10 +3,11 @@
 The first resolution served is the annual vote on ending the US embargo
 against Cuba (1992-2024 shipped).  The data flow runs one way, a module a step::
 
-    load -> panel (features) -> model -> scenario -> simulate -> forecast -> cli / plot
+    load -> panel (features) -> model -> scenario -> counts / draws -> forecasting
+         -> cli / plot        (vocabulary: the shared words; files: safe writes)
 
->>> fc = unvote.forecasting(2025, ["baseline", "cable"])   # doctest: +SKIP
->>> fc.table()                                         # doctest: +SKIP
+>>> fc = unvote.forecast(2025, ["baseline", "cable"])   # doctest: +SKIP
+>>> fc.table()                                       # doctest: +SKIP
 
 >>> import unvote
 >>> votes = unvote.load_votes()
@@ -14,18 +15,22 @@ against Cuba (1992-2024 shipped).  The data flow runs one way, a module a step::
 np.int64(187)
 """
 
-from __future__ import annotations
-
 from unvote.countries import to_iso3
+from unvote.draws import Draws, ScenarioDraws
 from unvote.errors import (
     DataFileError,
+    EmptySelectionError,
+    InvalidTypeError,
+    InvalidValueError,
+    NotFittedError,
+    OutputError,
     RecordNotFoundError,
     ScenarioError,
     UnknownCountryError,
     UnknownNameError,
     UnvoteError,
 )
-from unvote.evaluation import backtest
+from unvote.evaluation import Backtest, backtest
 from unvote.forecasting import Forecast, ScenarioForecast, forecast, sweep
 from unvote.load import (
     RESOLUTIONS,
@@ -44,18 +49,30 @@ from unvote.load import (
 )
 from unvote.model import VoteModel
 from unvote.panel import MODEL_FEATURES, feature_panel, features
-from unvote.scenario import Scenario, builtin_scenarios, get_scenario, read_scenario
+from unvote.scenario import Channel, Scenario, builtin_scenarios, get_scenario, read_scenario
+from unvote.vocabulary import OUTCOMES, PROBABILITY_COLUMNS
 
 __version__ = "0.1.0"
 
 __all__ = [
     "MODEL_FEATURES",
+    "OUTCOMES",
+    "PROBABILITY_COLUMNS",
     "RESOLUTIONS",
     "VOTE_CATEGORIES",
+    "Backtest",
+    "Channel",
     "DataFileError",
+    "Draws",
+    "EmptySelectionError",
     "Forecast",
+    "InvalidTypeError",
+    "InvalidValueError",
+    "NotFittedError",
+    "OutputError",
     "RecordNotFoundError",
     "Scenario",
+    "ScenarioDraws",
     "ScenarioError",
     "ScenarioForecast",
     "UnknownCountryError",

@@ -1,0 +1,448 @@
+"""The exact distribution of the vote counts, given each member's outcome probabilities.
+
+Members vote independently given a scenario, so the count of each outcome is
+Poisson-binomial and the (yes, no) counts jointly Poisson-multinomial: both are
+computed *exactly* here by dynamic programming over the members, with no Monte
+Carlo noise.  A shock shared by every member (the model's year shock) makes
+each distribution a mixture, integrated exactly on a grid.  Random draws, for
+what the exact route cannot give (shocks shared by a bloc, per-draw country
+lists), are in :mod:`unvote.draws`.
+
+Every function takes ``probs``: a DataFrame indexed by ISO3 code with the
+columns ``p_yes, p_abstain, p_no, p_absent`` (one row per member, rows summing
+to 1), in the order of :data:`unvote.vocabulary.OUTCOMES`.
+
+>>> import pandas as pd
+>>> probs = pd.DataFrame(
+...     {"p_yes": [0.75, 0.5], "p_abstain": [0.25, 0.0], "p_no": [0.0, 0.5], "p_absent": 0.0},
+...     index=["CUB", "USA"],
+... )
+>>> marginals(probs)["yes"].tolist()
+[0.125, 0.5, 0.375]
+>>> interval(marginals(probs)["yes"], 0.8)
+(0, 2)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from unvote.errors import InvalidTypeError, InvalidValueError
+from unvote.vocabulary import LEVELS, OUTCOMES, PROBABILITY_COLUMNS, Outcome, level_key
+
+SUM_TOLERANCE = 1e-9
+"""How far a row of probabilities may sum from 1 before it is an error (it is re-normalised)."""
+
+CDF_TOLERANCE = 1e-12
+"""Floating-point slack when comparing a cumulative probability with a target."""
+
+# ----------------------------------------------------------------------------- validation
+
+
+def check_probs(probs: pd.DataFrame) -> np.ndarray:
+    """Validate a probability table and return it as an ``(n, 4)`` float array.
+
+    Rows summing to 1 within :data:`SUM_TOLERANCE` are re-normalised; anything
+    else (missing or unexpected columns, duplicate members, non-numbers, NaN,
+    values outside [0, 1], rows off 1) raises ``ValueError`` naming the problem.
+
+    >>> check_probs(pd.DataFrame({"p_yes": [1.0], "p_abstain": 0.0, "p_no": 0.0, "p_absent": 0.0},
+    ...                          index=["CUB"])).tolist()
+    [[1.0, 0.0, 0.0, 0.0]]
+    """
+    if not isinstance(probs, pd.DataFrame):
+        raise InvalidTypeError(f"probs must be a pandas DataFrame, not {type(probs).__name__}")
+    missing = [c for c in PROBABILITY_COLUMNS if c not in probs.columns]
+    if missing:
+        raise InvalidValueError(
+            f"probs lacks column(s) {', '.join(missing)}; expected {', '.join(PROBABILITY_COLUMNS)}"
+        )
+    extra = [str(c) for c in probs.columns if c not in PROBABILITY_COLUMNS]
+    if extra:
+        raise InvalidValueError(
+            f"probs has unexpected column(s) {', '.join(extra)}; "
+            f"keep only {', '.join(PROBABILITY_COLUMNS)}"
+        )
+    if probs.index.has_duplicates:
+        dups = probs.index[probs.index.duplicated()].unique().tolist()
+        raise InvalidValueError(f"probs has duplicate member(s) {dups}; give each member one row")
+    table = probs[list(PROBABILITY_COLUMNS)]
+    try:
+        values = table.to_numpy(dtype=float, na_value=np.nan)
+    except (TypeError, ValueError) as err:
+        raise InvalidValueError(f"probs must hold numbers only ({err})") from err
+    values = np.array(values, dtype=float, copy=True).reshape(len(table), len(PROBABILITY_COLUMNS))
+
+    def where(bad: np.ndarray) -> str:
+        row, col = np.argwhere(bad)[0]
+        return f"{PROBABILITY_COLUMNS[col]} of {probs.index[row]!r} is {values[row, col]!r}"
+
+    nan = np.isnan(values)
+    if nan.any():
+        raise InvalidValueError(
+            f"probs has missing values: {where(nan)}; fill in every probability"
+        )
+    outside = (values < 0.0) | (values > 1.0)
+    if outside.any():
+        raise InvalidValueError(f"probabilities must lie in [0, 1]: {where(outside)}")
+    totals = values.sum(axis=1)
+    off = np.abs(totals - 1.0) > SUM_TOLERANCE
+    if off.any():
+        row = int(np.flatnonzero(off)[0])
+        raise InvalidValueError(
+            f"each member's probabilities must sum to 1: {probs.index[row]!r} sums to "
+            f"{totals[row]!r}"
+        )
+    if len(values):
+        values /= totals[:, None]
+    return values
+
+
+def _check_pmf(pmf: np.ndarray | pd.Series | Iterable[float]) -> np.ndarray:
+    """A 1-D non-negative array summing to 1 (within :data:`SUM_TOLERANCE`)."""
+    array = np.asarray(pmf, dtype=float)
+    if array.ndim != 1 or array.size == 0:
+        raise InvalidValueError(f"pmf must be a non-empty 1-D array, got shape {array.shape}")
+    if np.isnan(array).any() or (array < 0).any():
+        raise InvalidValueError("pmf must hold non-negative numbers, without NaN")
+    if abs(array.sum() - 1.0) > SUM_TOLERANCE:
+        raise InvalidValueError(f"pmf must sum to 1, sums to {array.sum()!r}")
+    return array
+
+
+def _check_outcome(outcome: str) -> int:
+    if outcome not in OUTCOMES:
+        raise InvalidValueError(f"unknown outcome {outcome!r}; choose one of {', '.join(OUTCOMES)}")
+    return OUTCOMES.index(outcome)
+
+
+# ----------------------------------------------------------------------------- exact counts
+
+
+def _poisson_binomial(p: np.ndarray) -> np.ndarray:
+    """Pmfs of sums of independent Bernoullis: ``p`` is ``(n, m)``, the result ``(m, n + 1)``.
+
+    Member by member, each pmf is convolved with ``[1 - p, p]``: O(n^2) per column.
+    """
+    n, m = p.shape
+    pmf = np.zeros((m, n + 1))
+    pmf[:, 0] = 1.0
+    for k in range(n):
+        shifted = pmf[:, : k + 1] * p[k][:, None]
+        pmf[:, : k + 1] *= (1.0 - p[k])[:, None]
+        pmf[:, 1 : k + 2] += shifted
+    return pmf
+
+
+SHOCK_NODES = 21
+"""Grid points used to integrate over a shared shock."""
+
+SHOCK_RANGE = 4.5
+"""The grid spans this many standard deviations each side of zero."""
+
+
+def normal_quadrature(n: int = SHOCK_NODES) -> tuple[np.ndarray, np.ndarray]:
+    """Nodes and weights with ``sum(w * f(z))`` approximating ``E[f(Z)]``, Z ~ Normal(0, 1).
+
+    An evenly spaced grid over +-4.5 standard deviations weighted by the
+    normal density (the trapezoid rule), which converges exponentially fast for
+    the smooth integrands here.  Gauss-Hermite nodes integrate the moments as
+    well but leave a count pmf lumpy when each node shifts the count by more
+    than its spread.  With 21 points the count pmfs of the 2025 forecast agree
+    with a 301-point reference to 3e-6 (41 points over +-6: 4e-9, at twice the
+    cost), far below the 0.1 % to which they are reported.
+
+    >>> z, w = normal_quadrature()
+    >>> round(float(w @ z**2), 3)
+    1.0
+    """
+    nodes = np.linspace(-SHOCK_RANGE, SHOCK_RANGE, n)
+    weights = np.exp(-0.5 * nodes**2)
+    return nodes, weights / weights.sum()
+
+
+def shift_nonyes(values: np.ndarray, shift: float) -> np.ndarray:
+    """Probabilities after adding ``shift`` to the log-odds of every non-yes outcome vs yes.
+
+    The non-yes outcomes keep their shares of ``1 - p_yes``: this is the shock
+    of :func:`draw_votes`, and the year shock of :class:`unvote.model.VoteModel`.
+
+    >>> shift_nonyes(np.array([[0.5, 0.25, 0.25, 0.0]]), np.log(3)).round(3).tolist()
+    [[0.25, 0.375, 0.375, 0.0]]
+    """
+    p_yes = _shocked_yes(_nonyes_log_odds(values), np.full((1, len(values)), shift))[0]
+    rest = values[:, 1:]
+    total = rest.sum(axis=1, keepdims=True)
+    shares = np.divide(rest, total, out=np.zeros_like(rest), where=total > 0)
+    return np.column_stack([p_yes, (1.0 - p_yes)[:, None] * shares])
+
+
+def _nonyes_log_odds(values: np.ndarray) -> np.ndarray:
+    """log((1 - p_yes) / p_yes): +inf where p_yes is 0, -inf where it is 1."""
+    with np.errstate(divide="ignore"):
+        return np.log(values[:, 1:].sum(axis=1)) - np.log(values[:, 0])
+
+
+def _shocked_yes(log_odds: np.ndarray, shock: np.ndarray) -> np.ndarray:
+    """Yes probability after adding ``shock`` to the log-odds of each non-yes outcome.
+
+    Softmax with every non-yes log-odds raised by ``z`` leaves the non-yes
+    shares unchanged and moves yes vs. not-yes along a logistic curve:
+    ``p_yes' = 1 / (1 + exp(log((1 - p_yes) / p_yes) + z))``.  Infinite
+    log-odds (``p_yes`` of 0 or 1) give exactly 0 or 1, never NaN, for any
+    finite shock.
+    """
+    with np.errstate(over="ignore"):
+        return 1.0 / (1.0 + np.exp(log_odds + shock))
+
+
+def _check_shock(shock_sd: float) -> float:
+    if isinstance(shock_sd, bool) or not np.isfinite(shock_sd) or shock_sd < 0:
+        raise InvalidValueError(f"shock_sd must be a finite number >= 0, got {shock_sd!r}")
+    return float(shock_sd)
+
+
+def _mixture_pmfs(values: np.ndarray, columns: list[int], shock_sd: float) -> np.ndarray:
+    """Pmfs of the counts of ``columns``, averaged over a shared shock ~ Normal(0, shock_sd)."""
+    if _check_shock(shock_sd) == 0:
+        return _poisson_binomial(values[:, columns])
+    nodes, weights = normal_quadrature()
+    # One dynamic-programming pass over all nodes at once: columns node by node.
+    stacked = np.hstack([shift_nonyes(values, shock_sd * z)[:, columns] for z in nodes])
+    pmfs = _poisson_binomial(stacked).reshape(len(nodes), len(columns), -1)
+    return np.tensordot(weights, pmfs, axes=1)
+
+
+def integrate_shock(probs: pd.DataFrame, shock_sd: float) -> pd.DataFrame:
+    """Each member's probabilities averaged over a shared shock ~ Normal(0, shock_sd).
+
+    >>> probs = pd.DataFrame({"p_yes": [0.9], "p_abstain": [0.1], "p_no": 0.0,
+    ...                       "p_absent": 0.0}, index=["POL"])
+    >>> round(float(integrate_shock(probs, 1.0)["p_yes"].iloc[0]), 3)
+    0.866
+    """
+    values = check_probs(probs)
+    if _check_shock(shock_sd) > 0:
+        nodes, weights = normal_quadrature()
+        shifted = (
+            w * shift_nonyes(values, shock_sd * z) for z, w in zip(nodes, weights, strict=True)
+        )
+        values = sum(shifted)
+    return pd.DataFrame(values, index=probs.index, columns=list(PROBABILITY_COLUMNS))
+
+
+def count_distribution(probs: pd.DataFrame, outcome: Outcome, shock_sd: float = 0.0) -> np.ndarray:
+    """Exact distribution of the number of members with one outcome.
+
+    Parameters
+    ----------
+    probs : DataFrame
+        Probability table indexed by ISO3 (columns ``p_yes, p_abstain, p_no, p_absent``).
+    outcome : {"yes", "abstain", "no", "absent"}
+        The outcome counted.
+    shock_sd : float
+        Standard deviation of a shock shared by every member, added to the
+        log-odds of each non-yes outcome (see :func:`shift_nonyes`); the pmf is
+        then a mixture over the shock, integrated by Gauss-Hermite quadrature.
+        0 (the default): members are independent.
+
+    Returns
+    -------
+    ndarray
+        Length ``n + 1``: element ``c`` is the probability that exactly ``c``
+        members have ``outcome`` (a Poisson-binomial pmf, or a mixture of them).
+
+    Examples
+    --------
+    >>> probs = pd.DataFrame({"p_yes": [0.75, 0.5], "p_abstain": [0.25, 0.0],
+    ...                       "p_no": [0.0, 0.5], "p_absent": 0.0}, index=["CUB", "USA"])
+    >>> count_distribution(probs, "no").tolist()
+    [0.5, 0.5, 0.0]
+    """
+    column = _check_outcome(outcome)
+    values = check_probs(probs)
+    return _mixture_pmfs(values, [column], shock_sd)[0]
+
+
+def marginals(probs: pd.DataFrame, shock_sd: float = 0.0) -> pd.DataFrame:
+    """Exact distribution of the count of each outcome.
+
+    Parameters
+    ----------
+    probs : DataFrame
+        Probability table indexed by ISO3.
+    shock_sd : float
+        A shock shared by every member, as in :func:`count_distribution`.
+
+    Returns
+    -------
+    DataFrame
+        Index ``count`` = 0..n; columns ``yes, abstain, no, absent``, each the
+        pmf of that outcome's count (the four are not independent: see
+        :func:`joint_yes_no`).
+
+    Examples
+    --------
+    >>> probs = pd.DataFrame({"p_yes": [0.75, 0.5], "p_abstain": [0.25, 0.0],
+    ...                       "p_no": [0.0, 0.5], "p_absent": 0.0}, index=["CUB", "USA"])
+    >>> marginals(probs)  # doctest: +NORMALIZE_WHITESPACE
+           yes  abstain   no  absent
+    count
+    0      0.125     0.75  0.5     1.0
+    1      0.500     0.25  0.5     0.0
+    2      0.375     0.00  0.0     0.0
+    """
+    values = check_probs(probs)
+    pmf = _mixture_pmfs(values, list(range(len(OUTCOMES))), shock_sd)
+    index = pd.RangeIndex(len(values) + 1, name="count")
+    return pd.DataFrame(pmf.T, index=index, columns=list(OUTCOMES))
+
+
+def joint_yes_no(probs: pd.DataFrame) -> np.ndarray:
+    """Exact joint distribution of the yes and no counts.
+
+    Parameters
+    ----------
+    probs : DataFrame
+        Probability table indexed by ISO3.
+
+    Returns
+    -------
+    ndarray
+        Shape ``(n + 1, n + 1)``: element ``[y, k]`` is the probability of exactly
+        ``y`` yes and ``k`` no votes (zero wherever ``y + k > n``).  Summing over
+        axis 1 gives the yes pmf, over axis 0 the no pmf.
+
+    Examples
+    --------
+    >>> probs = pd.DataFrame({"p_yes": [0.75, 0.5], "p_abstain": [0.25, 0.0],
+    ...                       "p_no": [0.0, 0.5], "p_absent": 0.0}, index=["CUB", "USA"])
+    >>> joint_yes_no(probs).tolist()
+    [[0.0, 0.125, 0.0], [0.125, 0.375, 0.0], [0.375, 0.0, 0.0]]
+    """
+    values = check_probs(probs)
+    n = len(values)
+    width = n + 1
+    # The (yes, no) table is kept flattened row by row (row = yes count): a yes
+    # moves mass one row down (+width), a no one column right (+1), and abstain
+    # or absent leaves it.  Contiguous 1-D slices run about twice as fast as 2-D
+    # views.  No mass wraps from the last column into the next row: column n
+    # is reached only by the last member.
+    old, new, scratch = np.zeros(width * width), np.zeros(width * width), np.empty(width * width)
+    old[0] = 1.0
+    for k, (p_yes, p_abstain, p_no, p_absent) in enumerate(values):
+        live = (k + 1) * width  # before member k, rows 0..k hold all the mass
+        np.multiply(old[:live], p_abstain + p_absent, out=new[:live])
+        new[live : live + width] = 0.0
+        np.multiply(old[:live], p_no, out=scratch[:live])
+        new[1 : live + 1] += scratch[:live]
+        np.multiply(old[:live], p_yes, out=scratch[:live])
+        new[width : live + width] += scratch[:live]
+        old, new = new, old
+    return old.reshape(width, width)
+
+
+def expected_counts(probs: pd.DataFrame) -> pd.Series:
+    """Expected number of members with each outcome (the sums of the probabilities).
+
+    Examples
+    --------
+    >>> probs = pd.DataFrame({"p_yes": [0.75, 0.5], "p_abstain": [0.25, 0.0],
+    ...                       "p_no": [0.0, 0.5], "p_absent": 0.0}, index=["CUB", "USA"])
+    >>> expected_counts(probs).to_dict()
+    {'yes': 1.25, 'abstain': 0.25, 'no': 0.5, 'absent': 0.0}
+    """
+    values = check_probs(probs)
+    return pd.Series(values.sum(axis=0), index=list(OUTCOMES), name="expected")
+
+
+def interval(pmf: np.ndarray | pd.Series, level: float) -> tuple[int, int]:
+    """Equal-tailed central interval of a count distribution.
+
+    ``lo`` is the smallest count with CDF(lo) >= (1 - level) / 2 and ``hi`` the
+    smallest with CDF(hi) >= 1 - (1 - level) / 2: the two quantiles, each
+    comparison with :data:`CDF_TOLERANCE` of floating-point slack.  So at most
+    (1 - level) / 2 of the mass lies below ``lo`` and at most as much above
+    ``hi``, and ``[lo, hi]`` holds at least ``level`` of it; it is not the
+    shortest such interval.  At ``level=1`` it spans the counts that carry
+    probability (more than the tolerance).
+
+    Parameters
+    ----------
+    pmf : array-like
+        Probabilities of the counts 0, 1, 2, ... (summing to 1).
+    level : float
+        Coverage, in (0, 1].
+
+    Returns
+    -------
+    tuple of int
+        ``(lo, hi)``, both inclusive.
+
+    Examples
+    --------
+    >>> interval([0.125, 0.5, 0.375], 0.5)
+    (1, 2)
+    >>> interval([0.025, 0.2, 0.55, 0.2, 0.025], 0.9)
+    (1, 3)
+    >>> interval([0.0, 0.5, 0.5, 0.0], 1.0)
+    (1, 2)
+    """
+    array = _check_pmf(pmf)
+    if not 0.0 < level <= 1.0:
+        raise InvalidValueError(f"level must lie in (0, 1], got {level!r}")
+    tail = (1.0 - level) / 2.0
+    cdf = np.cumsum(array)
+    last = len(array) - 1
+    # max(): at level 1 the lower end is the first count with mass, not count 0.
+    lo = int(np.searchsorted(cdf, max(tail - CDF_TOLERANCE, CDF_TOLERANCE), side="left"))
+    hi = int(np.searchsorted(cdf, 1.0 - tail - CDF_TOLERANCE, side="left"))
+    return min(lo, last), min(hi, last)
+
+
+def intervals(
+    probs: pd.DataFrame, levels: Iterable[float] = LEVELS, shock_sd: float = 0.0
+) -> dict[str, dict[str, tuple[int, int]]]:
+    """Equal-tailed central intervals of every outcome's count, at several levels.
+
+    Returns
+    -------
+    dict
+        Keyed by the level in percent (``"80"``, ``"95"``, ``"97.5"``), then by
+        outcome: ``(lo, hi)`` as in :func:`interval`.
+
+    Examples
+    --------
+    >>> probs = pd.DataFrame({"p_yes": [0.75, 0.5], "p_abstain": [0.25, 0.0],
+    ...                       "p_no": [0.0, 0.5], "p_absent": 0.0}, index=["CUB", "USA"])
+    >>> intervals(probs, levels=[0.5])
+    {'50': {'yes': (1, 2), 'abstain': (0, 0), 'no': (0, 1), 'absent': (0, 0)}}
+    """
+    table = marginals(probs, shock_sd)
+    return {
+        level_key(level): {
+            outcome: interval(table[outcome].to_numpy(), level) for outcome in OUTCOMES
+        }
+        for level in levels
+    }
+
+
+def prob_below(pmf: np.ndarray | pd.Series, threshold: float) -> float:
+    """Probability that the count is strictly below ``threshold``.
+
+    Examples
+    --------
+    >>> prob_below([0.125, 0.5, 0.375], 2)
+    0.625
+    >>> prob_below([0.125, 0.5, 0.375], 0)
+    0.0
+    """
+    array = _check_pmf(pmf)
+    if np.isnan(threshold):
+        raise InvalidValueError("threshold must be a number, not NaN")
+    # count < threshold  <=>  count <= ceil(threshold) - 1
+    stop = int(np.clip(np.ceil(threshold), 0, len(array)))
+    return float(min(1.0, array[:stop].sum()))
