@@ -156,8 +156,8 @@ def check_file(path: PathLike, what: str = "") -> Path:
         target = resolved
     try:
         info = target.stat()
-    except FileNotFoundError:
-        info = None
+    except (FileNotFoundError, NotADirectoryError):
+        info = None  # the folder check below says what is wrong
     except OSError as err:
         raise _fail(what, text, f"cannot be checked ({err.strerror or err})") from None
     if info is not None:

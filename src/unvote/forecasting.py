@@ -181,7 +181,7 @@ class Forecast:
         Columns, for each outcome ``o`` of ``yes, abstain, no, absent``: ``o``,
         the expected count (1 decimal); ``o 80 %`` and ``o 95 %``, the central
         intervals of the count as ``"low-high"``; then ``P(yes<t)`` for each
-        threshold, the probability that fewer than ``t`` members vote yes
+        threshold ``t``, the probability that fewer than ``t`` members vote yes
         (3 decimals).  The index is the scenario's name.
 
         >>> fc = forecast(2025, ["baseline"])
