@@ -14,6 +14,7 @@ import gzip
 import io
 import json
 import os
+import pty
 import re
 import shlex
 import shutil
@@ -535,6 +536,7 @@ def test_draws_out_writes_one_compressed_file_and_says_where(tmp_path) -> None:
     args = ["2025", "--scenario", "baseline", "--scenario", "cable", "--draws", "300"]
     status, out, err = run([*args, "--seed", "1", "--draws-out", str(target)])
     assert status == 0, err
+    assert err == ""  # no progress when stderr is not a terminal
     assert [p.name for p in tmp_path.iterdir()] == ["draws.csv.gz"]
     with gzip.open(target, "rt", encoding="ascii") as handle:
         lines = handle.read().splitlines()
@@ -832,6 +834,31 @@ def test_sigterm_while_the_draws_are_written_leaves_nothing(tmp_path) -> None:
     status, err = _interrupt_when_writing(argv, tmp_path, signal.SIGTERM)
     assert (status, err) == (143, PROCESS_CASES["SIGTERM while the draws are written"][3] + "\n")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_progress_is_shown_on_a_terminal(tmp_path) -> None:
+    master, terminal = pty.openpty()
+    process = subprocess.Popen(
+        [*forecast_command(), "2025", "--top", "0", "--draws", "20000", "--draws-out", "d.csv.gz"],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=terminal,
+        env=subprocess_env(),
+    )
+    os.close(terminal)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:  # the terminal closes with the process
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(master)
+    assert process.wait(timeout=TIMEOUT) == 0
+    assert b"draws: cable ..." in shown
+    assert b"writing d.csv.gz: 100,000/100,000 ..." in shown
 
 
 def test_two_runs_writing_one_file_never_make_a_corrupt_one(tmp_path) -> None:

@@ -310,7 +310,8 @@ as templates for your own, are in:
 The draws file has a row a draw (scenario, draw, yes, abstain, no, absent,
 then one column a member: 0 yes, 1 abstain, 2 no, 3 absent); a name ending
 in .gz is written compressed.  Exit status: 0 done, 2 a mistake or a failed
-write (nothing written), 130 interrupted."""
+write (nothing written), 130 interrupted (143 on SIGTERM), 141 when the
+reader of the output goes away."""
 
 
 def build_parser() -> ArgumentParser:
