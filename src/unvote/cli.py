@@ -671,7 +671,7 @@ def run_forecast(args: argparse.Namespace, given: set[str]) -> None:
         targets = plot.chart_files(args.plot, year, names, backtest=True)
         for name in others:  # a skipped scenario may change which charts are drawn
             targets += plot.chart_files(args.plot, year, ["baseline", name], sweep_scenario=name)
-        files.check_files(dict.fromkeys(targets), "--plot")
+        files.check_files(list(dict.fromkeys(targets)), "--plot")
     if args.draws_out:
         files.check_file(args.draws_out, "--draws-out")
 
