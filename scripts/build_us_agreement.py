@@ -1,6 +1,6 @@
 """Compute ``data/us-agreement.csv``: each member's agreement with the USA per calendar year.
 
-Reads the full General Assembly plenary record (not shipped with unvote) with
+Reads the full General Assembly plenary record with
 :func:`unvote.load.load_roll_calls` / :func:`unvote.load.load_ga_votes`,
 computes :func:`unvote.agreement.us_agreement` (votes on resolutions as a
 whole, duplicate records and the Cuba-embargo roll calls themselves left out)
@@ -18,14 +18,13 @@ Run from the repository root::
 
     python scripts/build_us_agreement.py [--ga-data DIR] [--out data/us-agreement.csv]
 
-``--ga-data`` defaults to ``$UNVOTE_GA_DATA``, else ``../shared/data/unga``
-relative to the repository root.
+``--ga-data`` defaults to ``$UNVOTE_GA_DATA``, else the record shipped in
+``data/ga``.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from pathlib import Path
@@ -34,21 +33,18 @@ import pandas as pd
 
 from unvote.agreement import COLUMNS, us_agreement
 from unvote.errors import UnvoteError
-from unvote.load import GA_DATA_ENV, load_ga_votes, load_roll_calls
+from unvote.load import load_ga_votes, load_roll_calls, load_totals
 
 ROOT = Path(__file__).resolve().parents[1]
 FIRST_YEAR = 1946
 
 
-def default_ga_data() -> Path:
-    """``$UNVOTE_GA_DATA`` if set, else ``<repo>/../shared/data/unga``."""
-    source = os.environ.get(GA_DATA_ENV)
-    return Path(source) if source else ROOT.parent / "shared" / "data" / "unga"
-
-
-def build(ga_data: Path) -> pd.DataFrame:
+def build(ga_data: Path | None) -> pd.DataFrame:
     """The table written to ``us-agreement.csv``, rounded and sorted."""
-    table = us_agreement(load_roll_calls(ga_data), load_ga_votes(ga_data))
+    calls = load_roll_calls(ga_data)
+    votes = load_ga_votes(ga_data, roll_calls=calls)
+    # The Cuba-embargo votes are the outcome the Cuba forecasts were fitted on.
+    table = us_agreement(calls, votes, exclude=set(load_totals()["resolution"]))
     table = table[table["year"] >= FIRST_YEAR]
     table = table.assign(
         agreement=table["agreement"].round(4), ideal_point=table["ideal_point"].round(4)
@@ -58,7 +54,9 @@ def build(ga_data: Path) -> pd.DataFrame:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--ga-data", type=Path, default=default_ga_data())
+    parser.add_argument(
+        "--ga-data", type=Path, default=None, help="a copy of the record (default: the shipped one)"
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "data" / "us-agreement.csv")
     args = parser.parse_args(argv)
     start = time.perf_counter()

@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
 
 import unvote
-from unvote.agreement import COLUMNS, us_agreement
-from unvote.load import load_us_agreement, recompute_us_agreement
+from unvote.agreement import COLUMNS, recompute_us_agreement, us_agreement
+from unvote.load import load_totals, load_us_agreement
 
-ROOT = Path(__file__).resolve().parents[1]
-GA_DATA = ROOT.parent / "shared" / "data" / "unga"
-
-CUBA_2001 = "A/RES/56/9"  # the real 2001 Cuba-embargo symbol: excluded by default
+CUBA_2001 = "A/RES/56/9"  # the real 2001 Cuba-embargo symbol, excluded in most tests
 
 
 def tiny_record() -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -59,8 +54,12 @@ def by_key(table: pd.DataFrame) -> pd.DataFrame:
     return table.set_index(["iso3", "year"])
 
 
+def cuba_left_out(calls: pd.DataFrame, votes: pd.DataFrame) -> pd.DataFrame:
+    return us_agreement(calls, votes, exclude=[CUBA_2001])
+
+
 def test_columns_and_order() -> None:
-    table = us_agreement(*tiny_record())
+    table = cuba_left_out(*tiny_record())
     assert list(table.columns) == list(COLUMNS)
     assert table["year"].dtype == "int64" and table["n_votes"].dtype == "int64"
     assert table[["year", "iso3"]].equals(
@@ -69,7 +68,7 @@ def test_columns_and_order() -> None:
 
 
 def test_agreement_by_hand() -> None:
-    table = by_key(us_agreement(*tiny_record()))
+    table = by_key(cuba_left_out(*tiny_record()))
     expected = {
         # 2001: r1 and r2 only (r3 duplicate, r4 Cuba, r5 amendment)
         ("USA", 2001): (2, 1.0),
@@ -91,14 +90,14 @@ def test_agreement_by_hand() -> None:
 
 def test_exclude() -> None:
     calls, votes = tiny_record()
-    everything = by_key(us_agreement(calls, votes, exclude=()))
-    # r4 counts now: USA no, GBR yes -> 0.
+    everything = by_key(us_agreement(calls, votes))
+    # By default r4 counts: USA no, GBR yes -> 0.
     assert everything.loc[("GBR", 2001), "n_votes"] == 3
     assert everything.loc[("GBR", 2001), "agreement"] == pytest.approx((1 + 0.5 + 0) / 3)
-    # Naming the symbol (a list or a single string) is the same as the default.
-    default = us_agreement(calls, votes)
-    pd.testing.assert_frame_equal(us_agreement(calls, votes, exclude=[CUBA_2001]), default)
-    pd.testing.assert_frame_equal(us_agreement(calls, votes, exclude=CUBA_2001), default)
+    # Naming the symbol as a list or a single string is the same.
+    left_out = cuba_left_out(calls, votes)
+    pd.testing.assert_frame_equal(us_agreement(calls, votes, exclude=CUBA_2001), left_out)
+    assert by_key(left_out).loc[("GBR", 2001), "n_votes"] == 2
 
 
 def test_ideal_point_sign_scale_and_determinism() -> None:
@@ -168,18 +167,11 @@ def test_shipped_sanity(shipped: pd.DataFrame) -> None:
     assert by_year.loc[1946:1960].mean() > 0.6 > by_year.loc[2000:2024].mean()
 
 
-@pytest.mark.skipif(not GA_DATA.is_dir(), reason=f"full GA record not at {GA_DATA}")
 def test_shipped_equals_recomputed(shipped: pd.DataFrame) -> None:
-    table = recompute_us_agreement(GA_DATA)
+    table = recompute_us_agreement(exclude=load_totals()["resolution"])
     table = table[table["year"] >= 1946].reset_index(drop=True)
     assert table[["iso3", "year", "n_votes"]].equals(shipped[["iso3", "year", "n_votes"]])
     for column in ("agreement", "ideal_point"):
         np.testing.assert_allclose(
             table[column].round(4), shipped[column], rtol=0, atol=1e-4 + 1e-9, err_msg=column
         )
-
-
-def test_recompute_without_record(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("UNVOTE_GA_DATA", raising=False)
-    with pytest.raises(FileNotFoundError, match="UNVOTE_GA_DATA"):
-        recompute_us_agreement()

@@ -83,10 +83,57 @@ SCENARIO_FILES = {
 LONG = "x" * 300
 
 
+def dgacm_row(**changes: object) -> dict:
+    """A small recorded vote as the UN's DGACM extract writes it; ``changes`` override fields."""
+    row = {
+        "symbol": "A/RES/ES-11/1",
+        "title": "Aggression against Ukraine",
+        "adoption_date": "2 March 2022",
+        "adoption_type": "By a recorded vote",
+        "MS_in_favour": ["UKRAINE", "POLAND"],
+        "MS_in_favour_count": "2",
+        "MS_against": ["BELARUS"],
+        "MS_against_count": "1",
+        "MS_abstaining": [],
+        "MS_abstaining_count": "0",
+        "sponsors": ["UKRAINE"],
+    }
+    return {**row, **changes}
+
+
+def _lines(*rows: dict) -> bytes:
+    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows).encode("utf-8")
+
+
+_GOOD = _lines(dgacm_row())
+EXTRACT_FILES: dict[str, bytes] = {
+    "truncated.json": _GOOD + _lines(dgacm_row(symbol="A/RES/ES-11/2"))[:60],
+    "invalid.json": _GOOD + b"{'symbol': 'A/RES/ES-11/2'}\n",
+    "count.json": _lines(dgacm_row(MS_in_favour_count="3")),
+    "unknown-name.json": _lines(dgacm_row(MS_in_favour=["UKRAINE", "ATLANTIS"])),
+    "votes-twice.json": _lines(dgacm_row(MS_in_favour=["UKRAINE", "BELARUS"])),
+    "before-admission.json": _lines(
+        dgacm_row(symbol="A/RES/64/300", adoption_date="1 July 2010", MS_against=["SOUTH SUDAN"])
+    ),
+    "repeated.json": _GOOD + _lines(dgacm_row(title="Another title")),
+    "no-date-field.json": _lines({k: v for k, v in dgacm_row().items() if k != "adoption_date"}),
+    "bad-date.json": _lines(dgacm_row(adoption_date="31 Febuary 2022")),
+    "adoption-disagrees.json": _lines(dgacm_row(voting_type="adoptedWithoutVote")),
+    "empty.json": b"",
+    "cut.json.gz": gzip.compress(_GOOD * 40)[:200],
+    "not-gzip.json.gz": _GOOD,
+    "conflict.json": _GOOD,
+}
+"""Bad DGACM extracts for ``forecast data import`` (``conflict.json`` is well formed but
+disagrees with the record's roll call of ES-11/1)."""
+
+
 def make_workdir(folder: Path) -> None:
     """The files the cases name, relative to the working directory."""
     for name, text in SCENARIO_FILES.items():
         (folder / name).write_text(text, encoding="utf-8")
+    for name, data in EXTRACT_FILES.items():
+        (folder / name).write_bytes(data)
     (folder / "folder.toml").mkdir()
     (folder / "somedir").mkdir()
     (folder / "file").write_text("a regular file\n", encoding="utf-8")
@@ -168,6 +215,45 @@ CASES: dict[str, tuple] = {
     "--below not a number": (["2025", "--below", "many"], True, "--below"),
     "ambiguous country": (["2025", "--country", "Korea"], True, "ambiguous"),
     "country not a member that year": (["2025", "--country", "Yugoslavia"], True, "YUG"),
+    # forecast data import: a bad extract imports nothing (the data folder stays empty)
+    "extract: truncated line": (["data", "import", "truncated.json"], False, "line 2"),
+    "extract: invalid JSON": (["data", "import", "invalid.json"], False, "not valid JSON"),
+    "extract: count and list differ": (["data", "import", "count.json"], False, "count is 3"),
+    "extract: unknown member name": (["data", "import", "unknown-name.json"], False, "ATLANTIS"),
+    "extract: a member voting twice": (["data", "import", "votes-twice.json"], False, "twice"),
+    "extract: vote before admission": (
+        ["data", "import", "before-admission.json"],
+        False,
+        "admitted 2011-07-14",
+    ),
+    "extract: symbol repeated, other content": (
+        ["data", "import", "repeated.json"],
+        False,
+        "different title",
+    ),
+    "extract: required field missing": (
+        ["data", "import", "no-date-field.json"],
+        False,
+        "'adoption_date' is missing",
+    ),
+    "extract: bad date": (["data", "import", "bad-date.json"], False, "not a date"),
+    "extract: adoption fields disagree": (
+        ["data", "import", "adoption-disagrees.json"],
+        False,
+        "disagree",
+    ),
+    "extract: empty file": (["data", "import", "empty.json"], False, "is empty"),
+    "extract: a directory": (["data", "import", "somedir"], False, "is a folder"),
+    "extract: damaged gzip": (["data", "import", "cut.json.gz"], False, "damaged gzip"),
+    "extract: named .gz, not gzip": (["data", "import", "not-gzip.json.gz"], False, "not a gzip"),
+    "extract: file missing": (["data", "import", "missing.json"], False, "not found"),
+    "extract: disagrees with the record": (
+        ["data", "import", "conflict.json"],
+        False,
+        "disagrees with roll call dgacm:A/RES/ES-11/1",
+    ),
+    "extract: no file given": (["data", "import"], False, "FILE"),
+    "data: unknown command": (["data", "export"], False, "export"),
     # -- writing files: every target checked before any work
     "--draws-out an existing read-only file": (
         ["2025", "--draws", "5", "--draws-out", "read-only.csv.gz"],
@@ -386,6 +472,8 @@ def recorded_messages() -> dict[str, str]:
 def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     make_workdir(tmp_path)
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("UNVOTE_DATA_DIR", str(tmp_path / "user-data"))
+    monkeypatch.delenv("UNVOTE_GA_DATA", raising=False)
     return tmp_path
 
 
@@ -418,9 +506,8 @@ def test_bad_input_is_one_line_and_exit_2(workdir, case, args, plot, fragment) -
 
 def test_bad_inputs_md_lists_every_case() -> None:
     assert list(recorded_messages()) == list(CASES)
-    first_release = list(CASES).index(NEW_CASES_FROM)
-    assert first_release == 43
-    assert len(CASES) - first_release >= 30
+    # The cases of the first release and of `forecast data` come first; then the second half.
+    assert len(CASES) - list(CASES).index(NEW_CASES_FROM) >= 30
 
 
 def test_readme_troubleshooting_table_is_the_generated_one() -> None:
@@ -455,15 +542,9 @@ def test_corrupted_shipped_data_file_is_one_line(tmp_path, monkeypatch) -> None:
 def test_ga_record_folder_missing(tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("UNVOTE_GA_DATA", str(tmp_path / "nowhere"))
     with pytest.raises(FileNotFoundError, match="UNVOTE_GA_DATA") as info:
-        unvote.load.recompute_us_agreement()
+        unvote.recompute_us_agreement()
     assert isinstance(info.value, unvote.RecordNotFoundError)
     assert str(tmp_path / "nowhere") in str(info.value)
-
-
-def test_ga_record_unset(monkeypatch) -> None:
-    monkeypatch.delenv("UNVOTE_GA_DATA", raising=False)
-    with pytest.raises(FileNotFoundError, match="UNVOTE_GA_DATA"):
-        unvote.load.recompute_us_agreement()
 
 
 @pytest.mark.parametrize(
@@ -471,8 +552,8 @@ def test_ga_record_unset(monkeypatch) -> None:
     [
         gzip.compress(b"id,date\n1,2024-01-01\n"),
         gzip.compress(
-            b"id,date,session,session_type,resolution,title,vote_on,identical_to\n"
-            b"1,not-a-date,79,regular,A/RES/1,t,whole,\n"
+            b"id,date,session,session_type,resolution,title,vote_on,identical_to,yes,no,abstain\n"
+            b"1,not-a-date,79,regular,A/RES/1,t,resolution,,1,0,0\n"
         ),
         b"this is not gzip",
     ],
@@ -485,7 +566,7 @@ def test_ga_record_malformed_roll_calls(tmp_path, monkeypatch, content) -> None:
     (folder / "votes.csv.gz").write_bytes(gzip.compress(b"id,iso3,vote\n1,USA,yes\n"))
     monkeypatch.setenv("UNVOTE_GA_DATA", str(folder))
     with pytest.raises(unvote.DataFileError) as info:
-        unvote.load.recompute_us_agreement()
+        unvote.recompute_us_agreement()
     assert str(folder / "roll_calls.csv.gz") in str(info.value)
 
 
@@ -979,6 +1060,8 @@ def write_bad_inputs_md() -> None:
     rows = []
     with tempfile.TemporaryDirectory() as folder, _cwd(Path(folder)):
         make_workdir(Path(folder))
+        os.environ["UNVOTE_DATA_DIR"] = str(Path(folder) / "user-data")
+        os.environ.pop("UNVOTE_GA_DATA", None)
         for case, (args, plot, _, *shown) in CASES.items():
             status, _, err = run_case(args, plot)
             assert status == 2 and err.count("\n") == 1, (case, status, err)
@@ -992,9 +1075,8 @@ def write_bad_inputs_md() -> None:
         "temporary file). Scenario files and the targets that cannot be written (a "
         "read-only file, a dangling link, a folder where a chart goes) are named relative "
         "to the working directory; `tests/test_cli.py` makes them. Generated by "
-        "`python tests/test_cli.py` and checked by `tests/test_cli.py`.\n\n"
-        + table
-        + process_notes()
+        "`python tests/test_cli.py` and checked by `tests/test_cli.py`. The `data import` "
+        "cases import nothing.\n\n" + table + process_notes()
     )
     BAD_INPUTS.write_text(text, encoding="utf-8")
     readme = README.read_text(encoding="utf-8")

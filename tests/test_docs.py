@@ -44,6 +44,18 @@ def test_every_cli_option_is_documented_in_the_readme():
     assert not missing, f"options missing from README.md: {missing}"
 
 
+def test_every_data_command_is_documented_in_the_readme():
+    from unvote.cli import build_data_parser
+
+    parser = build_data_parser()
+    commands = next(a for a in parser._actions if a.dest == "command").choices
+    assert sorted(commands) == ["import", "reset", "status"]
+    for name, sub in commands.items():
+        assert f"forecast data {name}" in README, name
+        for action in sub._actions:
+            assert action.help, (name, action.dest)
+
+
 def test_every_cli_option_has_help():
     for action in build_parser()._actions:
         assert action.help, action.option_strings or action.dest

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -23,3 +24,15 @@ def test_data_files_are_inside_the_installed_package():
     shipped = files("unvote").joinpath("data")
     assert shipped.joinpath("cuba-embargo").joinpath("votes.csv").is_file()
     assert shipped.joinpath("members.csv").is_file()
+    assert shipped.joinpath("ga").joinpath("votes.csv.gz").is_file()
+
+
+def test_the_full_record_loads_with_no_environment_variable(tmp_path):
+    code = "import unvote; print(len(unvote.load_roll_calls()), len(unvote.load_ga_votes()))"
+    env = {k: v for k, v in os.environ.items() if k != "UNVOTE_GA_DATA"}
+    env["UNVOTE_DATA_DIR"] = str(tmp_path / "empty")
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["6821", "1076611"]

@@ -109,23 +109,6 @@ def test_unknown_resolution_lists_the_known_ones():
         unvote.load_totals("nope")
 
 
-def test_missing_full_record_names_the_variable(monkeypatch, tmp_path):
-    monkeypatch.delenv("UNVOTE_GA_DATA", raising=False)
-    with pytest.raises(FileNotFoundError, match="UNVOTE_GA_DATA"):
-        unvote.load_roll_calls()
-    monkeypatch.setenv("UNVOTE_GA_DATA", str(tmp_path / "nowhere"))
-    with pytest.raises(FileNotFoundError, match="UNVOTE_GA_DATA"):
-        unvote.load_ga_votes()
-
-
-def test_full_record_loads_from_the_environment(monkeypatch, ga_data):
-    monkeypatch.setenv("UNVOTE_GA_DATA", str(ga_data))
-    calls = unvote.load_roll_calls()
-    assert len(calls) == 6821 and calls["id"].is_unique
-    cuba_2024 = calls[calls["resolution"] == "A/RES/79/7"].iloc[0]
-    assert (cuba_2024["yes"], cuba_2024["no"], cuba_2024["abstain"]) == ("187", "2", "1")
-
-
 @pytest.fixture
 def data_copy(tmp_path, monkeypatch) -> Path:
     """A copy of the shipped data that a test may corrupt; the loaders read it."""

@@ -3,8 +3,8 @@
 The first resolution served is the annual vote on ending the US embargo
 against Cuba (1992-2024 shipped).  The data flow runs one way, a module a step::
 
-    load -> panel (features) -> model -> scenario -> counts / draws -> forecasting
-         -> cli / plot        (vocabulary: the shared words; files: safe writes)
+    load -> items -> panel (features) -> model -> scenario -> counts / draws
+         -> forecasting -> cli / plot     (vocabulary: the shared words; files: safe writes)
 
 >>> fc = unvote.forecast(2025, ["baseline", "cable"])   # doctest: +SKIP
 >>> fc.table()                                       # doctest: +SKIP
@@ -15,15 +15,19 @@ against Cuba (1992-2024 shipped).  The data flow runs one way, a module a step::
 np.int64(187)
 """
 
+from unvote.agreement import recompute_us_agreement
 from unvote.countries import to_iso3
 from unvote.draws import Draws, ScenarioDraws
 from unvote.errors import (
+    DataDirError,
     DataFileError,
     EmptySelectionError,
+    ExtractError,
     InvalidTypeError,
     InvalidValueError,
     NotFittedError,
     OutputError,
+    RecordConflictError,
     RecordNotFoundError,
     ScenarioError,
     UnknownCountryError,
@@ -31,7 +35,18 @@ from unvote.errors import (
     UnvoteError,
 )
 from unvote.evaluation import Backtest, backtest
+from unvote.extract import read_extract
 from unvote.forecasting import Forecast, ScenarioForecast, forecast, sweep
+from unvote.items import (
+    Item,
+    find_items,
+    get_item,
+    item_links,
+    link_items,
+    load_items,
+    normalise_title,
+    with_items,
+)
 from unvote.load import (
     RESOLUTIONS,
     VOTE_CATEGORIES,
@@ -45,11 +60,11 @@ from unvote.load import (
     load_us_agreement,
     load_votes,
     members_on,
-    recompute_us_agreement,
 )
 from unvote.model import VoteModel
 from unvote.panel import MODEL_FEATURES, feature_panel, features
 from unvote.scenario import Channel, Scenario, builtin_scenarios, get_scenario, read_scenario
+from unvote.store import data_status, import_extract, reset_imports
 from unvote.vocabulary import OUTCOMES, PROBABILITY_COLUMNS
 
 __version__ = "0.1.0"
@@ -62,14 +77,18 @@ __all__ = [
     "VOTE_CATEGORIES",
     "Backtest",
     "Channel",
+    "DataDirError",
     "DataFileError",
     "Draws",
     "EmptySelectionError",
+    "ExtractError",
     "Forecast",
     "InvalidTypeError",
     "InvalidValueError",
+    "Item",
     "NotFittedError",
     "OutputError",
+    "RecordConflictError",
     "RecordNotFoundError",
     "Scenario",
     "ScenarioDraws",
@@ -81,12 +100,19 @@ __all__ = [
     "VoteModel",
     "backtest",
     "builtin_scenarios",
+    "data_status",
     "feature_panel",
     "features",
+    "find_items",
     "forecast",
+    "get_item",
     "get_scenario",
+    "import_extract",
+    "item_links",
+    "link_items",
     "load_country_groups",
     "load_ga_votes",
+    "load_items",
     "load_members",
     "load_regions",
     "load_roll_calls",
@@ -95,8 +121,12 @@ __all__ = [
     "load_us_agreement",
     "load_votes",
     "members_on",
+    "normalise_title",
+    "read_extract",
     "read_scenario",
     "recompute_us_agreement",
+    "reset_imports",
     "sweep",
     "to_iso3",
+    "with_items",
 ]

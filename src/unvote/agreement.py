@@ -17,16 +17,20 @@ record (see :func:`unvote.load.load_roll_calls` / :func:`unvote.load.load_ga_vot
 
 Only votes on resolutions as a whole count (``vote_on == "resolution"``);
 records that duplicate another record (non-empty ``identical_to``) are dropped,
-and so are the Cuba-embargo roll calls themselves, the outcome the model
-forecasts.
+and so are the roll calls whose symbols the caller passes in ``exclude``
+(``scripts/build_us_agreement.py`` leaves out the Cuba-embargo votes).
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
+
+from unvote.errors import DataFileError
+from unvote.load import load_ga_votes, load_roll_calls
 
 US = "USA"
 """ISO code of the United States, the reference country."""
@@ -43,23 +47,11 @@ _VOTE_VALUES = frozenset([*VOTE_SCORES, "absent"])
 def _require(frame: pd.DataFrame, name: str, columns: Iterable[str]) -> None:
     missing = [c for c in columns if c not in frame.columns]
     if missing:
-        from unvote.errors import DataFileError
-
         raise DataFileError(f"{name}: missing column(s) {', '.join(missing)}")
 
 
-def _excluded_symbols(exclude: Iterable[str] | None) -> set[str]:
-    if exclude is None:
-        from unvote.load import load_totals
-
-        return set(load_totals("cuba-embargo")["resolution"])
-    if isinstance(exclude, str):
-        return {exclude}
-    return set(exclude)
-
-
 def _scored_votes(
-    roll_calls: pd.DataFrame, votes: pd.DataFrame, exclude: Iterable[str] | None
+    roll_calls: pd.DataFrame, votes: pd.DataFrame, exclude: Iterable[str]
 ) -> pd.DataFrame:
     """The cast votes that count: columns ``id, year, iso3, score``."""
     _require(roll_calls, "roll_calls", ["id", "date", "resolution", "vote_on", "identical_to"])
@@ -67,7 +59,7 @@ def _scored_votes(
 
     calls = roll_calls
     duplicate = calls["identical_to"].fillna("").astype(str).str.strip() != ""
-    excluded = calls["resolution"].isin(_excluded_symbols(exclude))
+    excluded = calls["resolution"].isin({exclude} if isinstance(exclude, str) else set(exclude))
     calls = calls.loc[(calls["vote_on"] == "resolution") & ~duplicate & ~excluded, ["id", "date"]]
     years = pd.Series(
         pd.to_datetime(calls["date"]).dt.year.to_numpy(dtype="int64"), index=calls["id"].to_numpy()
@@ -76,13 +68,9 @@ def _scored_votes(
     text = votes["vote"].astype(str).to_numpy()
     bad = ~np.isin(text, list(_VOTE_VALUES))
     if bad.any():
-        from unvote.errors import DataFileError
-
         allowed = ", ".join(sorted(_VOTE_VALUES))
         raise DataFileError(f"votes: vote {text[bad][0]!r} is not one of {allowed}")
     if votes.duplicated(["id", "iso3"]).any():
-        from unvote.errors import DataFileError
-
         row = votes.loc[votes.duplicated(["id", "iso3"])].iloc[0]
         raise DataFileError(f"votes: {row['iso3']} votes twice at roll call {row['id']}")
 
@@ -134,7 +122,7 @@ def us_agreement(
     roll_calls: pd.DataFrame,
     votes: pd.DataFrame,
     *,
-    exclude: Iterable[str] | None = None,
+    exclude: Iterable[str] = (),
 ) -> pd.DataFrame:
     """Each member's agreement with the United States, per calendar year.
 
@@ -148,10 +136,7 @@ def us_agreement(
         Every member's vote, as from :func:`unvote.load.load_ga_votes`:
         ``id, iso3, vote`` with ``vote`` in ``yes, no, abstain, absent``.
     exclude : iterable of str, optional
-        Resolution symbols whose roll calls are left out.  ``None`` (the
-        default) means the Cuba-embargo resolutions of
-        :func:`unvote.load.load_totals`, the outcome the model forecasts;
-        pass ``()`` to keep every roll call.
+        Resolution symbols whose roll calls are left out (default: none).
 
     Returns
     -------
@@ -194,7 +179,7 @@ def us_agreement(
     ...     "id": ["a", "a", "a", "b", "b", "b"],
     ...     "iso3": ["USA", "GBR", "CUB"] * 2,
     ...     "vote": ["yes", "yes", "no", "no", "abstain", "yes"]})
-    >>> table = us_agreement(calls, votes, exclude=())
+    >>> table = us_agreement(calls, votes)
     >>> table[["iso3", "n_votes", "agreement"]].to_numpy().tolist()
     [['CUB', 2, 0.0], ['GBR', 2, 0.75], ['USA', 2, 1.0]]
     >>> bool(table.set_index("iso3")["ideal_point"]["USA"] > 0)
@@ -217,3 +202,21 @@ def us_agreement(
     table["ideal_point"] = table["ideal_point"].astype(float)
     table = table.sort_values(["year", "iso3"], ignore_index=True)
     return table[list(COLUMNS)]
+
+
+def recompute_us_agreement(
+    path: str | os.PathLike[str] | None = None, *, exclude: Iterable[str] = ()
+) -> pd.DataFrame:
+    """:func:`us_agreement` over the whole plenary record, unrounded, every year included.
+
+    The record is read as :func:`unvote.load.load_roll_calls` reads it (the
+    shipped copy, ``path`` or ``$UNVOTE_GA_DATA``).  The shipped table
+    (:func:`unvote.load.load_us_agreement`) leaves out the Cuba-embargo votes:
+    pass their symbols as ``exclude`` to reproduce it.
+
+    >>> table = recompute_us_agreement()
+    >>> float(table.query("iso3 == 'USA' and year == 2024")["agreement"].iloc[0])
+    1.0
+    """
+    calls = load_roll_calls(path)
+    return us_agreement(calls, load_ga_votes(path, roll_calls=calls), exclude=exclude)

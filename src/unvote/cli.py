@@ -169,13 +169,17 @@ def _silence_stdout() -> None:
     os.close(null)
 
 
+def _is_terminal() -> bool:
+    """Is stderr a terminal (where progress is shown)?"""
+    try:
+        return sys.stderr is not None and sys.stderr.isatty()
+    except (OSError, ValueError):
+        return False
+
+
 def _progress(label: str) -> Callable[..., None]:
     """A progress reporter writing ``label: ...`` on stderr, only when stderr is a terminal."""
-    stream = sys.stderr
-    try:
-        shown = stream is not None and stream.isatty()
-    except (OSError, ValueError):
-        shown = False
+    shown = _is_terminal()
 
     def report(*parts: object) -> None:
         if shown:
@@ -193,11 +197,8 @@ def _stderr_raw(text: str) -> None:
 
 
 def _end_progress(report: Callable[..., None]) -> None:
-    try:
-        if sys.stderr is not None and sys.stderr.isatty():
-            _stderr_raw("\r\x1b[K")
-    except (OSError, ValueError):
-        pass
+    if _is_terminal():
+        _stderr_raw("\r\x1b[K")
 
 
 # ----------------------------------------------------------------------------- options
@@ -826,8 +827,117 @@ def guarded(command: Callable[[], None]) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """The ``forecast`` command; returns its exit status."""
     arguments = list(sys.argv[1:] if argv is None else argv)
-    # Subcommands dispatch here, on arguments[0], before the main parser.
+    if arguments[:1] == ["data"]:  # the `forecast data ...` group, below
+        return data_main(arguments[1:])
     return guarded(lambda: forecast_command(arguments))
+
+
+# ============================================================================= forecast data
+# The user's imports of the UN's resolution extracts: thin callers of unvote.store.
+
+DATA_EPILOG = """\
+examples:
+  forecast data import 79.json.gz          bring the record up to date from the UN extract
+  forecast data import ES-11.json 79.json.gz
+  forecast data status                     what is shipped, what is imported, the last vote
+  forecast data status --json
+  forecast data reset                      remove every import
+
+The files are the UN's machine-readable General Assembly resolutions (DGACM),
+one resolution a line, .json or .json.gz. Imports go to the user data folder
+($UNVOTE_DATA_DIR, else the platform's), never into the installed package; an
+import is checked in full and then written at once, or not at all."""
+
+
+def build_data_parser() -> ArgumentParser:
+    parser = ArgumentParser(
+        prog="forecast data",
+        description="Import the UN's resolution extracts into your copy of the record.",
+        epilog=DATA_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    importing = commands.add_parser(
+        "import",
+        help="import DGACM extract files (.json or .json.gz)",
+        description="Read, check and merge DGACM extract files into the user's record. A roll "
+        "call the record already has must agree with it vote for vote.",
+    )
+    importing.add_argument("files", nargs="+", metavar="FILE", help="a DGACM extract file")
+    importing.add_argument("--json", action="store_true", help="print JSON instead of text")
+    status = commands.add_parser(
+        "status", help="what is shipped, imported, and the last vote in the record"
+    )
+    status.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    commands.add_parser("reset", help="remove every import (the shipped record remains)")
+    return parser
+
+
+def format_status(table: Any) -> str:
+    """:func:`unvote.store.data_status` as a small table."""
+    import pandas as pd
+
+    def cell(value: Any, date: bool = False) -> str:
+        if pd.isna(value):
+            return "-"
+        return f"{value:%Y-%m-%d}" if date else f"{int(value):,}"
+
+    lines = [
+        f"{'':<15}{'roll calls':>11}{'resolutions':>13}{'files':>7}  {'last vote':<11} location"
+    ]
+    for part, row in table.iterrows():
+        lines.append(
+            f"{part:<15}{cell(row['roll_calls']):>11}{cell(row['resolutions']):>13}"
+            f"{cell(row['files']) if part != 'shipped' else '-':>7}  "
+            f"{cell(row['last_vote'], date=True):<11} {row['location']}".rstrip()
+        )
+    return "\n".join(lines)
+
+
+def _status_json(table: Any) -> str:
+    import pandas as pd
+
+    data = {}
+    for part, row in table.iterrows():
+        data[part] = {
+            "roll_calls": None if pd.isna(row["roll_calls"]) else int(row["roll_calls"]),
+            "resolutions": None if pd.isna(row["resolutions"]) else int(row["resolutions"]),
+            "files": int(row["files"]),
+            "last_vote": None if pd.isna(row["last_vote"]) else f"{row['last_vote']:%Y-%m-%d}",
+            "location": row["location"],
+        }
+    return json.dumps(data, allow_nan=False)
+
+
+def run_data(args: argparse.Namespace) -> str:
+    from unvote import store
+
+    if args.command == "import":
+
+        def report(step: str) -> None:
+            _stderr(f"forecast data: {clean(step)}")
+
+        # Progress for a person watching; scripts and logs get the summary alone.
+        summary = store.import_extract(*args.files, progress=report if _is_terminal() else None)
+        return json.dumps(summary.to_dict()) if args.json else str(summary)
+    if args.command == "status":
+        table = store.data_status()
+        return _status_json(table) if args.json else format_status(table)
+    from unvote.datadir import imports_dir
+
+    removed = store.reset_imports()
+    return f"removed the imports of {removed} file(s) from {imports_dir()}"
+
+
+def data_main(argv: Sequence[str]) -> int:
+    """``forecast data COMMAND``: import, status, reset (at the same boundary as ``forecast``)."""
+
+    def command() -> None:
+        args = build_data_parser().parse_args(argv)
+        text = run_data(args)
+        emit(text if getattr(args, "json", False) else _clean_lines(text))
+
+    return guarded(command)
 
 
 if __name__ == "__main__":

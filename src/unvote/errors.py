@@ -66,3 +66,18 @@ class EmptySelectionError(ScenarioError):
     def __init__(self, message: str, channel: str = "") -> None:
         super().__init__(message)
         self.channel = channel
+
+
+class ExtractError(DataFileError):
+    """A UN resolution extract that cannot be read or breaks its rules.
+
+    The message names the file, the line and the resolution symbol, and says what to fix.
+    """
+
+
+class RecordConflictError(UnvoteError, ValueError):
+    """An imported extract that disagrees with the record (or earlier imports) it overlaps."""
+
+
+class DataDirError(UnvoteError, OSError):
+    """The user data directory (``UNVOTE_DATA_DIR``) cannot be created or written."""
