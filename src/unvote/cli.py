@@ -746,7 +746,8 @@ def forecast_command(argv: Sequence[str]) -> None:
     given = given_options(argv)
     if args.list_scenarios:
         _refuse_others(given, {"list_scenarios", "json"}, "--list-scenarios lists the scenarios")
-        emit(list_scenarios(args.json))
+        text = list_scenarios(args.json)
+        emit(text if args.json else _clean_lines(text))
     elif args.backtest:
         _refuse_others(given, {"backtest", "json", "plot"}, "--backtest runs the backtest alone")
         run_backtest(args)
