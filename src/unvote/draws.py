@@ -351,7 +351,7 @@ def _empirical_interval(counts: pd.Series, size: int, level: float) -> tuple[int
     return interval(pmf, level) if len(counts) else (0, 0)
 
 
-@dataclass(frozen=True, repr=False)
+@dataclass(frozen=True, repr=False, eq=False)  # tables inside: equal only to itself
 class ScenarioDraws:
     """The draws of one scenario: ``n`` simulated votes of every member.
 

@@ -236,7 +236,7 @@ SUMMARY_COLUMNS: dict[str, str] = {
 """The columns of :meth:`Backtest.summary`: score column -> heading."""
 
 
-@dataclass(frozen=True, repr=False)
+@dataclass(frozen=True, repr=False, eq=False)  # tables inside: equal only to itself
 class Backtest:
     """The result of :func:`backtest`: every year's scores and the forecasts behind them.
 
