@@ -206,7 +206,7 @@ CASES: dict[str, tuple] = {
     "--backtest not a range": (["--backtest", "abc"], False, "--backtest"),
     "no year": ([], True, "YEAR"),
     "unknown option": (["2025", "--colour", "red"], True, "--colour"),
-    "year of the first vote": (["1992"], True, "the first year that can be forecast is 1994"),
+    "year of the first vote": (["1992"], True, "the years 1994-2025 can be forecast"),
     "--bloc-sd without --bloc": (["2025", "--draws", "10", "--bloc-sd", "1"], True, "--bloc"),
     "scenario integer too large": (["2025", "--scenario", "huge.toml"], True, "huge.toml"),
     "--backtest years reversed": (["--backtest", "2000-1995"], False, "FIRST <= LAST"),

@@ -461,16 +461,22 @@ def forecast(
     chosen = _scenario_list(scenarios)
     estimator = model or VoteModel()
     history = load_totals()
-    panel = feature_panel(year, as_of, totals=history)
     recorded = sorted(int(y) for y in history["year"])
-    # The model learns from its first_year on: the years it can fit on before ``year``.
-    fit_years = [y for y in recorded if estimator.first_year <= y < year]
-    if not fit_years:
-        first = next(y for y in recorded if any(estimator.first_year <= t < y for t in recorded))
+    # The model learns from its first_year on: a year can be forecast when a
+    # recorded vote from then on comes before it, up to the year after the record.
+    after = recorded[-1] + 1
+    first = next(
+        (y for y in [*recorded, after] if any(estimator.first_year <= t < y for t in recorded)),
+        after,
+    )
+    if not first <= year <= after:
         raise UnknownNameError(
-            f"no recorded vote from {estimator.first_year} on comes before {year} to fit on; "
-            f"the first year that can be forecast is {first}"
+            f"year {year} cannot be forecast: the record runs {recorded[0]}-{recorded[-1]} and "
+            f"the model learns from {estimator.first_year} on, so the years {first}-{after} "
+            "can be forecast"
         )
+    panel = feature_panel(year, as_of, totals=history)
+    fit_years = [y for y in recorded if estimator.first_year <= y < year]
     if through is None:
         through = fit_years[-1]
     elif through not in fit_years:
