@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
 
-from unvote.errors import ScenarioError
+import unvote
+from unvote.draws import draw_counts, draw_votes
+from unvote.errors import InvalidTypeError, ScenarioError
 from unvote.forecasting import Forecast, forecast, sweep
 from unvote.panel import features
-from unvote.simulate import draw_counts, draw_votes
+from unvote.scenario import get_scenario
 
 BUILTIN = ["baseline", "cable", "ukraine-argument", "allies", "strong"]
 OUTCOMES = ["yes", "no", "abstain", "absent"]
+OUTCOMES_ORDER = ["yes", "abstain", "no", "absent"]
 PROBS = ["p_yes", "p_abstain", "p_no", "p_absent"]
 
 
@@ -155,3 +161,132 @@ def test_sweep_expected_yes_does_not_increase_with_the_factor() -> None:
     assert table["expected_yes"].is_monotonic_decreasing
     assert table["expected_yes"].iloc[0] > table["expected_yes"].iloc[2]
     assert {"yes_lo80", "yes_hi80", "expected_no", "expected_abstain"} <= set(table.columns)
+
+
+# ----------------------------------------------------------------------------- what a user meets
+
+
+def test_one_scenario_may_be_given_alone() -> None:
+    fc = forecast(2025, "cable")
+    assert list(fc.scenarios) == ["cable"]  # not the scenarios 'c', 'a', 'b', ...
+    assert list(forecast(2025, get_scenario("allies")).scenarios) == ["allies"]
+
+
+def test_numpy_years_give_plain_json() -> None:
+    fc = forecast(np.int64(2025), ["baseline"], through=np.int32(2024))
+    text = json.dumps(fc.to_dict(), allow_nan=False)
+    assert (fc.year, fc.through) == (2025, 2024) and type(fc.year) is int
+    assert '"year": 2025' in text
+
+
+@pytest.mark.parametrize("year", [2025.0, "2025", True])
+def test_a_year_must_be_a_whole_number(year) -> None:
+    with pytest.raises(InvalidTypeError, match="year must be a whole number"):
+        forecast(year, ["baseline"])
+
+
+@pytest.mark.parametrize(
+    ("scenarios", "message"),
+    [
+        (["cable", "cable"], "scenario 'cable' is given twice"),
+        (["cable", "strong", get_scenario("cable")], "given twice"),
+        ([], "no scenario given"),
+        (42, "scenarios must be a name, a file, a Scenario or a list"),
+    ],
+)
+def test_scenario_lists_are_checked(scenarios, message) -> None:
+    with pytest.raises(unvote.UnvoteError, match=message):
+        forecast(2025, scenarios)
+
+
+def test_two_scenarios_with_one_name_are_refused(tmp_path) -> None:
+    text = Path(get_scenario("allies").path).read_text(encoding="utf-8")
+    (tmp_path / "a.toml").write_text(text, encoding="utf-8")
+    with pytest.raises(ScenarioError, match="two scenarios are named 'allies'"):
+        forecast(2025, ["allies", tmp_path / "a.toml"])
+
+
+@pytest.mark.parametrize("year", [1991, 1992, 1993, 2026])
+def test_the_first_year_that_can_be_forecast_is_named_truly(year) -> None:
+    with pytest.raises(ValueError, match="the years 1994-2025 can be forecast"):
+        forecast(year, ["baseline"])
+    assert forecast(1994, ["baseline"]).through == 1993
+
+
+def test_table_is_rounded_in_the_outcome_order_and_documented(fc) -> None:
+    table = fc.table()
+    assert list(table.columns[:12]) == [
+        f"{o}{suffix}" for o in OUTCOMES_ORDER for suffix in ("", " 80 %", " 95 %")
+    ]
+    assert list(table.columns[12:]) == ["P(yes<185)", "P(yes<180)", "P(yes<170)"]
+    assert (table[OUTCOMES_ORDER] == table[OUTCOMES_ORDER].round(1)).all().all()
+    assert (table["P(yes<185)"] == table["P(yes<185)"].round(3)).all()
+    doc = Forecast.table.__doc__ or ""
+    assert all(part in doc for part in ("``o 80 %``", "``o 95 %``", "``P(yes<t)``"))
+    assert "-0.0" not in table.to_string()
+
+
+def test_reprs_are_short_and_say_what_they_hold(fc) -> None:
+    text = repr(fc)
+    assert text.startswith("<Forecast of the 2025 vote: 193 members, model fitted on 1993-2024")
+    assert len(text.splitlines()) == 1 + len(BUILTIN) and len(text) < 600
+    assert "<table" in fc._repr_html_() and "Forecast of the 2025 vote" in fc._repr_html_()
+    sf = repr(fc.scenarios["cable"])
+    assert sf.startswith("<ScenarioForecast 'cable': expected yes ") and "\n" not in sf
+    assert len(sf) < 200
+
+
+def test_no_stray_public_names_in_the_package() -> None:
+    import types
+
+    public = {n for n in dir(unvote) if not n.startswith("_")}
+    modules = {n for n in public if isinstance(getattr(unvote, n), types.ModuleType)}
+    assert public - modules == set(unvote.__all__)
+    assert "annotations" not in public
+
+
+def test_to_dict_lists_outcomes_in_one_order_and_honours_top_0(fc) -> None:
+    data = fc.to_dict(top=0, countries=["USA"])
+    scenario = data["scenarios"][0]
+    assert list(scenario["expected"]) == OUTCOMES_ORDER
+    assert list(scenario["last_observed"]) == ["year", *OUTCOMES_ORDER]
+    assert scenario["movers"] == []
+    assert data["countries_asked"][0]["iso3"] == "USA"
+    assert list(data["countries_asked"][0]["scenarios"]) == BUILTIN
+
+
+# ----------------------------------------------------------------------------- draws
+
+
+def test_simulate_returns_every_scenarios_draws(fc) -> None:
+    draws = fc.simulate(2_000, random_state=3, blocs=["eu", "nato"], bloc_sd=0.5)
+    assert list(draws) == BUILTIN
+    assert (draws.n, draws.seed, draws.bloc_sd) == (2_000, 3, 0.5)
+    assert sorted(draws.blocs) == ["eu", "nato"] and len(draws.blocs["eu"]) == 27
+    cable = draws["cable"]
+    assert cable.votes.shape == (2_000, 193)
+    assert (cable.counts.sum(axis=1) == 193).all()
+    # the draws follow the exact distribution's mean (bloc shocks are symmetric on the logit)
+    assert abs(cable.counts["yes"].mean() - fc.scenarios["cable"].expected["yes"]) < 1.0
+    again = fc.simulate(2_000, random_state=3, blocs=["eu", "nato"], bloc_sd=0.5)
+    pd.testing.assert_frame_equal(draws.counts, again.counts)
+
+
+def test_simulate_without_blocs_follows_the_exact_mixture(fc) -> None:
+    sf = fc.scenarios["strong"]
+    counts = fc.simulate(40_000, random_state=1)["strong"].counts
+    drawn = np.bincount(counts["yes"], minlength=194) / len(counts)
+    np.testing.assert_allclose(drawn, sf.marginals["yes"].to_numpy(), atol=0.01)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"blocs": "atlantis", "bloc_sd": 1.0}, "bloc 'atlantis' is not a group"),
+        ({"blocs": ["eu"], "bloc_sd": 1e308}, "bloc_sd must be a number from 0 to 10"),
+        ({"bloc_sd": 1.0}, "needs at least one bloc"),
+    ],
+)
+def test_simulate_refuses_bad_blocs(fc, kwargs, message) -> None:
+    with pytest.raises(unvote.UnvoteError, match=message):
+        fc.simulate(10, random_state=0, **kwargs)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pandas as pd
@@ -10,7 +11,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from unvote.errors import UnvoteError
+from unvote.errors import (
+    DataFileError,
+    InvalidValueError,
+    NotFittedError,
+    OutputError,
+    UnvoteError,
+)
 from unvote.load import VOTE_CATEGORIES
 from unvote.model import PROBABILITY_COLUMNS, SHIFTED_CLASSES, VoteModel
 from unvote.panel import MODEL_FEATURES, feature_panel
@@ -210,8 +217,40 @@ def test_json_round_trip(tmp_path, model, rows_2025):
 )
 def test_from_dict_refuses_another_format(model, change):
     data = model.to_dict() | change
-    with pytest.raises(ValueError, match=r"not a saved unvote\.VoteModel"):
+    with pytest.raises(InvalidValueError, match=r"not a saved unvote\.VoteModel"):
         VoteModel.from_dict(data)
+
+
+@pytest.mark.parametrize("key", ["params", "intercept", "coef", "year_sd", "train_through"])
+def test_from_dict_missing_a_key_names_it(model, key):
+    data = model.to_dict()
+    del data[key]
+    with pytest.raises(InvalidValueError, match=f"lacks the key '{key}'"):
+        VoteModel.from_dict(data)
+
+
+def test_from_dict_with_a_wrong_value_is_an_invalid_value(model):
+    data = model.to_dict() | {"params": {"penalty": 1.0, "colour": "red"}}
+    with pytest.raises(InvalidValueError, match="malformed"):
+        VoteModel.from_dict(data)
+    with pytest.raises(InvalidValueError, match="JSON object"):
+        VoteModel.from_dict(["not", "a", "model"])
+
+
+@pytest.mark.parametrize("content", ["{not json", '{"format": "unvote.VoteModel"}', ""])
+def test_load_of_a_bad_file_names_the_file(tmp_path, content):
+    path = tmp_path / "model.json"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(DataFileError, match=re.escape(str(path))):
+        VoteModel.load(path)
+
+
+def test_save_is_atomic_and_checks_its_target(tmp_path, model):
+    (tmp_path / "model.json").mkdir()
+    with pytest.raises(OutputError, match="is a folder"):
+        model.save(tmp_path / "model.json")
+    model.save(tmp_path / "saved.json")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model.json", "saved.json"]
 
 
 # -- reporting and errors ---------------------------------------------------------------
@@ -231,10 +270,37 @@ def test_summary_table(model):
 def test_predict_before_fit_raises(rows_2025):
     model = VoteModel()
     for method in (model.predict_proba, model.linear_predictor):
-        with pytest.raises(UnvoteError, match="not fitted"):
+        with pytest.raises(NotFittedError, match="not fitted"):
             method(rows_2025)
-    with pytest.raises(UnvoteError, match="not fitted"):
-        model.summary()
+    for call in (model.summary, model.to_dict):
+        with pytest.raises(NotFittedError, match="not fitted"):
+            call()
+    # as scikit-learn's: a ValueError and an AttributeError, and one of ours
+    assert issubclass(NotFittedError, ValueError | AttributeError)
+    assert issubclass(NotFittedError, UnvoteError)
+
+
+@pytest.mark.parametrize(
+    ("panel_of", "message"),
+    [
+        (lambda p: p.iloc[0:0], "no recorded vote from 1993 to fit on (the panel is empty)"),
+        (lambda p: pd.DataFrame(), "panel lacks column"),
+        (lambda p: p[p["year"] < 1993], "no recorded vote from 1993 to fit on"),
+        (lambda p: p.to_numpy(), "a DataFrame"),
+    ],
+    ids=["no rows", "no columns", "only 1992", "not a frame"],
+)
+def test_fit_on_nothing_to_learn_from_raises_an_invalid_value(panel, panel_of, message):
+    with pytest.raises(InvalidValueError, match=re.escape(message)):
+        VoteModel().fit(panel_of(panel))
+
+
+def test_repr_says_what_was_fitted(model):
+    assert repr(VoteModel()) == "VoteModel()"
+    assert repr(VoteModel(penalty=3.0)) == "VoteModel(penalty=3.0)"
+    text = repr(model)
+    assert text.startswith("VoteModel() fitted on 1993-2024: ")
+    assert "member-votes" in text and "year shock sd" in text and "\n" not in text
 
 
 @pytest.mark.parametrize("penalty", [-1.0, float("nan"), float("inf")])

@@ -47,16 +47,13 @@ import numpy as np
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
-from unvote.errors import UnvoteError
-from unvote.load import VOTE_CATEGORIES
+from unvote import files
+from unvote.counts import integrate_shock
+from unvote.errors import DataFileError, InvalidValueError, NotFittedError, UnvoteError
 from unvote.panel import MODEL_FEATURES
-from unvote.simulate import integrate_shock
-
-PROBABILITY_COLUMNS: tuple[str, ...] = tuple(f"p_{c}" for c in VOTE_CATEGORIES)
-"""Columns of every probability table: ``p_yes, p_abstain, p_no, p_absent``."""
-
-SHIFTED_CLASSES: tuple[str, ...] = VOTE_CATEGORIES[1:]
-"""The outcomes whose log-odds against ``yes`` the model (and an offset) moves."""
+from unvote.vocabulary import OUTCOMES as VOTE_CATEGORIES
+from unvote.vocabulary import PROBABILITY_COLUMNS
+from unvote.vocabulary import SHIFTED_OUTCOMES as SHIFTED_CLASSES
 
 FORMAT_VERSION = 1
 
@@ -100,7 +97,9 @@ def _offset_matrix(
         offset = pd.DataFrame({k: float(v) for k, v in offset.items()}, index=index)
     unknown = set(offset.columns) - set(SHIFTED_CLASSES)
     if unknown:
-        raise ValueError(f"offset columns must be among {', '.join(SHIFTED_CLASSES)}: {unknown}")
+        raise InvalidValueError(
+            f"offset columns must be among {', '.join(SHIFTED_CLASSES)}: {sorted(unknown)}"
+        )
     frame = offset.reindex(index=index, columns=list(SHIFTED_CLASSES)).fillna(0.0)
     return frame.to_numpy(dtype=float)
 
@@ -161,6 +160,24 @@ class VoteModel:
         self.tol = tol
         self.year_shock = year_shock
 
+    def __repr__(self) -> str:
+        """``VoteModel(penalty=1.0, ...)``, and what it was fitted on once fitted."""
+        defaults = VoteModel.__init__.__defaults__ or ()
+        names = ("penalty", "features", "first_year", "max_iter", "tol", "year_shock")
+        changed = [
+            f"{name}={getattr(self, name)!r}" if name != "features" else "features=[...]"
+            for name, default in zip(names, defaults, strict=True)
+            if getattr(self, name) != default
+        ]
+        text = f"VoteModel({', '.join(changed)})"
+        if hasattr(self, "coef_"):
+            text += (
+                f" fitted on {self.first_year}-{self.train_through_}: {self.n_train_:,} "
+                f"member-votes, {len(self.feature_names_)} features, "
+                f"year shock sd {self.year_sd_:.2f}"
+            )
+        return text
+
     # -- fitting ---------------------------------------------------------------
     def fit(self, panel: pd.DataFrame, through: int | None = None) -> VoteModel:
         """Fit on the recorded votes of ``panel`` from ``first_year`` through ``through``.
@@ -170,19 +187,27 @@ class VoteModel:
         a recorded vote are ignored.  Returns ``self``.
         """
         if self.penalty < 0 or not math.isfinite(self.penalty):
-            raise ValueError(f"penalty must be a non-negative number, not {self.penalty!r}")
+            raise InvalidValueError(f"penalty must be a non-negative number, not {self.penalty!r}")
         if self.max_iter < 1:
-            raise ValueError(f"max_iter must be at least 1, not {self.max_iter!r}")
+            raise InvalidValueError(f"max_iter must be at least 1, not {self.max_iter!r}")
+        if not isinstance(panel, pd.DataFrame):
+            raise InvalidValueError(
+                f"fit takes a feature panel (a DataFrame), not {type(panel).__name__}"
+            )
         missing = [c for c in [*self.features, "year", "vote"] if c not in panel.columns]
         if missing:
-            raise ValueError(f"panel lacks column(s): {', '.join(missing)}")
+            raise InvalidValueError(
+                f"panel lacks column(s): {', '.join(missing)}; build it with feature_panel()"
+            )
         keep = panel["vote"].notna() & (panel["year"] >= self.first_year)
         if through is not None:
             keep &= panel["year"] <= through
         train = panel[keep]
         if train.empty:
-            raise UnvoteError(
-                f"no recorded vote from {self.first_year} through {through} to fit on"
+            until = f" through {through}" if through is not None else ""
+            raise InvalidValueError(
+                f"no recorded vote from {self.first_year}{until} to fit on"
+                + (" (the panel is empty)" if panel.empty else "")
             )
         x = self._design(train)
         y = pd.Categorical(train["vote"], categories=list(VOTE_CATEGORIES)).codes
@@ -215,7 +240,7 @@ class VoteModel:
     def _design(self, rows: pd.DataFrame) -> np.ndarray:
         x = rows[list(self.features)].to_numpy(dtype=float)
         if not np.isfinite(x).all():
-            raise ValueError("feature values must be finite numbers")
+            raise InvalidValueError("feature values must be finite numbers")
         return np.hstack([np.ones((len(x), 1)), x])
 
     def _newton(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
@@ -258,7 +283,7 @@ class VoteModel:
     # -- prediction --------------------------------------------------------------
     def _check_fitted(self) -> None:
         if not hasattr(self, "coef_"):
-            raise UnvoteError("this VoteModel is not fitted yet: call fit(panel) first")
+            raise NotFittedError("this VoteModel is not fitted yet: call fit(panel) first")
 
     def linear_predictor(self, rows: pd.DataFrame) -> pd.DataFrame:
         """Log-odds of ``abstain, no, absent`` against ``yes`` for each row (no offset)."""
@@ -341,12 +366,29 @@ class VoteModel:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> VoteModel:
-        """Rebuild a fitted model from :meth:`to_dict` output."""
+        """Rebuild a fitted model from :meth:`to_dict` output.
+
+        Raises :class:`~unvote.errors.InvalidValueError` (a ``ValueError``)
+        for anything else: another format or version, a missing key, a wrong value.
+        """
+        if not isinstance(data, Mapping):
+            raise InvalidValueError(
+                f"a saved VoteModel is a JSON object, not {type(data).__name__}"
+            )
         if data.get("format") != "unvote.VoteModel" or data.get("version") != FORMAT_VERSION:
-            raise ValueError(
+            raise InvalidValueError(
                 f"not a saved unvote.VoteModel of format version {FORMAT_VERSION}: "
                 f"format={data.get('format')!r}, version={data.get('version')!r}"
             )
+        try:
+            return cls._from_dict(data)
+        except KeyError as err:
+            raise InvalidValueError(f"the saved VoteModel lacks the key {err}") from None
+        except (TypeError, ValueError, AttributeError) as err:
+            raise InvalidValueError(f"the saved VoteModel is malformed ({err})") from None
+
+    @classmethod
+    def _from_dict(cls, data: Mapping[str, Any]) -> VoteModel:
         model = cls(**data["params"])
         model.classes_ = list(VOTE_CATEGORIES)
         model.feature_names_ = list(model.features)
@@ -363,10 +405,17 @@ class VoteModel:
         return model
 
     def save(self, path: str | Path) -> None:
-        """Write the fitted model as JSON."""
-        Path(path).write_text(json.dumps(self.to_dict(), indent=1, sort_keys=True) + "\n")
+        """Write the fitted model as JSON (atomically: see :mod:`unvote.files`)."""
+        files.write_text(path, json.dumps(self.to_dict(), indent=1, sort_keys=True) + "\n")
 
     @classmethod
     def load(cls, path: str | Path) -> VoteModel:
-        """Read a model written by :meth:`save`."""
-        return cls.from_dict(json.loads(Path(path).read_text()))
+        """Read a model written by :meth:`save` (a bad file: :class:`~unvote.DataFileError`)."""
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+            raise DataFileError(f"{path}: cannot be read as a saved VoteModel ({err})") from None
+        try:
+            return cls.from_dict(data)
+        except InvalidValueError as err:
+            raise DataFileError(f"{path}: {err}") from None

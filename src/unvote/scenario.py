@@ -25,32 +25,40 @@ within the range.  Shifts of several channels on one member add up.
 hold (a list of tables: any of them).  A condition is ``true``/``false`` for a
 group, a string or list of strings for ``un_group`` or ``last_vote``, a number
 or ``{ min = a, max = b }`` for a numeric feature.
+
+A scenario's ``name`` is part of chart file names, so it must be a short slug
+(letters, digits, ``-``, ``_`` and ``.``, starting with a letter or digit, at
+most 64 characters); channel names may not hold control characters; shifts
+are at most :data:`MAX_SHIFT`.  Two scenarios of one forecast, or two channels
+of one scenario, may not share a name.
 """
 
 from __future__ import annotations
 
+import difflib
 import math
+import re
+import reprlib
 import tomllib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from importlib.resources import files
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
-from unvote.errors import ScenarioError, UnknownNameError
-from unvote.load import COUNTRY_GROUPS, UN_GROUPS, VOTE_CATEGORIES
-from unvote.model import SHIFTED_CLASSES
+from unvote.errors import EmptySelectionError, InvalidTypeError, ScenarioError, UnknownNameError
 from unvote.panel import MODEL_FEATURES, TREATY_GROUPS, last_vote
+from unvote.vocabulary import COUNTRY_GROUPS, OUTCOMES, SHIFTED_OUTCOMES, UN_GROUPS
 
 Level = Literal["low", "central", "high"]
 SHIFTS: tuple[str, ...] = ("vote_shift", "absence_shift")
 BOOLEAN_FEATURES: tuple[str, ...] = (*COUNTRY_GROUPS, "us_treaty_ally")
 CATEGORY_FEATURES: dict[str, tuple[str, ...]] = {
     "un_group": UN_GROUPS,
-    "last_vote": (*VOTE_CATEGORIES, "none"),
+    "last_vote": (*OUTCOMES, "none"),
 }
 NUMERIC_FEATURES: tuple[str, ...] = tuple(
     f for f in MODEL_FEATURES if f not in BOOLEAN_FEATURES and not f.startswith("region_")
@@ -62,7 +70,56 @@ SCENARIO_KEYS = {"name", "description", "sources", "channel"}
 CHANNEL_KEYS = {"name", "talking_point", "select", "basis", "level", "strength", *SHIFTS}
 SHIFT_KEYS = {"central", "range"}
 
+MAX_SHIFT = 50.0
+"""Largest shift a channel may state (logit units).
+
+A shift of 50 takes a member certain to vote yes to a probability of about
+1e-16; larger ones change nothing but can add up to infinity.
+"""
+
+MAX_FILE_BYTES = 1_000_000
+"""Largest scenario file read (a scenario is a few kilobytes)."""
+
+SLUG = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+"""A scenario name: it becomes part of file names (``movers-<name>-2025.png``)."""
+
 assert set(TREATY_GROUPS) <= set(COUNTRY_GROUPS)
+
+_REPR = reprlib.Repr()
+_REPR.maxstring = 40
+_REPR.maxother = 40
+
+
+def _show(value: Any) -> str:
+    """A value in a message: its repr, cut short and never deep (a hostile file may nest)."""
+    return _REPR.repr(value)
+
+
+def _control_characters(text: str) -> bool:
+    return any(ord(ch) < 32 or 127 <= ord(ch) < 160 for ch in text)
+
+
+def check_name(name: Any, where: str = "scenario") -> str:
+    """A valid scenario name (see :data:`SLUG`), or :class:`~unvote.errors.ScenarioError`.
+
+    >>> check_name("my-campaign.v2")
+    'my-campaign.v2'
+    >>> check_name("x/../../escape")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    unvote.errors.ScenarioError: scenario: name 'x/../../escape' must be a short slug: ...
+    """
+    if not isinstance(name, str) or not SLUG.fullmatch(name):
+        raise ScenarioError(
+            f"{where}: name {_show(name)} must be a short slug: letters, digits, '-', '_' and "
+            "'.', starting with a letter or digit, at most 64 characters"
+        )
+    return name
+
+
+def _did_you_mean(word: str, known: Sequence[str]) -> str:
+    near = difflib.get_close_matches(str(word), list(known), n=1, cutoff=0.6)
+    return f" (did you mean {near[0]!r}?)" if near else ""
 
 
 @dataclass(frozen=True)
@@ -79,26 +136,88 @@ class Shift:
 
 @dataclass(frozen=True)
 class Channel:
-    """One lever of the campaign: whom it selects and how hard it pushes."""
+    """One lever of the campaign: whom it selects and how hard it pushes.
+
+    Checked when built, in code as from a file: ``select`` is a table of
+    feature conditions (or a sequence of them), the shifts finite numbers from
+    0 to :data:`MAX_SHIFT`.  A mistake raises :class:`~unvote.errors.ScenarioError`.
+
+    >>> Channel("eu", "abstain, please", {"eu": True}, vote_shift=0.5).select
+    ({'eu': True},)
+    >>> Channel("eu", "abstain, please", "eu")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    unvote.errors.ScenarioError: channel 'eu': select must be a table ... not 'eu'
+    """
 
     name: str
     talking_point: str
     select: tuple[Mapping[str, Any], ...]
-    shifts: Mapping[str, Shift]
+    shifts: Mapping[str, Shift] = field(default_factory=dict)
     vote_shift: float = 0.0
     absence_shift: float = 0.0
     basis: str = ""
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not self.name.strip():
+            raise ScenarioError(f"channel {_show(self.name)}: name must be a non-empty string")
+        where = f"channel {self.name!r}"
+        if _control_characters(self.name):
+            raise ScenarioError(f"{where}: name may not hold control characters")
+        if not isinstance(self.talking_point, str):
+            raise ScenarioError(f"{where}: talking_point must be a string")
+        tables = (self.select,) if isinstance(self.select, Mapping) else self.select
+        if (
+            isinstance(tables, str | bytes)
+            or not isinstance(tables, Sequence)
+            or not tables
+            or not all(isinstance(t, Mapping) and t for t in tables)
+        ):
+            raise ScenarioError(
+                f"{where}: select must be a table of feature conditions, or a list of them, "
+                f"not {_show(self.select)}"
+            )
+        for table in tables:
+            for feature, rule in table.items():
+                check_condition(feature, rule, where)
+        object.__setattr__(self, "select", tuple(tables))
+        for key in SHIFTS:
+            value = getattr(self, key)
+            if not _is_number(value) or not 0 <= value <= MAX_SHIFT:
+                raise ScenarioError(
+                    f"{where}: {key} must be a number from 0 to {MAX_SHIFT:g}, not {_show(value)}"
+                )
+            object.__setattr__(self, key, float(value))
+
 
 @dataclass(frozen=True)
 class Scenario:
-    """A named set of channels; :meth:`offsets` turns it into shifts per member."""
+    """A named set of channels; :meth:`offsets` turns it into shifts per member.
+
+    The name must be a slug (:func:`check_name`) and the channel names unique.
+    """
 
     name: str
     description: str
     channels: tuple[Channel, ...] = ()
     sources: tuple[str, ...] = ()
     path: str = ""
+
+    def __post_init__(self) -> None:
+        where = self.path or "scenario"
+        check_name(self.name, where)
+        if not isinstance(self.description, str):
+            raise ScenarioError(f"{where}: description must be a string")
+        channels = tuple(self.channels)
+        if not all(isinstance(c, Channel) for c in channels):
+            raise ScenarioError(f"{where}: channels must be Channel objects")
+        names = [c.name for c in channels]
+        repeated = sorted({n for n in names if names.count(n) > 1})
+        if repeated:
+            raise ScenarioError(
+                f"{where}: channel names must be unique; repeated: {', '.join(repeated)}"
+            )
+        object.__setattr__(self, "channels", channels)
 
     def scaled(self, factor: float) -> Scenario:
         """The same scenario with every channel's shifts multiplied by ``factor`` (sweeps).
@@ -148,18 +267,42 @@ class Scenario:
         chosen = self.selected(rows) if chosen is None else chosen
         for channel in self.channels:
             if not chosen[channel.name].any():
-                raise ScenarioError(
-                    f"{self.path or self.name}: channel {channel.name!r} selects no member"
+                observed = "; ".join(
+                    dict.fromkeys(
+                        _observed(rows, feature) for table in channel.select for feature in table
+                    )
+                )
+                raise EmptySelectionError(
+                    f"{self.path or self.name}: channel {channel.name!r} selects no member "
+                    f"(among the {len(rows)} members at this vote, {observed})",
+                    channel=channel.name,
                 )
         # members x channels, times channels x (abstain, no, absent) shifts
         shifts = np.array(
             [[c.vote_shift, c.vote_shift, c.absence_shift] for c in self.channels]
-        ).reshape(-1, len(SHIFTED_CLASSES))
+        ).reshape(-1, len(SHIFTED_OUTCOMES))
         values = chosen[[c.name for c in self.channels]].to_numpy(dtype=float) @ shifts
-        return pd.DataFrame(values, index=rows.index, columns=list(SHIFTED_CLASSES))
+        if not np.isfinite(values).all():
+            raise ScenarioError(
+                f"{self.path or self.name}: the channels' shifts add up to infinity"
+            )
+        return pd.DataFrame(values, index=rows.index, columns=list(SHIFTED_OUTCOMES))
 
 
 # ----------------------------------------------------------------------------- selectors
+
+
+def _observed(rows: pd.DataFrame, feature: str) -> str:
+    """What ``feature`` looks like among ``rows``: a range, a count or the values present."""
+    if feature not in SELECTABLE or (feature not in rows and feature != "last_vote"):
+        return f"no feature {feature!r}"
+    if feature in BOOLEAN_FEATURES:
+        return f"{feature} is true for {int(rows[feature].astype(bool).sum())}"
+    if feature in CATEGORY_FEATURES:
+        column = last_vote(rows) if feature == "last_vote" else rows[feature]
+        return f"{feature} takes the values {', '.join(sorted(set(column.astype(str))))}"
+    column = rows[feature].astype(float)
+    return f"{feature} runs from {column.min():.3g} to {column.max():.3g}"
 
 
 def check_condition(feature: str, rule: Any, where: str = "") -> tuple[str, Any]:
@@ -171,11 +314,14 @@ def check_condition(feature: str, rule: Any, where: str = "") -> tuple[str, Any]
     """
     if feature not in SELECTABLE:
         raise ScenarioError(
-            f"{where}: unknown feature {feature!r} in select; allowed: {', '.join(SELECTABLE)}"
+            f"{where}: unknown feature {_show(feature)} in select"
+            f"{_did_you_mean(feature, SELECTABLE)}; allowed: {', '.join(SELECTABLE)}"
         )
     if feature in BOOLEAN_FEATURES:
         if not isinstance(rule, bool):
-            raise ScenarioError(f"{where}: select.{feature} must be true or false, not {rule!r}")
+            raise ScenarioError(
+                f"{where}: select.{feature} must be true or false, not {_show(rule)}"
+            )
         return "is", rule
     if feature in CATEGORY_FEATURES:
         allowed = CATEGORY_FEATURES[feature]
@@ -194,7 +340,7 @@ def check_condition(feature: str, rule: Any, where: str = "") -> tuple[str, Any]
             return "range", (low, high)
     raise ScenarioError(
         f"{where}: select.{feature} must be a number or {{ min = a, max = b }} with "
-        f"numbers a <= b, not {rule!r}"
+        f"numbers a <= b, not {_show(rule)}"
     )
 
 
@@ -251,10 +397,11 @@ def _text(data: Mapping[str, Any], key: str, where: str, required: bool = True) 
 
 
 def _check_keys(data: Mapping[str, Any], allowed: set[str], where: str) -> None:
-    unknown = set(data) - allowed
+    unknown = sorted(set(data) - allowed, key=str)
     if unknown:
-        listed = ", ".join(sorted(unknown))
-        raise _fail(where, f"unknown key(s) {listed}; allowed: {', '.join(sorted(allowed))}")
+        listed = ", ".join(_show(k) if not str(k).isidentifier() else str(k) for k in unknown)
+        hint = _did_you_mean(unknown[0], sorted(allowed)) if len(unknown) == 1 else ""
+        raise _fail(where, f"unknown key(s) {listed}{hint}; allowed: {', '.join(sorted(allowed))}")
 
 
 def _shift(value: Any, where: str) -> Shift:
@@ -270,6 +417,8 @@ def _shift(value: Any, where: str) -> Shift:
         raise _fail(where, "central and the two ends of range must be finite numbers")
     if not 0 <= low <= central <= high:
         raise _fail(where, f"needs 0 <= low <= central <= high, got [{low}, {high}], {central}")
+    if high > MAX_SHIFT:
+        raise _fail(where, f"the range may reach at most {MAX_SHIFT:g}, not {high}")
     return Shift(float(central), float(low), float(high))
 
 
@@ -278,7 +427,7 @@ def _channel(data: Any, where: str) -> Channel:
         raise _fail(where, "must be a table")
     _check_keys(data, CHANNEL_KEYS, where)
     name = _text(data, "name", where)
-    where = f"{where} ({name})"
+    where = f"{where} ({_show(name)[1:-1]})"
     select_value = data.get("select")
     tables = [select_value] if isinstance(select_value, dict) else select_value
     if (
@@ -291,8 +440,8 @@ def _channel(data: Any, where: str) -> Channel:
     if not shifts:
         raise _fail(where, "needs vote_shift and/or absence_shift")
     level = data.get("level", "central")
-    if level not in ("low", "central", "high"):
-        raise _fail(where, f"level must be low, central or high, not {level!r}")
+    if not isinstance(level, str) or level not in ("low", "central", "high"):
+        raise _fail(where, f"level must be low, central or high, not {_show(level)}")
     values = {key: shift.at(level) for key, shift in shifts.items()}
     strength = data.get("strength", {})
     if not isinstance(strength, dict) or set(strength) - set(shifts):
@@ -302,10 +451,16 @@ def _channel(data: Any, where: str) -> Channel:
         if not _is_number(value) or not shift.low <= value <= shift.high:
             raise _fail(
                 where,
-                f"strength.{key} = {value!r} is outside its range [{shift.low}, {shift.high}]",
+                f"strength.{key} = {_show(value)} is outside its range [{shift.low}, {shift.high}]",
             )
         values[key] = float(value)
-    channel = Channel(
+    if _control_characters(name):
+        raise _fail(where, "name may not hold control characters")
+    # Check the selector's names and rules now, before any data are at hand.
+    for table in tables:
+        for feature, rule in table.items():
+            check_condition(feature, rule, where)
+    return Channel(
         name=name,
         talking_point=_text(data, "talking_point", where),
         select=tuple(tables),
@@ -313,11 +468,6 @@ def _channel(data: Any, where: str) -> Channel:
         basis=_text(data, "basis", where, required=False),
         **values,
     )
-    # Check the selector's names and rules now, before any data are at hand.
-    for table in channel.select:
-        for feature, rule in table.items():
-            check_condition(feature, rule, where)
-    return channel
 
 
 def parse_scenario(data: Mapping[str, Any], where: str = "scenario") -> Scenario:
@@ -335,7 +485,7 @@ def parse_scenario(data: Mapping[str, Any], where: str = "scenario") -> Scenario
     if repeated:
         raise _fail(where, f"channel names must be unique; repeated: {', '.join(repeated)}")
     return Scenario(
-        name=_text(data, "name", where),
+        name=check_name(_text(data, "name", where), where),
         description=_text(data, "description", where),
         channels=parsed,
         sources=tuple(sources),
@@ -355,6 +505,11 @@ def read_scenario(path: str | Path) -> Scenario:
     if not path.is_file():
         raise ScenarioError(f"{path}: is not a file")
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ScenarioError(
+                f"{path}: is {size:,} bytes; a scenario file is at most {MAX_FILE_BYTES:,}"
+            )
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
         raise ScenarioError(f"{path}: cannot be read ({err})") from err
@@ -364,10 +519,21 @@ def read_scenario(path: str | Path) -> Scenario:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise ScenarioError(f"{path}: not valid TOML ({err})") from err
-    return parse_scenario(data, where=str(path))
+    except RecursionError:
+        # tomllib recurses once a level of nesting: thousands of nested arrays exhaust the stack.
+        raise ScenarioError(f"{path}: not valid TOML (nested too deeply)") from None
+    try:
+        return parse_scenario(data, where=str(path))
+    except RecursionError:
+        raise ScenarioError(f"{path}: nested too deeply to be a scenario") from None
 
 
-def _seed_dir() -> Path:
+def seed_dir() -> Path:
+    """The folder where the built-in scenario files are installed (copy one as a template).
+
+    >>> (seed_dir() / "cable.toml").is_file()
+    True
+    """
     return Path(str(files("unvote").joinpath("seeds")))
 
 
@@ -376,7 +542,7 @@ BUILTIN_ORDER = ("baseline", "cable", "ukraine-argument", "allies", "strong")
 
 def builtin_scenarios() -> list[str]:
     """Names of the scenarios shipped in ``seeds/``, the main ones first."""
-    found = sorted(p.stem for p in _seed_dir().glob("*.toml"))
+    found = sorted(p.stem for p in seed_dir().glob("*.toml"))
     return [n for n in BUILTIN_ORDER if n in found] + [n for n in found if n not in BUILTIN_ORDER]
 
 
@@ -388,18 +554,19 @@ def get_scenario(name_or_path: str | Path | Scenario) -> Scenario:
     """
     if isinstance(name_or_path, Scenario):
         return name_or_path
+    if not isinstance(name_or_path, str | PurePath):
+        raise InvalidTypeError(
+            f"a scenario is a built-in name, a file path or a Scenario, not {_show(name_or_path)}"
+        )
     text = str(name_or_path)
     if not text.strip():
         raise UnknownNameError("a scenario must be named: give a built-in name or a .toml file")
     if text in builtin_scenarios():
-        return read_scenario(_seed_dir() / f"{text}.toml")
+        return read_scenario(seed_dir() / f"{text}.toml")
     if text.endswith(".toml") or "/" in text or Path(text).exists():
         return read_scenario(text)
-    import difflib
-
     known = builtin_scenarios()
-    near = difflib.get_close_matches(text, known, n=1)
-    hint = f" (did you mean {near[0]!r}?)" if near else ""
+    hint = _did_you_mean(text, known)
     raise UnknownNameError(
         f"unknown scenario {text!r}{hint}; built-in: {', '.join(known)}; or give a .toml file"
     )
