@@ -196,7 +196,10 @@ def normalise_title(title: str) -> str:
     >>> normalise_title("Financing of UNIFIL : resolution")
     'financing of unifil'
     """
-    text = _ADOPTED_RE.sub("", title.replace(_TRUNCATED, f" {_MARK} "))
+    text = title.replace(_TRUNCATED, f" {_MARK} ")
+    # Until nothing changes: a tail removed may uncover another (": resolution : resolution / ...").
+    while (shorter := _ADOPTED_RE.sub("", text)) != text:
+        text = shorter
     text = _fold(text)
     text = re.sub(r"['’‘`´]", "", text)  # people's, refugees' -> peoples, refugees
     text = re.sub(r"[‐‑‒–—―]", "-", text)
