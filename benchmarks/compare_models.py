@@ -104,7 +104,7 @@ def main() -> None:
         "baseline: last vote": last_vote_baseline,
         "baseline: markov": markov_baseline,
     }
-    table = backtest(args.first, args.last, forecasters, panel=feature_panel())
+    table = backtest(args.first, args.last, forecasters, panel=feature_panel()).scores
     columns = ["log_loss", "brier", "accuracy", "f1_no", "f1_abstain", "in80_yes", "in95_yes"]
     summary = table.groupby("method", sort=False)[columns].mean()
     early = table[table["year"] <= 1999].groupby("method", sort=False)["log_loss"].mean()

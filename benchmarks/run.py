@@ -85,11 +85,11 @@ def main() -> None:
     python = sys.executable
     forecast = shutil.which("forecast", path=str(Path(python).parent)) or "forecast"
 
+    from unvote.counts import joint_yes_no, marginals
     from unvote.evaluation import backtest
     from unvote.forecasting import forecast as forecast_fn
     from unvote.model import VoteModel
     from unvote.panel import feature_panel
-    from unvote.simulate import joint_yes_no, marginals
 
     pandas_import, unvote_import, end_to_end = wall(
         [

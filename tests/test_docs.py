@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import json
 import re
 from pathlib import Path
 
@@ -70,3 +71,40 @@ def test_public_functions_and_classes_have_docstrings():
 def test_changelog_has_an_unreleased_section():
     changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
     assert "## [Unreleased]" in changelog
+
+
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+
+
+def test_notebooks_are_stored_executed_without_errors():
+    """Their outputs are what a reader sees first: refreshed by scripts/run_notebooks.py."""
+    assert len(NOTEBOOKS) == 3
+    for path in NOTEBOOKS:
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        code = [c for c in cells if c["cell_type"] == "code"]
+        counts = [c["execution_count"] for c in code]
+        assert counts == list(range(1, len(code) + 1)), f"{path.name}: run scripts/run_notebooks.py"
+        errors = [o for c in code for o in c["outputs"] if o["output_type"] == "error"]
+        assert not errors, path.name
+
+
+def test_notebooks_call_the_charts_directly():
+    """No chart hidden behind getattr or a blanket try/except: a broken chart must fail."""
+    for path in NOTEBOOKS:
+        sources = [
+            "".join(c["source"])
+            for c in json.loads(path.read_text(encoding="utf-8"))["cells"]
+            if c["cell_type"] == "code"
+        ]
+        for source in sources:
+            assert "getattr(plot" not in source, path.name
+            assert "except Exception" not in source and "except:" not in source, path.name
+
+
+def test_the_forecast_notebook_shows_a_newcomers_session():
+    cells = json.loads((ROOT / "notebooks" / "02_forecast.ipynb").read_text(encoding="utf-8"))
+    code = ["".join(c["source"]).strip() for c in cells["cells"] if c["cell_type"] == "code"]
+    for line in ("fc", "fc.table()", "fc.model", "backtest.summary()"):
+        assert any(source.endswith(line) for source in code), line
+    text = " ".join("".join(c["source"]) for c in cells["cells"] if c["cell_type"] == "markdown")
+    assert "present and voting" in text and "97" not in text

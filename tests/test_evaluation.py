@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
 
+from unvote.errors import InvalidValueError
 from unvote.evaluation import (
     LAST_COLUMNS,
+    Backtest,
     backtest,
     last_vote_baseline,
     markov_baseline,
@@ -29,8 +34,13 @@ def panel() -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def table() -> pd.DataFrame:
+def result() -> Backtest:
     return backtest(1995, 2024)
+
+
+@pytest.fixture(scope="module")
+def table(result) -> pd.DataFrame:
+    return result.scores
 
 
 def test_backtest_table_has_a_row_per_year_and_method(table):
@@ -160,7 +170,75 @@ def test_score_of_a_sure_wrong_forecast_is_clipped(panel):
 # -- bad years ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("first", "last"), [(1992, 2000), (1995, 2030), (2010, 2005)])
+@pytest.mark.parametrize(
+    ("first", "last"), [(1992, 2000), (1993, 1993), (1995, 2030), (2010, 2005)]
+)
 def test_bad_years_raise(first, last):
-    with pytest.raises(ValueError, match="backtest years must lie within 1993-2024"):
+    # 1993 cannot be forecast: the model learns from 1993 on, so nothing comes before it.
+    with pytest.raises(InvalidValueError, match="backtest years must lie within 1994-2024"):
         backtest(first, last)
+
+
+def test_a_range_without_a_vote_says_so():
+    with pytest.raises(InvalidValueError, match="no vote was held in 2020"):
+        backtest(2020, 2020)
+
+
+@pytest.mark.parametrize("years", [(1995.0, 2000), ("1995", 2000), (True, 2000)])
+def test_years_must_be_whole_numbers(years):
+    with pytest.raises(InvalidValueError, match="whole number"):
+        backtest(*years)
+
+
+def test_the_first_year_that_can_be_forecast_is_backtested():
+    assert backtest(1994, 1994).years == [1994]
+
+
+# -- the summary -----------------------------------------------------------------------
+
+
+def test_summary_is_the_readme_table(result):
+    summary = result.summary()
+    assert list(summary.index) == ["vote model", "Markov transitions", "as last time"]
+    assert summary.index.name == "method"
+    assert list(summary.columns) == [
+        "log loss",
+        "Brier",
+        "accuracy",
+        "F1 no",
+        "F1 abstain",
+        "yes count error (expected - recorded)",
+        "80 % interval hit (% of years)",
+        "95 % interval hit (% of years)",
+    ]
+    # the means, in readable units: percentages of the 29 years, signed count errors
+    means = summarise(result).loc["model"]
+    row = summary.loc["vote model"]
+    assert row["log loss"] == round(means["log_loss"], 3)
+    assert row["80 % interval hit (% of years)"] == round(100 * means["in80_yes"])
+    assert row["yes count error (expected - recorded)"] == round(means["err_yes"], 1)
+    assert summary["log loss"].is_monotonic_increasing
+    assert not any(str(v) == "-0.0" for v in summary.to_numpy().ravel())
+    # the numbers the README shows
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    line = f"| vote model | **{row['log loss']:.3f}** | {row['Brier']:.3f} |"
+    assert line in readme
+
+
+def test_repr_and_json_of_a_backtest(result):
+    text = repr(result)
+    assert text.startswith("<Backtest 1995-2024: 29 votes")
+    assert "vote model" in text and "log_loss" not in text
+    assert "<table" in result._repr_html_()
+    data = result.to_dict()
+    json.dumps(data, allow_nan=False)  # NaN (an F1 without cases) becomes None
+    assert (data["first"], data["last"], data["votes"]) == (1995, 2024, 29)
+    assert [r["method"] for r in data["summary"]] == list(result.summary().index)
+
+
+def test_per_year_names_the_methods(result):
+    wide = result.per_year("brier")
+    assert list(wide.columns) == ["vote model", "as last time", "Markov transitions"]
+    assert list(wide.index) == BACKTEST_YEARS
+    with pytest.raises(InvalidValueError, match="unknown score"):
+        result.per_year("nothing")

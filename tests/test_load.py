@@ -191,6 +191,36 @@ def test_ambiguous_country_lists_the_candidates():
         unvote.to_iso3("Korea")
 
 
+@pytest.mark.parametrize(
+    ("name", "code", "label"),
+    [
+        ("Holy See", "VAT", "Holy See"),
+        ("Vatican", "VAT", "Holy See"),
+        ("State of Palestine", "PSE", "State of Palestine"),
+        ("Palestine", "PSE", "State of Palestine"),
+        ("PSE", "PSE", "State of Palestine"),
+    ],
+)
+def test_observer_states_are_recognised_and_said_not_to_vote(name, code, label):
+    with pytest.raises(
+        unvote.UnknownCountryError,
+        match=f"{label} \\({code}\\) is a non-member observer State.*does not vote",
+    ):
+        unvote.to_iso3(name)
+    assert unvote.to_iso3(name, observers=True) == code
+
+
+def test_long_member_names_take_a_short_form_never_a_cut():
+    from unvote.countries import DISPLAY_WIDTH, SHORT_NAMES, display_name
+
+    names = unvote.load_members()["country"].drop_duplicates()
+    shown = names.map(display_name)
+    assert (shown.str.len() <= DISPLAY_WIDTH).all(), list(shown[shown.str.len() > DISPLAY_WIDTH])
+    assert shown.nunique() == len(names)  # no two members look alike
+    assert set(SHORT_NAMES) <= set(names)  # every short form is of a real name
+    assert display_name("Democratic Republic of the Congo") != display_name("Congo")
+
+
 def _set_agreement(path: Path, line: int, value: str) -> None:
     """Put ``value`` in the agreement column of ``line`` of us-agreement.csv."""
     iso3, year, n_votes, _, ideal = path.read_text().splitlines()[line - 1].split(",")

@@ -7,6 +7,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pytest
 
 from unvote import plot
@@ -75,10 +76,53 @@ def test_chart_draws_on_the_given_axes(name, fc, sweep_table, backtest_table, pr
 
 def test_history_marks_each_scenario(fc):
     ax = plot.history(fc)
-    (zoom,) = ax.child_axes
-    labels = zoom.get_legend_handles_labels()[1]
+    labels = ax.get_legend_handles_labels()[1]
     assert any(label.startswith("baseline") for label in labels)
     assert any(label.startswith("cable") for label in labels)
+
+
+def test_history_draws_every_outcome_on_one_scale_without_an_inset(fc):
+    ax = plot.history(fc)
+    assert ax.child_axes == [] and len(ax.figure.axes) == 1  # no inset, no twin axis
+    labels = ax.get_legend_handles_labels()[1]
+    assert labels[:4] == ["yes", "abstain", "no", "absent"]
+    low, high = ax.get_ylim()
+    assert low == 0 and high >= fc.members
+
+
+@pytest.mark.parametrize("chart", ["history", "log_loss"])
+def test_lines_break_at_the_year_without_a_vote(chart, fc, backtest_table):
+    if chart == "history":
+        ax = plot.history(fc)
+    else:
+        ax = plot.backtest_log_loss(backtest(2019, 2021))
+    for line in ax.get_lines():
+        x, y = (np.asarray(v, dtype=float) for v in line.get_data())
+        if len(x) > 2 and 2019 in x and 2021 in x:
+            assert 2020 in x, line.get_label()
+            assert np.isnan(y[list(x).index(2020)]), line.get_label()
+
+
+def test_record_chart_of_the_totals_alone():
+    from unvote.load import load_totals
+
+    ax = plot.record(load_totals())
+    assert [line.get_label() for line in ax.get_lines()] == ["yes", "abstain", "no", "absent"]
+    assert any("no vote in 2020" in t.get_text() for t in ax.texts)
+
+
+def test_backtest_charts_take_the_backtest_result(tmp_path):
+    result = backtest(2018, 2019)
+    assert plot.backtest_log_loss(result).get_yscale() == "log"
+    assert plot.calibration(result).get_xscale() == "logit"
+    paths = plot.save_backtest(result, tmp_path)
+    assert sorted(p.name for p in paths) == sorted(p.name for p in tmp_path.iterdir())
+    assert {p.stem for p in paths} == {"backtest-log-loss", "backtest-calibration"}
+
+
+def test_save_all_lists_what_chart_files_promise(fc, tmp_path):
+    paths = plot.save_all(fc, tmp_path / "charts")
+    assert paths == plot.chart_files(tmp_path / "charts", 2025, list(fc.scenarios))
 
 
 def test_movers_shows_top_members_largest_first(fc):
@@ -116,6 +160,7 @@ def test_rolling_predictions_columns(predictions):
 def test_save_all_writes_png_and_svg(fc, backtest_table, predictions, tmp_path):
     target = tmp_path / "charts"
     paths = plot.save_all(fc, target, backtest_table=backtest_table, predictions=predictions)
+    assert set(paths) == set(plot.save_all(fc, target, backtest=backtest(2018, 2019)))
     stems = [
         "history-2025",
         "scenarios-2025",

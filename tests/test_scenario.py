@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 import tempfile
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from unvote.scenario import (
     CHANNEL_KEYS,
     SCENARIO_KEYS,
     SELECTABLE,
+    Channel,
     Scenario,
     builtin_scenarios,
     get_scenario,
@@ -575,3 +577,136 @@ def test_builtin_levels_are_ordered(name, model, rows) -> None:
     scenario = get_scenario(name)
     _assert_no_more_yes(model, rows, scenario.at_level("low"), scenario.at_level("central"))
     _assert_no_more_yes(model, rows, scenario.at_level("central"), scenario.at_level("high"))
+
+
+# ----------------------------------------------------------------------------- built in code
+
+
+def _channel_in_code(**changes) -> Channel:
+    fields = {"name": "eu", "talking_point": "abstain", "select": {"eu": True}, "vote_shift": 1.0}
+    return Channel(**(fields | changes))
+
+
+def test_a_channel_built_in_code_is_checked_like_one_from_a_file() -> None:
+    channel = _channel_in_code()
+    assert channel.select == ({"eu": True},) and channel.vote_shift == 1.0
+    assert _channel_in_code(select=[{"eu": True}, {"nato": True}]).select[1] == {"nato": True}
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"select": "eu"}, "select must be a table"),
+        ({"select": []}, "select must be a table"),
+        ({"select": [{}]}, "select must be a table"),
+        ({"select": {"gdp": 1.0}}, "unknown feature 'gdp'"),
+        ({"select": {"eu": "yes"}}, "select.eu must be true or false"),
+        ({"vote_shift": math.nan}, "vote_shift must be a number from 0 to 50"),
+        ({"vote_shift": math.inf}, "vote_shift must be a number from 0 to 50"),
+        ({"vote_shift": 1e308}, "vote_shift must be a number from 0 to 50"),
+        ({"absence_shift": -1.0}, "absence_shift must be a number from 0 to 50"),
+        ({"vote_shift": "1"}, "vote_shift must be a number"),
+        ({"name": ""}, "name must be a non-empty string"),
+        ({"name": "two\nlines"}, "control characters"),
+        ({"talking_point": None}, "talking_point must be a string"),
+    ],
+)
+def test_a_channel_built_in_code_refuses_what_a_file_may_not_say(changes, message) -> None:
+    with pytest.raises(unvote.ScenarioError, match=re.escape(message)):
+        _channel_in_code(**changes)
+
+
+def test_replacing_a_shift_by_nan_is_refused_too() -> None:
+    with pytest.raises(unvote.ScenarioError, match="vote_shift"):
+        dataclasses.replace(_channel_in_code(), vote_shift=math.nan)
+
+
+def test_scenario_names_are_slugs_because_they_become_file_names() -> None:
+    assert Scenario("a" * 64, "d").name == "a" * 64
+    for bad in ["x/../../escape", "sub/evil", "", ".hidden", "a b", "a" * 65, "two\nlines", 3]:
+        with pytest.raises(unvote.ScenarioError, match="short slug"):
+            Scenario(bad, "d")
+
+
+def test_two_channels_with_one_name_are_refused_in_code() -> None:
+    with pytest.raises(unvote.ScenarioError, match="channel names must be unique; repeated: eu"):
+        Scenario("mine", "d", (_channel_in_code(), _channel_in_code(vote_shift=2.0)))
+
+
+def test_scaling_beyond_the_largest_shift_is_refused() -> None:
+    cable = get_scenario("cable")
+    assert cable.scaled(2.0).channels[0].vote_shift == 2 * cable.channels[0].vote_shift
+    with pytest.raises(unvote.ScenarioError, match="from 0 to 50"):
+        cable.scaled(1e307)
+
+
+def test_get_scenario_refuses_what_is_not_a_name() -> None:
+    with pytest.raises(unvote.InvalidTypeError, match="built-in name, a file path or a Scenario"):
+        get_scenario(3)  # type: ignore[arg-type]
+
+
+# ----------------------------------------------------------------------------- hostile files
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        HEAD + "sources = " + "[" * 5000 + "]" * 5000 + "\n",
+        HEAD + "x = " + "{ a = " * 5000 + "1" + " }" * 5000 + "\n",
+        HEAD + CHANNEL.replace("{ us_treaty_ally = true }", "[" * 3000 + "]" * 3000),
+    ],
+    ids=["arrays", "inline tables", "in a selector"],
+)
+def test_deep_nesting_is_a_one_line_scenario_error(tmp_path, text) -> None:
+    path = write(tmp_path, text)
+    with pytest.raises(unvote.ScenarioError) as info:
+        read_scenario(path)
+    message = str(info.value)
+    assert message.startswith(str(path)) and "\n" not in message and len(message) < 400
+
+
+def test_a_huge_file_is_refused_before_it_is_read(tmp_path) -> None:
+    path = write(tmp_path, HEAD + CHANNEL + "# " + "x" * 2_000_000 + "\n")
+    with pytest.raises(unvote.ScenarioError, match="a scenario file is at most 1,000,000"):
+        read_scenario(path)
+
+
+def test_a_range_beyond_the_largest_shift_is_refused(tmp_path) -> None:
+    text = HEAD + CHANNEL.replace("central = 1.0, range = [0.5, 2.0]", "central = 1.0e300")
+    with pytest.raises(unvote.ScenarioError, match="at most 50"):
+        read_scenario(write(tmp_path, text))
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "hint"),
+    [
+        ("talking_point", "talkingpoint", "did you mean 'talking_point'"),
+        ("vote_shift", "vote_shfit", "did you mean 'vote_shift'"),
+        ("us_treaty_ally", "us_treaty_aly", "did you mean 'us_treaty_ally'"),
+        ('name = "test"', 'nmae = "test"', "did you mean 'name'"),
+    ],
+)
+def test_misspelt_keys_and_features_get_a_suggestion(tmp_path, old, new, hint) -> None:
+    path = write(tmp_path, (HEAD + CHANNEL).replace(old, new, 1))
+    with pytest.raises(unvote.ScenarioError, match=re.escape(hint)):
+        read_scenario(path)
+
+
+@pytest.mark.parametrize(
+    ("selector", "said"),
+    [
+        ("{ us_agreement = { min = 50 } }", "us_agreement runs from 0.207 to 1"),
+        ("{ cofa = true, eu = true }", "cofa is true for 3; eu is true for 27"),
+        ('{ un_group = "African", last_vote = "no" }', "last_vote takes the values"),
+    ],
+)
+def test_a_selector_matching_nobody_says_what_the_members_look_like(
+    tmp_path, rows, selector, said
+) -> None:
+    scenario = read_scenario(
+        write(tmp_path, HEAD + CHANNEL.replace("{ us_treaty_ally = true }", selector))
+    )
+    with pytest.raises(unvote.EmptySelectionError, match=re.escape(said)) as info:
+        scenario.offsets(rows)
+    assert info.value.channel == "allies"
+    assert "among the 193 members at this vote" in str(info.value)

@@ -3,10 +3,11 @@
 The first resolution served is the annual vote on ending the US embargo
 against Cuba (1992-2024 shipped).  The data flow runs one way, a module a step::
 
-    load -> items -> panel (features) -> model -> scenario -> simulate -> forecast -> cli / plot
+    load -> items -> panel (features) -> model -> scenario -> counts / draws
+         -> forecasting -> cli / plot     (vocabulary: the shared words; files: safe writes)
 
->>> fc = unvote.forecasting(2025, ["baseline", "cable"])   # doctest: +SKIP
->>> fc.table()                                         # doctest: +SKIP
+>>> fc = unvote.forecast(2025, ["baseline", "cable"])   # doctest: +SKIP
+>>> fc.table()                                       # doctest: +SKIP
 
 >>> import unvote
 >>> votes = unvote.load_votes()
@@ -14,14 +15,18 @@ against Cuba (1992-2024 shipped).  The data flow runs one way, a module a step::
 np.int64(187)
 """
 
-from __future__ import annotations
-
 from unvote.agreement import recompute_us_agreement
 from unvote.countries import to_iso3
+from unvote.draws import Draws, ScenarioDraws
 from unvote.errors import (
     DataDirError,
     DataFileError,
+    EmptySelectionError,
     ExtractError,
+    InvalidTypeError,
+    InvalidValueError,
+    NotFittedError,
+    OutputError,
     RecordConflictError,
     RecordNotFoundError,
     ScenarioError,
@@ -29,9 +34,17 @@ from unvote.errors import (
     UnknownNameError,
     UnvoteError,
 )
-from unvote.evaluation import backtest
+from unvote.evaluation import Backtest, ForwardTest, backtest, forward_test
 from unvote.extract import read_extract
-from unvote.forecasting import Forecast, ScenarioForecast, forecast, sweep
+from unvote.forecasting import (
+    Forecast,
+    RollCallForecast,
+    RollCallForecasts,
+    ScenarioForecast,
+    forecast,
+    forecast_roll_calls,
+    sweep,
+)
 from unvote.items import (
     Item,
     find_items,
@@ -56,25 +69,41 @@ from unvote.load import (
     load_votes,
     members_on,
 )
-from unvote.cuba_model import VoteModel
-from unvote.cuba_panel import MODEL_FEATURES, feature_panel, features
-from unvote.scenario import Scenario, builtin_scenarios, get_scenario, read_scenario
+from unvote.model import VoteModel
+from unvote.panel import MODEL_FEATURES, Record, feature_rows, load_record, training_rows
+from unvote.scenario import Channel, Scenario, builtin_scenarios, get_scenario, read_scenario
 from unvote.store import data_status, import_extract, reset_imports
+from unvote.vocabulary import OUTCOMES, PROBABILITY_COLUMNS
 
 __version__ = "0.1.0"
 
 __all__ = [
     "MODEL_FEATURES",
+    "OUTCOMES",
+    "PROBABILITY_COLUMNS",
     "RESOLUTIONS",
     "VOTE_CATEGORIES",
+    "Backtest",
+    "Channel",
     "DataDirError",
     "DataFileError",
+    "Draws",
+    "EmptySelectionError",
     "ExtractError",
     "Forecast",
+    "ForwardTest",
+    "InvalidTypeError",
+    "InvalidValueError",
     "Item",
+    "NotFittedError",
+    "OutputError",
+    "Record",
     "RecordConflictError",
     "RecordNotFoundError",
+    "RollCallForecast",
+    "RollCallForecasts",
     "Scenario",
+    "ScenarioDraws",
     "ScenarioError",
     "ScenarioForecast",
     "UnknownCountryError",
@@ -84,10 +113,11 @@ __all__ = [
     "backtest",
     "builtin_scenarios",
     "data_status",
-    "feature_panel",
-    "features",
+    "feature_rows",
     "find_items",
     "forecast",
+    "forecast_roll_calls",
+    "forward_test",
     "get_item",
     "get_scenario",
     "import_extract",
@@ -97,6 +127,7 @@ __all__ = [
     "load_ga_votes",
     "load_items",
     "load_members",
+    "load_record",
     "load_regions",
     "load_roll_calls",
     "load_totals",
@@ -111,5 +142,6 @@ __all__ = [
     "reset_imports",
     "sweep",
     "to_iso3",
+    "training_rows",
     "with_items",
 ]

@@ -1,64 +1,382 @@
 """The ``forecast`` command: a thin shell over the library.
 
-User mistakes become one line on stderr and exit status 2; anything else is a
-bug and keeps its traceback.  Heavy modules are imported only by the options
-that need them, so ``forecast 2025 --json`` starts fast.
+What the command does is the library's (:func:`unvote.forecast`,
+:meth:`unvote.Forecast.simulate`, :func:`unvote.backtest`,
+:func:`unvote.plot.save_all`); this module parses options, checks every file
+it will write before any work, formats text, and keeps the promises of a
+well-behaved Unix tool at one boundary (:func:`guarded`):
+
+* a user mistake, or a write that fails, is one line on stderr and exit
+  status 2, and leaves no new file (every file is written to a temporary
+  file and renamed into place: :mod:`unvote.files`);
+* an interruption (Ctrl-C, SIGTERM) exits with status 130 (143 for SIGTERM)
+  and leaves no partial file; a reader that goes away
+  (``forecast 2025 --json | head -c 100``) ends the command silently with
+  status 141, as SIGPIPE would; a closed or full standard output is an error,
+  never a silent success;
+* text that cannot be encoded for the terminal (``PYTHONIOENCODING=latin-1``,
+  a C locale) is written in ASCII look-alikes; control characters in names
+  and messages are shown escaped.
+
+Anything else is a bug and keeps its traceback.
 """
 
 from __future__ import annotations
 
 import argparse
+import codecs
 import json
+import math
 import os
+import select
+import signal
 import sys
 import textwrap
-from collections.abc import Sequence
-from pathlib import Path
+import unicodedata
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, suppress
 from typing import Any
 
+from unvote import files
 from unvote.errors import UnvoteError
+from unvote.vocabulary import LEVELS, OUTCOMES, YES_THRESHOLDS, level_key
 
+EXIT_OK = 0
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 128 + signal.SIGINT  # 130
+EXIT_TERMINATED = 128 + signal.SIGTERM  # 143
+EXIT_PIPE = 128 + 13  # 141, as a process killed by SIGPIPE
 MAX_DRAWS = 1_000_000
-
-EPILOG = """\
-examples:
-  forecast 2025                          every built-in scenario, fitted on the record to 2024
-  forecast 2025 --scenario cable --top 15
-  forecast 2025 --country Poland --country "Czech Republic"
-  forecast 2025 --scenario my.toml --json
-  forecast 2025 --draws 10000 --seed 1 --bloc eu --bloc-sd 0.5 --draws-out draws.csv
-  forecast 2025 --plot charts            also write the charts as PNG and SVG
-  forecast 2019 --through 2018           a forecast of a past vote, with its outcome
-  forecast --backtest 1995-2024          rolling-origin backtest against baselines
-  forecast --list-scenarios
-
-Scenarios are TOML files (see seeds/README.md); built-in ones by name."""
+MAX_TOP = 200
+MAX_BELOW = 400
 
 
 class UsageError(UnvoteError):
     """A command-line value that cannot be used."""
 
 
+class _OutputFailed(UnvoteError):
+    """Standard output could not be written (a full disk, an I/O error)."""
+
+
+class _PipeClosed(Exception):
+    """The reader of standard output went away."""
+
+
+class _Terminated(BaseException):
+    """SIGTERM arrived: unwinds like Ctrl-C, so staged files are removed."""
+
+
+# ----------------------------------------------------------------------------- text out
+
+
+_ASCII = {
+    "…": "...",
+    "–": "-",
+    "—": "-",
+    "−": "-",
+    "×": "x",
+    "’": "'",
+    "‘": "'",
+    "“": '"',
+    "”": '"',
+    "←": "<-",
+    "→": "->",
+    " ": " ",
+}
+
+
+def _fallback(error: UnicodeError) -> tuple[str, int]:
+    """Encode what the terminal cannot show as ASCII look-alikes ("…" -> "...", "ü" -> "u")."""
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    text = error.object[error.start : error.end]
+    out = []
+    for ch in text:
+        plain = _ASCII.get(ch)
+        if plain is None:
+            plain = unicodedata.normalize("NFKD", ch).encode("ascii", "ignore").decode() or "?"
+        out.append(plain)
+    return "".join(out), error.end
+
+
+codecs.register_error("unvote-ascii", _fallback)
+
+
+def clean(text: str) -> str:
+    """``text`` with control characters (escape codes, newlines, tabs) shown escaped.
+
+    >>> clean("evil\\x1b[31m\\nname")
+    'evil\\\\x1b[31m\\\\nname'
+    """
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+
+
+def _clean_lines(text: str) -> str:
+    return "\n".join(clean(line) for line in text.split("\n"))
+
+
+def _stderr(message: str) -> None:
+    """Write a line on stderr; a closed or broken stderr is ignored (the status still tells)."""
+    stream = sys.stderr
+    if stream is None:
+        return
+    try:
+        stream.write(message + "\n")
+        stream.flush()
+    except (OSError, ValueError):
+        pass
+
+
+def emit(text: str) -> None:
+    """Write ``text`` and a newline on stdout, flushed, turning failures into exceptions.
+
+    Bytes go out in a loop that checks what was written: a reader that goes
+    away in the middle of a large write otherwise loses the rest silently.
+    """
+    stream = sys.stdout
+    if stream is None:
+        raise _OutputFailed("standard output is closed: there is nowhere to write the output")
+    try:
+        buffer = getattr(stream, "buffer", None)
+        if buffer is None:  # a text stream without bytes underneath (io.StringIO)
+            stream.write(text + "\n")
+            stream.flush()
+            return
+        stream.flush()
+        data = memoryview((text + "\n").encode(stream.encoding, stream.errors or "strict"))
+        while data:
+            written = buffer.write(data)
+            buffer.flush()
+            if not written:  # a non-blocking stdout that is full: wait until it drains
+                select.select([], [buffer], [])
+            data = data[written or 0 :]
+    except BrokenPipeError:
+        raise _PipeClosed from None
+    except (OSError, ValueError) as err:
+        reason = getattr(err, "strerror", None) or str(err)
+        raise _OutputFailed(f"cannot write the output ({reason})") from None
+
+
+def _silence_stdout() -> None:
+    """Point fd 1 at /dev/null so the flush at exit cannot fail again (no second message)."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        return
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, fd)
+    os.close(null)
+
+
+def _is_terminal() -> bool:
+    """Is stderr a terminal (where progress is shown)?"""
+    try:
+        return sys.stderr is not None and sys.stderr.isatty()
+    except (OSError, ValueError):
+        return False
+
+
+def _progress(label: str) -> Callable[..., None]:
+    """A progress reporter writing ``label: ...`` on stderr, only when stderr is a terminal."""
+    shown = _is_terminal()
+
+    def report(*parts: object) -> None:
+        if shown:
+            _stderr_raw(f"\r{label}: {' '.join(str(p) for p in parts)} ...")
+
+    return report
+
+
+def _stderr_raw(text: str) -> None:
+    try:
+        sys.stderr.write(text)
+        sys.stderr.flush()
+    except (AttributeError, OSError, ValueError):
+        pass
+
+
+def _end_progress(report: Callable[..., None]) -> None:
+    if _is_terminal():
+        _stderr_raw("\r\x1b[K")
+
+
+# ----------------------------------------------------------------------------- options
+
+
+def _typed(text: str) -> str:
+    """A name as typed: bytes that a C locale could not decode are read as UTF-8 ("Türkiye")."""
+    try:
+        return os.fsencode(text).decode("utf-8")
+    except UnicodeDecodeError:
+        return text
+
+
+def _whole(name: str, low: int | None = None, high: int | None = None) -> Callable[[str], int]:
+    """An argparse type: a whole number within [low, high], with a message naming the option."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"{name} must be a whole number, not {text!r}"
+            ) from None
+        if low is not None and value < low:
+            raise argparse.ArgumentTypeError(f"{name} must be at least {low}, not {value}")
+        if high is not None and value > high:
+            raise argparse.ArgumentTypeError(f"{name} must be at most {high:,}, not {value:,}")
+        return value
+
+    parse.__name__ = name
+    return parse
+
+
+def _shock_sd(text: str) -> float:
+    from unvote.draws import MAX_SHOCK_SD
+
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not 0 <= value <= MAX_SHOCK_SD:
+        raise argparse.ArgumentTypeError(
+            f"--bloc-sd must be a number from 0 to {MAX_SHOCK_SD:g} (logit units), not {text!r}"
+        )
+    return value
+
+
+def _range(option: str, example: str) -> Callable[[str], tuple[int, int]]:
+    """An argparse type: ``FIRST-LAST``, two whole numbers in order."""
+
+    def parse(text: str) -> tuple[int, int]:
+        try:
+            first_text, last_text = text.split("-")
+            first, last = int(first_text), int(last_text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"{option} takes FIRST-LAST, e.g. {example}, not {text!r}"
+            ) from None
+        if first > last:
+            raise argparse.ArgumentTypeError(
+                f"{option} takes FIRST-LAST with FIRST <= LAST, not {text!r}"
+            )
+        return first, last
+
+    parse.__name__ = option
+    return parse
+
+
+def _day(text: str) -> Any:
+    """An argparse type for --through: a date YYYY-MM-DD, or a year (its last day)."""
+    import datetime as dt
+
+    import pandas as pd
+
+    if text.strip().isdigit():
+        return pd.Timestamp(int(text), 12, 31)
+    try:
+        return pd.Timestamp(dt.date.fromisoformat(text.strip()))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"--through must be a date (YYYY-MM-DD) or a year, not {text!r}"
+        ) from None
+
+
+def _name(option: str, kind: str) -> Callable[[str], str]:
+    def parse(text: str) -> str:
+        if not text.strip():
+            raise argparse.ArgumentTypeError(f"{option} needs a {kind} name, not an empty one")
+        return text
+
+    parse.__name__ = option
+    return parse
+
+
 class ArgumentParser(argparse.ArgumentParser):
     """argparse, but its errors are one line (no usage dump), exit status 2."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        sys.stderr.write(f"forecast: error: {message}\n")
+        # "argument --top: --top must be ..." -> "--top must be ..."
+        head, _, rest = message.partition(": ")
+        if head.startswith("argument ") and rest.startswith(head[9:].split("/")[0]):
+            message = rest
+        _stderr(f"forecast: error: {clean(message)}")
         raise SystemExit(EXIT_USAGE)
+
+    def _print_message(self, message: str, file: Any = None) -> None:
+        if message:
+            if file is None or file is sys.stdout:
+                emit(message.rstrip("\n"))
+            else:
+                _stderr(message.rstrip("\n"))
+
+
+def _epilog() -> str:
+    from unvote.scenario import seed_dir
+
+    return f"""\
+examples:
+  forecast 2025                          the Cuba vote, every built-in scenario
+  forecast 2025 --item "palestine refugees"   another text's next vote
+  forecast 2025 --scenario cable --top 15
+  forecast 2025 --country Poland --country "Czech Republic"
+  forecast 2025 --scenario my.toml --json
+  forecast 2025 --draws 10000 --seed 1 --bloc eu --bloc-sd 0.5 --draws-out draws.csv.gz
+  forecast 2025 --plot charts            also write the charts as PNG and SVG
+  forecast 2019                          a past vote as forecast the day before, with its outcome
+  forecast 2019 --through 2018           ... as forecast at the end of 2018
+  forecast --roll-calls coming.csv --json   any coming roll calls
+  forecast --backtest 1995-2024          each Cuba vote forecast from the votes before it
+  forecast --forward-test 60-79          every roll call of sessions 60-79, against baselines
+  forecast --list-scenarios
+  forecast data status                   the record: shipped, imported (forecast data --help)
+
+Scenarios are TOML files; built-in ones by name. The built-in files, to copy
+as templates for your own, are in:
+  {seed_dir()}
+The draws file has a row a draw (scenario, draw, yes, abstain, no, absent,
+then one column a member: 0 yes, 1 abstain, 2 no, 3 absent); a name ending
+in .gz is written compressed.  Exit status: 0 done, 2 a mistake or a failed
+write (nothing written), 130 interrupted (143 on SIGTERM), 141 when the
+reader of the output goes away."""
 
 
 def build_parser() -> ArgumentParser:
+    """The parser of the ``forecast`` command (every option typed, numeric defaults)."""
     parser = ArgumentParser(
         prog="forecast",
-        description="Forecast the UN General Assembly vote on ending the US embargo against\n"
-        "Cuba, under scenarios of a US campaign for no votes and abstentions.",
-        epilog=EPILOG,
+        description="Forecast UN General Assembly votes: the next vote on a recurring text\n"
+        "(by default the annual resolution on ending the US embargo against Cuba)\n"
+        "under scenarios of a campaign for no votes and abstentions, or any coming\n"
+        "roll calls listed in a file.",
+        epilog=_epilog(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
+        allow_abbrev=False,
     )
-    parser.add_argument("year", nargs="?", help="year of the vote to forecast, e.g. 2025")
     parser.add_argument(
-        "--through", metavar="T", help="fit on recorded votes up to year T (default: all before)"
+        "year", nargs="?", type=_whole("year"), help="year of the vote to forecast, e.g. 2025"
+    )
+    parser.add_argument(
+        "--item",
+        metavar="ID|WORDS",
+        type=_name("--item", "text's"),
+        help="the recurring text to forecast: an item id or words of its title "
+        "(default: the Cuba-embargo resolution)",
+    )
+    parser.add_argument(
+        "--through",
+        metavar="DATE",
+        type=_day,
+        help="use the record up to DATE (YYYY-MM-DD, or a year: its last day); default: "
+        "the day before the vote, or the end of the record",
+    )
+    parser.add_argument(
+        "--roll-calls",
+        metavar="FILE",
+        type=_name("--roll-calls", "file"),
+        help="forecast the coming roll calls of a CSV file (columns id, date, title; "
+        "optional agenda_item, committee, sponsors) instead",
     )
     parser.add_argument(
         "--scenario",
@@ -67,349 +385,687 @@ def build_parser() -> ArgumentParser:
         help="a built-in scenario or a TOML file; repeat for several (default: all built-in)",
     )
     parser.add_argument(
-        "--top", default="10", metavar="N", help="members listed per scenario (default 10)"
+        "--top",
+        default=10,
+        type=_whole("--top", 0, MAX_TOP),
+        metavar="N",
+        help="members listed per scenario, 0 for none (default: %(default)s)",
     )
     parser.add_argument(
         "--country",
         action="append",
         metavar="NAME",
-        help="show this member under every scenario (a name or ISO code; repeatable)",
+        help="show this member first, under every scenario (a name or ISO code; repeatable)",
     )
     parser.add_argument(
         "--below",
         action="append",
+        type=_whole("--below", 0, MAX_BELOW),
         metavar="T",
-        help="report P(yes < T); repeatable (default: 185, 180, 170)",
+        help="report P(yes < T); repeatable (default: the text's own thresholds, for the "
+        "Cuba text " + ", ".join(str(t) for t in YES_THRESHOLDS) + ")",
     )
     parser.add_argument("--json", action="store_true", help="print JSON instead of tables")
-    parser.add_argument("--plot", metavar="DIR", help="write the charts into DIR (PNG and SVG)")
+    parser.add_argument(
+        "--plot",
+        metavar="DIR",
+        type=_name("--plot", "folder"),
+        help="write the charts into DIR (PNG and SVG; with --backtest, its charts)",
+    )
     draws = parser.add_argument_group("random draws (beside the exact distributions)")
-    draws.add_argument("--draws", default="0", metavar="N", help="number of seeded draws")
-    draws.add_argument("--seed", default="0", metavar="S", help="random seed (default 0)")
+    draws.add_argument(
+        "--draws",
+        default=0,
+        type=_whole("--draws", 0, MAX_DRAWS),
+        metavar="N",
+        help="number of seeded draws per scenario (default: %(default)s, none)",
+    )
+    draws.add_argument(
+        "--seed",
+        default=0,
+        type=_whole("--seed", 0, 2**32 - 1),
+        metavar="S",
+        help="random seed of the draws (default: %(default)s)",
+    )
     draws.add_argument(
         "--bloc",
         action="append",
         metavar="GROUP",
         help="a group whose members share a shock in the draws (eu, nato, oas, ...)",
     )
-    draws.add_argument("--bloc-sd", default="0", metavar="SD", help="sd of the bloc shock (logit)")
-    draws.add_argument("--draws-out", metavar="FILE", help="write the draws as CSV")
-    parser.add_argument(
-        "--backtest", metavar="FIRST-LAST", help="run the rolling-origin backtest instead"
+    draws.add_argument(
+        "--bloc-sd",
+        default=0.0,
+        type=_shock_sd,
+        metavar="SD",
+        help="standard deviation of the bloc shock, logit units (default: %(default)s)",
+    )
+    draws.add_argument(
+        "--draws-out",
+        metavar="FILE",
+        type=_name("--draws-out", "file"),
+        help="write every draw as CSV (FILE.csv.gz compressed, FILE.csv plain)",
     )
     parser.add_argument(
-        "--list-scenarios", action="store_true", help="list the built-in scenarios and exit"
+        "--backtest",
+        metavar="FIRST-LAST",
+        type=_range("--backtest", "1995-2024"),
+        help="forecast each vote of the text (--item) in these years from the votes before it, "
+        "against baselines, instead (with --json and --plot)",
+    )
+    parser.add_argument(
+        "--forward-test",
+        metavar="FIRST-LAST",
+        type=_range("--forward-test", "60-79"),
+        help="forecast every roll call of these sessions from the sessions before each, "
+        "against baselines, instead (with --json)",
+    )
+    parser.add_argument(
+        "--list-scenarios",
+        action="store_true",
+        help="list the built-in scenarios and where their files are, and exit",
     )
     return parser
 
 
-# ----------------------------------------------------------------------------- parsing values
+def given_options(argv: Sequence[str]) -> set[str]:
+    """The destinations of the options present on the command line (defaults excluded)."""
+    parser = build_parser()
+    for action in parser._actions:
+        # No default is set, and no type applied (argparse would apply it to a string default).
+        action.default, action.type = argparse.SUPPRESS, None
+    return set(vars(parser.parse_args(argv)))
 
 
-def _integer(text: str, what: str, low: int | None = None, high: int | None = None) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise UsageError(f"{what} must be a whole number, not {text!r}") from None
-    if low is not None and value < low:
-        raise UsageError(f"{what} must be at least {low}, not {value}")
-    if high is not None and value > high:
-        raise UsageError(f"{what} must be at most {high:,}, not {value:,}")
-    return value
+def _refuse_others(given: set[str], allowed: set[str], what: str) -> None:
+    extra = sorted(given - allowed)
+    if extra:
+        shown = ", ".join("YEAR" if e == "year" else "--" + e.replace("_", "-") for e in extra)
+        raise UsageError(f"{what}; it does not take {shown}")
 
 
-def _number(text: str, what: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise UsageError(f"{what} must be a number, not {text!r}") from None
-    if not 0 <= value < float("inf"):
-        raise UsageError(f"{what} must be a non-negative number, not {text!r}")
-    return value
+# ----------------------------------------------------------------------------- formatting
 
 
-def _writable_dir(text: str) -> Path:
-    """Check that DIR exists as a writable folder or can be made; create nothing yet."""
-    path = Path(text)
-    existing = path
-    while not existing.exists() and existing != existing.parent:
-        existing = existing.parent
-    if not existing.is_dir():
-        raise UsageError(f"--plot: cannot create directory {text!r} ({existing} is not a folder)")
-    if not os.access(existing, os.W_OK):
-        raise UsageError(f"--plot: {text!r} is not writable")
-    return path
-
-
-def _writable_file(text: str) -> Path:
-    path = Path(text)
-    parent = path.parent if str(path.parent) else Path(".")
-    if path.is_dir() or not parent.is_dir() or not os.access(parent, os.W_OK):
-        raise UsageError(f"--draws-out: cannot write the file {text!r}")
-    return path
-
-
-# ----------------------------------------------------------------------------- output
-
-
-def _fmt_range(bounds: tuple[int, int]) -> str:
+def _fmt_range(bounds: Sequence[int]) -> str:
     return f"{bounds[0]}-{bounds[1]}"
+
+
+def _signed(value: float, digits: int = 1) -> str:
+    """``+1.5``, ``-0.9`` or ``0.0``: a rounded change, never ``-0.0``."""
+    rounded = round(value, digits) + 0.0
+    return f"{rounded:+.{digits}f}" if rounded else f"{0:.{digits}f}"
+
+
+def _size(size: int) -> str:
+    """A file size for people: ``812 bytes``, ``40.2 kB``, ``12.3 MB``."""
+    if size < 1_000:
+        return f"{size} bytes"
+    return f"{size / 1e3:.1f} kB" if size < 1_000_000 else f"{size / 1e6:.1f} MB"
+
+
+def _wrap(text: str) -> str:
+    """A note wrapped at 80 columns, paths kept whole."""
+    return textwrap.fill(
+        text, 80, subsequent_indent="  ", break_on_hyphens=False, break_long_words=False
+    )
+
+
+def _codes(names: Sequence[str]) -> dict[str, str]:
+    return {name: str(k + 1) for k, name in enumerate(names)}
 
 
 def format_scenario(
     fc: Any,
     name: str,
     top: int,
-    draws: dict[str, Any] | None = None,
-    thresholds: Sequence[int] = (185, 180, 170),
+    draws: Any = None,
+    thresholds: Sequence[int] | None = None,
 ) -> str:
     """One scenario as a compact block of text, at most 80 columns wide."""
+
     sf = fc.scenarios[name]
     last = fc.last_observed
-    outcomes = ("yes", "no", "abstain", "absent")
+    thresholds = fc.thresholds if thresholds is None else thresholds
 
     def row(label: str, cells: dict[str, Any]) -> str:
-        return f"  {label:<18}" + "".join(f"{cells[o]:>10}" for o in outcomes)
+        return f"  {label:<18}" + "".join(f"{cells[o]:>10}" for o in OUTCOMES)
 
     lines = textwrap.wrap(f"{name}: {sf.description}", width=80, subsequent_indent="  ")
-    lines.append(row("", {o: o for o in outcomes}))
-    lines.append(row("expected", {o: f"{sf.expected[o]:.1f}" for o in outcomes}))
-    for key in ("80", "95"):
+    if sf.scenario.uncertain:
+        lines.append("  (the intervals include the uncertainty about the campaign's strength)")
+    lines.append(row("", {o: o for o in OUTCOMES}))
+    lines.append(row("expected", {o: f"{sf.expected[o] + 0.0:.1f}" for o in OUTCOMES}))
+    for level in LEVELS:
+        key = level_key(level)
         lines.append(
-            row(f"{key} % interval", {o: _fmt_range(sf.intervals[key][o]) for o in outcomes})
+            row(f"{key} % interval", {o: _fmt_range(sf.intervals[key][o]) for o in OUTCOMES})
         )
-    if draws:
-        lines.append(row("80 % of draws", {o: _fmt_range(draws[o]) for o in outcomes}))
-    lines.append(row(f"recorded {last['year']}", last))
+    if draws is not None:
+        bounds = draws.intervals(LEVELS[0])
+        label = f"{level_key(LEVELS[0])} % of draws"
+        lines.append(row(label, {o: _fmt_range(bounds[o]) for o in OUTCOMES}))
+    if last["year"] is not None:
+        lines.append(row(f"recorded {last['year']}", last))
     if fc.outcome is not None:
         lines.append(row(f"outcome {fc.year}", fc.outcome))
-    shift = sf.expected["yes"] - last["yes"]
     below = ", ".join(f"<{t}: {sf.prob_yes_below(t):.1%}" for t in thresholds)
-    lines.append(f"  change in yes from {last['year']}: {shift:+.1f};  P(yes {below})")
+    if last["year"] is not None:
+        shift = _signed(sf.expected["yes"] - last["yes"])
+        lines.append(f"  change in yes from {last['year']}: {shift};  P(yes {below})")
+    elif below:
+        lines.append(f"  P(yes {below})")
     if top:
-        codes = {c.name: str(k + 1) for k, c in enumerate(sf.scenario.channels)}
-        legend = ", ".join(f"{k} {name}" for name, k in codes.items())
-        lines.append("  most likely to move   last vote  P(yes / abstain / no / absent)  channels")
-        for iso3, row in sf.movers(top).iterrows():
-            probs = " / ".join(f"{row[f'p_{o}']:.2f}" for o in ("yes", "abstain", "no", "absent"))
-            country = row["country"] if len(row["country"]) <= 18 else row["country"][:17] + "…"
-            acting = ",".join(codes[c] for c in row["channels"].split(", ") if c) or "-"
-            lines.append(f"    {iso3} {country:<18} {row['last_vote']:<9} {probs:<31} {acting}")
-        if legend:
-            lines.append(f"  channels: {legend}")
+        lines += _ranked_lists(sf, top)
     return "\n".join(lines)
+
+
+def _ranked_lists(sf: Any, top: int) -> list[str]:
+    """The scenario's two lists of members, labelled so that nobody confuses them."""
+    from unvote.countries import display_name
+
+    lines = []
+    if sf.scenario.channels:
+        codes = _codes([c.name for c in sf.scenario.channels])
+        moved = sf.moved_by_campaign(top)
+        lines.append("  moved by the campaign (P(not yes): without -> with it):")
+        if moved.empty:
+            lines.append("    none")
+        for iso3, member in moved.iterrows():
+            acting = ",".join(codes[c] for c in sf.members.loc[iso3, "channels"].split(", ") if c)
+            lines.append(
+                f"    {iso3} {member['last_vote']:<7} {member['p_not_yes_baseline']:.2f} -> "
+                f"{member['p_not_yes']:.2f} ({_signed(member['change'], 2)})  {acting or '-':<6} "
+                f"{display_name(member['country'])}"
+            )
+        lines.append("  channels: " + ", ".join(f"{k} {c}" for c, k in codes.items()))
+    lines.append("  likely to change anyway, from history alone (no campaign):")
+    lines.append(f"    ISO last    P(change)  {'P(yes/abstain/no/absent)':<25}  member")
+    for iso3, member in sf.likely_to_change_anyway(top).iterrows():
+        probs = " / ".join(f"{member[f'p_{o}']:.2f}" for o in OUTCOMES)
+        lines.append(
+            f"    {iso3} {member['last_vote']:<7} {member['p_change']:.2f}       {probs:<25}  "
+            f"{display_name(member['country'])}"
+        )
+    return lines
 
 
 def format_country(fc: Any, iso3: str) -> str:
     """One member under every scenario: its probabilities and the channels acting on it."""
-    first = next(iter(fc.scenarios.values())).members.loc[iso3]
+    member = fc.member(iso3)
     lines = [
-        f"{first['country']} ({iso3}), last vote {first['last_vote']}",
-        f"  {'scenario':<18} P(yes / abstain / no / absent)   channels",
+        f"{member['country']} ({iso3}), last vote {member['last_vote']}",
+        f"  {'scenario':<18} {'P(yes/abstain/no/absent)':<31}  channels",
     ]
     codes: dict[str, str] = {}
-    for name, sf in fc.scenarios.items():
-        row = sf.members.loc[iso3]
-        probs = " / ".join(f"{row[f'p_{o}']:.3f}" for o in ("yes", "abstain", "no", "absent"))
-        acting = [c for c in row["channels"].split(", ") if c]
-        for channel in acting:
+    for name, values in member["scenarios"].items():
+        probs = " / ".join(f"{values[f'p_{o}']:.3f}" for o in OUTCOMES)
+        for channel in values["channels"]:
             codes.setdefault(channel, str(len(codes) + 1))
-        lines.append(f"  {name:<18} {probs}   {','.join(codes[c] for c in acting) or '-'}")
+        acting = ",".join(codes[c] for c in values["channels"]) or "-"
+        lines.append(f"  {name:<18} {probs:<31}  {acting}")
     if codes:
-        lines.append("  channels: " + ", ".join(f"{k} {name}" for name, k in codes.items()))
+        lines.append("  channels: " + ", ".join(f"{k} {c}" for c, k in codes.items()))
     return "\n".join(lines)
 
 
-def run_backtest(spec: str) -> str:
-    from unvote.evaluation import backtest, summarise
+_SHORT = {
+    "member-votes": "votes",
+    "log loss": "log loss",
+    "log loss / item Markov": "x Markov",
+    "Brier": "Brier",
+    "RPS": "RPS",
+    "accuracy": "accuracy",
+    "macro-F1": "macro-F1",
+    "F1 abstain": "F1 abst.",
+    "F1 no": "F1 no",
+    "F1 absent": "F1 abs.",
+    "yes count error (expected - recorded)": "yes err.",
+    "80 % interval hit (% of roll calls)": "in 80 %",
+    "95 % interval hit (% of roll calls)": "in 95 %",
+    "80 % interval width": "80 % wide",
+}
+"""Short headings of the evaluation tables printed by the command (the README shows them)."""
 
-    try:
-        first_text, last_text = spec.split("-")
-    except ValueError:
-        raise UsageError(f"--backtest takes FIRST-LAST, e.g. 1995-2024, not {spec!r}") from None
-    first = _integer(first_text, "--backtest first year")
-    last = _integer(last_text, "--backtest last year")
-    if first > last:
-        raise UsageError(f"--backtest takes FIRST-LAST with FIRST <= LAST, not {spec!r}")
 
-    try:
-        table = backtest(first, last, progress=_progress("backtest: forecasting"))
-    except ValueError as err:
-        raise UsageError(str(err)) from None
-    sys.stderr.write("\n")
-    import pandas as pd
+def format_scores(table: Any) -> list[str]:
+    """A summary table of :mod:`unvote.evaluation` as aligned text lines."""
+    columns = [c for c in table.columns if c in _SHORT]
 
-    columns = [
-        "log_loss",
-        "brier",
-        "accuracy",
-        "f1_no",
-        "f1_abstain",
-        "err_yes",
-        "in80_yes",
-        "in95_yes",
-    ]
-    wide = table.pivot(index="year", columns="method", values="log_loss")
-    with pd.option_context("display.width", 80, "display.max_columns", 20):
-        per_year = wide.round(3).to_string()
-        means = summarise(table)[columns].round(3).to_string()
-    return (
-        f"Mean log loss per member-vote, by year and method:\n{per_year}\n\n"
-        f"Means over {first}-{last} (in80/in95: share of years whose yes count fell in the "
-        f"interval):\n{means}"
+    def cell(column: str, value: float) -> str:
+        if value != value:  # NaN: a score that does not exist
+            return "-"
+        if column.startswith(("80 % interval hit", "95 % interval hit")):
+            return f"{value:.0f} %"
+        if column.startswith("yes count error"):
+            return _signed(value)
+        if column == "member-votes":
+            return f"{value:,.0f}"
+        if column == "80 % interval width":
+            return f"{value:.1f}"
+        return f"{value:.3f}"
+
+    cells = {_SHORT[c]: [cell(c, v) for v in table[c]] for c in columns}
+    width = max(len(m) for m in table.index) + 2
+    widths = {h: max(len(h), *(len(v) for v in vs)) + 2 for h, vs in cells.items()}
+    lines = ["method".ljust(width) + "".join(h.rjust(widths[h]) for h in cells)]
+    for k, method in enumerate(table.index):
+        lines.append(method.ljust(width) + "".join(cells[h][k].rjust(widths[h]) for h in cells))
+    return lines
+
+
+_SCORE_NOTES = [
+    "Means per member-vote: log loss, Brier and RPS (ranked probability score) lower is",
+    "  better; accuracy, macro-F1 and F1 of the likeliest outcome. yes err.: expected minus",
+    "  recorded yes count (negative: fewer yes votes forecast than cast). in 80 % / in 95 %:",
+    "  share of the votes whose recorded yes count fell in the central 80 % / 95 % interval;",
+    "  80 % wide: its mean width.",
+]
+
+
+def format_backtest(result: Any) -> str:
+    """The backtest's summary as the README's table, with what each column means."""
+    years = result.years
+    return "\n".join(
+        [
+            f"Backtest of {result.item}, {years[0]}-{years[-1]}: {len(years)} votes, each "
+            "forecast from the votes before it.",
+            "",
+            *format_scores(result.summary()),
+            "",
+            *_SCORE_NOTES,
+        ]
     )
 
 
-def run_forecast(args: argparse.Namespace) -> str:
-    from unvote.countries import to_iso3
-    from unvote.forecasting import forecast
-
-    if args.year is None:
-        raise UsageError("give the YEAR to forecast (or --backtest FIRST-LAST)")
-    year = _integer(args.year, "year")
-    through = None if args.through is None else _integer(args.through, "--through")
-    if through is not None and through >= year:
-        raise UsageError(f"--through must be before the year forecast ({year}), not {through}")
-    top = _integer(args.top, "--top", low=0, high=200)
-    thresholds = [_integer(t, "--below", low=0, high=400) for t in args.below or []]
-    thresholds = thresholds or [185, 180, 170]
-    n_draws = _integer(args.draws, "--draws", low=0, high=MAX_DRAWS)
-    seed = _integer(args.seed, "--seed", low=0)
-    bloc_sd = _number(args.bloc_sd, "--bloc-sd")
-    if (args.draws_out or args.bloc) and n_draws == 0:
-        raise UsageError("--draws-out and --bloc need --draws N with N > 0")
-    if bloc_sd > 0 and not args.bloc:
-        raise UsageError("--bloc-sd needs at least one --bloc GROUP whose members share the shock")
-    plot_dir = _writable_dir(args.plot) if args.plot else None
-    draws_out = _writable_file(args.draws_out) if args.draws_out else None
-
-    countries = [to_iso3(name) for name in args.country or []]
-    fc = forecast(year, args.scenario, through=through)
-    absent = [c for c in countries if c not in fc.scenarios[next(iter(fc.scenarios))].members.index]
-    if absent:
-        raise UsageError(f"--country {absent[0]} is not a UN member at the {year} vote")
-    draw_summaries = simulate_draws(fc, n_draws, seed, args.bloc or [], bloc_sd, draws_out)
-    if args.json:
-        data = fc.to_dict(top=top, thresholds=thresholds)
-        for scenario in data["scenarios"]:
-            if scenario["name"] in draw_summaries:
-                scenario["draws"] = draw_summaries[scenario["name"]]
-        text = json.dumps(data)
-    else:
-        header = (
-            f"Forecast of the {year} UN vote on ending the US embargo against Cuba\n"
-            f"{fc.members} members; model fitted on the votes of {fc.through} and before."
+def format_forward_test(result: Any) -> str:
+    """The forward test's tables: both footings, linked and new texts, UNSim's figures."""
+    first, last = result.sessions
+    blocks = [
+        f"Forward test, sessions {first}-{last}: every roll call forecast by the model fitted on "
+        "the sessions before its own, against baselines on the same member-votes.",
+    ]
+    footings = sorted(set(result.predictions["footing"]))
+    for footing in footings:
+        what = (
+            "features as of the session's opening"
+            if footing == "frozen"
+            else "features as of the day before each vote"
         )
-        blocks = [
-            format_scenario(fc, name, top, draw_summaries.get(name, {}).get("80"), thresholds)
-            for name in fc.scenarios
+        blocks.append(
+            f"\n{footing} ({what}):\n" + "\n".join(format_scores(result.summary(footing)))
+        )
+        for linked, label in ((True, "texts voted on before"), (False, "new texts")):
+            table = result.summary(footing, linked=linked)
+            blocks.append(f"  {footing}, {label}:\n" + "\n".join(format_scores(table)))
+    if first <= 74:
+        unsim = result.unsim(footings[0])
+        lines = [
+            f"{m:<28}{r['accuracy']:>10.3f}{r['F1 no']:>8.3f}{r['F1 abstain']:>12.3f}"
+            for m, r in unsim.iterrows()
         ]
-        blocks += [format_country(fc, code) for code in countries]
-        skipped = "\n".join(f"skipped {name}: {reason}" for name, reason in fc.skipped.items())
-        text = "\n\n".join([header, *blocks, *([skipped] if skipped else [])])
-    if plot_dir is not None:
-        paths = write_charts(fc, plot_dir)
-        text += "\n" if args.json else "\n\nCharts:\n" + "\n".join(f"  {p}" for p in paths)
-        if args.json:
-            sys.stderr.write("charts: " + ", ".join(str(p) for p in paths) + "\n")
-    return text
-
-
-def _progress(label: str):
-    def report(year: int) -> None:
-        sys.stderr.write(f"\r{label}: {year} ...")
-        sys.stderr.flush()
-
-    return report
-
-
-def write_charts(fc: Any, directory: Path) -> list[Path]:
-    """Every chart, the backtest ones included (votes from 1995 through the training year)."""
-    from unvote.evaluation import rolling_predictions, score_predictions
-    from unvote.plot import save_all
-
-    predictions = table = None
-    if fc.through >= 1995:
-        predictions = rolling_predictions(1995, fc.through, progress=_progress("backtest"))
-        sys.stderr.write("\n")
-        table = score_predictions(predictions)
-    return save_all(fc, directory, backtest_table=table, predictions=predictions)
-
-
-def simulate_draws(
-    fc: Any, n_draws: int, seed: int, blocs: list[str], bloc_sd: float, out: Path | None
-) -> dict[str, dict[str, Any]]:
-    """Seeded draws per scenario: 80 % and 95 % ranges of the drawn counts (and a CSV)."""
-    if n_draws == 0:
-        return {}
-    from unvote.scenario import BOOLEAN_FEATURES
-    from unvote.simulate import draw_counts, draw_votes, draws_to_csv
-
-    unknown = [b for b in blocs if b not in BOOLEAN_FEATURES]
-    if unknown:
-        raise UsageError(
-            f"--bloc {unknown[0]!r} is not a group; use one of: {', '.join(BOOLEAN_FEATURES)}"
+        blocks.append(
+            "\nUNSim's published figures (sessions 60-74, in-sample, absences left out) beside "
+            "ours on the same slice:\n"
+            + f"{'':<28}{'accuracy':>10}{'F1 no':>8}{'F1 abstain':>12}\n"
+            + "\n".join(lines)
         )
-    rows = fc.features
-    bloc_map = {b: list(rows.index[rows[b].astype(bool)]) for b in blocs} if blocs else None
-    summaries: dict[str, dict[str, Any]] = {}
-    for k, (name, sf) in enumerate(fc.scenarios.items()):
-        # Draws start from a year without a shock and draw the year shock
-        # themselves, so they follow the same mixture as the exact counts.
-        draws = draw_votes(
-            sf.typical,
-            n_draws,
-            random_state=seed + k,
-            blocs=bloc_map,
-            bloc_sd=bloc_sd,
-            common_sd=sf.shock_sd,
+    blocks.append("\n" + "\n".join(_SCORE_NOTES))
+    return "\n".join(blocks)
+
+
+def format_roll_calls(result: Any) -> str:
+    """Coming roll calls as a block of text each."""
+    blocks = [
+        f"Forecasts of {len(result)} coming roll call(s), record through {result.through:%Y-%m-%d}."
+    ]
+    for rc in result:
+        text = "new text (no earlier recorded vote)" if not rc.linked else f"continues {rc.item}"
+        lines = textwrap.wrap(
+            f"{rc.id} ({rc.date:%Y-%m-%d}): {rc.title}", width=80, subsequent_indent="  "
         )
-        counts = draw_counts(draws)
-        summary: dict[str, Any] = {"n": n_draws, "seed": seed + k, "mean": {}}
-        for level in (0.8, 0.95):
-            tail = (1 - level) / 2
-            summary[str(round(level * 100))] = {
-                o: [int(counts[o].quantile(tail)), int(counts[o].quantile(1 - tail))]
-                for o in ("yes", "no", "abstain", "absent")
-            }
-        summary["mean"] = {
-            o: round(float(counts[o].mean()), 4) for o in ("yes", "no", "abstain", "absent")
-        }
-        summaries[name] = summary
-        if out is not None:
-            target = (
-                out if len(fc.scenarios) == 1 else out.with_name(f"{out.stem}-{name}{out.suffix}")
-            )
-            draws_to_csv(draws, target)
-    return summaries
+        lines.append(f"  {text}")
+        lines.append(f"  {'':<18}" + "".join(f"{o:>10}" for o in OUTCOMES))
+        lines.append(
+            f"  {'expected':<18}" + "".join(f"{rc.expected[o] + 0.0:>10.1f}" for o in OUTCOMES)
+        )
+        for level in LEVELS:
+            key = level_key(level)
+            cells = "".join(f"{_fmt_range(rc.intervals[key][o]):>10}" for o in OUTCOMES)
+            lines.append(f"  {key + ' % interval':<18}{cells}")
+        lines.append(
+            f"  P(adopted, simple majority) {rc.p_adopted:.1%};  P(two-thirds majority) "
+            f"{rc.p_two_thirds:.1%}"
+        )
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
 
 
-def list_scenarios() -> str:
-    from unvote.scenario import builtin_scenarios, get_scenario
+def list_scenarios(as_json: bool = False) -> str:
+    """The built-in scenarios, one a line, and the folder holding their files."""
+    from unvote.scenario import builtin_scenarios, get_scenario, seed_dir
 
-    lines = []
-    for name in builtin_scenarios():
-        scenario = get_scenario(name)
-        lines.append(f"{name:<18} {scenario.description}")
+    scenarios = [get_scenario(name) for name in builtin_scenarios()]
+    if as_json:
+        entries = [
+            {"name": s.name, "description": s.description, "file": s.path} for s in scenarios
+        ]
+        return json.dumps({"folder": str(seed_dir()), "scenarios": entries}, allow_nan=False)
+    lines = [f"{s.name:<18} {s.description}" for s in scenarios]
+    lines += ["", f"Files (copy one as a template for your own): {seed_dir()}"]
     return "\n".join(lines)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if argv[:1] == ["data"]:  # the `forecast data ...` group, below
-        return data_main(argv[1:])
-    args = build_parser().parse_args(argv)
+# ----------------------------------------------------------------------------- commands
+
+
+def _import_plot() -> Any:
+    """:mod:`unvote.plot`, importable whatever ``MPLBACKEND`` says (the charts draw with Agg)."""
+    if "matplotlib" in sys.modules:
+        from unvote import plot
+
+        return plot
+    saved = os.environ.pop("MPLBACKEND", None)
     try:
-        if args.list_scenarios:
-            print(list_scenarios())
-        elif args.backtest:
-            print(run_backtest(args.backtest))
-        else:
-            print(run_forecast(args))
+        from unvote import plot
+    finally:
+        if saved is not None:
+            os.environ["MPLBACKEND"] = saved
+    return plot
+
+
+BACKTEST_CHART_VOTES = 10
+"""With --plot, the backtest charts cover the text's last votes before the one forecast."""
+
+
+def run_backtest(args: argparse.Namespace) -> None:
+    """``forecast --backtest FIRST-LAST``: the summary table (or JSON), and its charts."""
+    from unvote.evaluation import backtest
+    from unvote.forecasting import DEFAULT_ITEM
+
+    first, last = args.backtest
+    plot = _import_plot() if args.plot else None
+    if args.plot:
+        targets = plot.chart_files(args.plot, 0, [], sweep_scenario="", backtest=True)
+        files.check_folder(args.plot, "--plot")
+        files.check_files([t for t in targets if t.name.startswith("backtest")], "--plot")
+    progress = _progress("backtest")
+    result = backtest(first, last, item=args.item or DEFAULT_ITEM, progress=progress)
+    _end_progress(progress)
+    text = json.dumps(result.to_dict(), allow_nan=False) if args.json else format_backtest(result)
+    with files.staged():
+        written = plot.save_backtest(result, args.plot) if args.plot else []
+        note = "charts: " + ", ".join(str(p) for p in written)
+        if written and not args.json:
+            text += "\n\n" + _wrap(note)
+        emit(text if args.json else _clean_lines(text))
+    if written and args.json:
+        _stderr(clean(note))
+
+
+def run_forward_test(args: argparse.Namespace) -> None:
+    """``forecast --forward-test FIRST-LAST``: the tables of both footings (or JSON)."""
+    from unvote.evaluation import forward_test
+
+    first, last = args.forward_test
+    progress = _progress("forward test")
+    result = forward_test(first, last, progress=progress)
+    _end_progress(progress)
+    text = (
+        json.dumps(result.to_dict(), allow_nan=False) if args.json else format_forward_test(result)
+    )
+    emit(text if args.json else _clean_lines(text))
+
+
+def read_roll_calls(path: str) -> Any:
+    """A CSV file of coming roll calls, read as text (checked by ``forecast_roll_calls``)."""
+    import pandas as pd
+
+    from unvote.errors import DataFileError
+
+    if not os.path.isfile(path):
+        what = "is not a file" if os.path.exists(path) else "not found"
+        raise DataFileError(f"--roll-calls: {files.quoted(path)} {what}")
+    try:
+        return pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, OSError) as err:
+        raise DataFileError(
+            f"--roll-calls: {files.quoted(path)} cannot be read as CSV ({err})"
+        ) from None
+
+
+def run_roll_calls(args: argparse.Namespace) -> None:
+    """``forecast --roll-calls FILE``: a block per coming roll call (or JSON)."""
+    from unvote.forecasting import forecast_roll_calls
+
+    calls = read_roll_calls(args.roll_calls)
+    progress = _progress("roll calls")
+    result = forecast_roll_calls(calls, through=args.through, progress=progress)
+    _end_progress(progress)
+    text = json.dumps(result.to_dict(), allow_nan=False) if args.json else format_roll_calls(result)
+    emit(text if args.json else _clean_lines(text))
+
+
+def run_forecast(args: argparse.Namespace, given: set[str]) -> None:
+    """``forecast YEAR ...``: every scenario's forecast as tables or JSON, charts and draws."""
+    from unvote.countries import to_iso3
+    from unvote.forecasting import DEFAULT_ITEM, forecast
+    from unvote.scenario import get_scenario
+
+    if args.year is None:
+        raise UsageError(
+            "give the YEAR to forecast (or --roll-calls FILE, --backtest FIRST-LAST, "
+            "--forward-test FIRST-LAST)"
+        )
+    year = args.year
+    if (args.draws_out or args.bloc or "seed" in given) and args.draws == 0:
+        raise UsageError("--draws-out, --bloc and --seed need --draws N with N > 0")
+    if args.bloc and args.bloc_sd == 0:
+        raise UsageError("--bloc needs --bloc-sd SD > 0, the size of the shock its members share")
+    if args.bloc_sd > 0 and not args.bloc:
+        raise UsageError("--bloc-sd needs at least one --bloc GROUP whose members share the shock")
+    if args.bloc:
+        from unvote.scenario import BOOLEAN_FEATURES
+
+        unknown = [b for b in args.bloc if b not in BOOLEAN_FEATURES]
+        if unknown:
+            raise UsageError(
+                f"--bloc {unknown[0]!r} is not a group; use one of: {', '.join(BOOLEAN_FEATURES)}"
+            )
+    countries = list(dict.fromkeys(to_iso3(_typed(name)) for name in args.country or []))
+    scenarios = [get_scenario(s) for s in args.scenario] if args.scenario else None
+
+    # Every file this run may write is checked before any work.
+    plot = _import_plot() if args.plot else None
+    if args.plot:
+        from unvote.scenario import builtin_scenarios
+
+        names = [s.name for s in scenarios] if scenarios else builtin_scenarios()
+        others = [n for n in names if n != "baseline"]
+        files.check_folder(args.plot, "--plot")
+        targets = plot.chart_files(args.plot, year, names, backtest=True)
+        for name in others:  # a skipped scenario may change which charts are drawn
+            targets += plot.chart_files(args.plot, year, ["baseline", name], sweep_scenario=name)
+        files.check_files(list(dict.fromkeys(targets)), "--plot")
+    if args.draws_out:
+        files.check_file(args.draws_out, "--draws-out")
+
+    progress = _progress("forecast")
+    fc = forecast(
+        year, scenarios, through=args.through, item=args.item or DEFAULT_ITEM, progress=progress
+    )
+    _end_progress(progress)
+    thresholds = args.below or list(fc.thresholds)
+    absent = [c for c in countries if c not in fc.features.index]
+    if absent:
+        raise UsageError(f"--country {absent[0]} is not a UN member at the {year} vote")
+    draws = None
+    if args.draws:
+        progress = _progress("draws")
+        draws = fc.simulate(
+            args.draws,
+            random_state=args.seed,
+            blocs=args.bloc,
+            bloc_sd=args.bloc_sd,
+            progress=lambda name: progress(name),
+        )
+        _end_progress(progress)
+    result = None
+    earlier = fc.history[fc.history["date"] <= fc.through]["year"]
+    if args.plot and len(earlier) > 1:
+        from unvote.evaluation import backtest
+
+        years = sorted(set(earlier))[1:][-BACKTEST_CHART_VOTES:]
+        progress = _progress("backtest for the charts")
+        result = backtest(years[0], years[-1], item=fc.item.id, progress=progress)
+        _end_progress(progress)
+
+    if args.json:
+        data = fc.to_dict(args.top, thresholds, draws=draws, countries=countries)
+        text = json.dumps(data, allow_nan=False)
+    else:
+        first, last = fc.model.train_sessions_
+        header = (
+            f"Forecast of the {year} UN General Assembly vote on {fc.item.phrase} "
+            f"({'held' if fc.roll_call else 'usually voted'} {fc.date:%Y-%m-%d})\n"
+            f"{fc.members} members; record through {fc.through:%Y-%m-%d}; "
+            f"model fitted on sessions {first}-{last}."
+        )
+        blocks = [format_country(fc, code) for code in countries]
+        blocks += [
+            format_scenario(fc, name, args.top, draws[name] if draws else None, thresholds)
+            for name in fc.scenarios
+        ]
+        skipped = "\n".join(f"skipped {name}: {reason}" for name, reason in fc.skipped.items())
+        text = "\n\n".join([header, *blocks, *([skipped] if skipped else [])])
+
+    notes = []
+    with files.staged() as stage:
+        written = plot.save_all(fc, args.plot, backtest=result) if args.plot else []
+        if written:
+            notes.append("charts: " + ", ".join(str(p) for p in written))
+        if args.draws_out:
+            progress = _progress(f"writing {args.draws_out}")
+            path = draws.to_csv(
+                args.draws_out, progress=lambda done, total: progress(f"{done:,}/{total:,}")
+            )
+            _end_progress(progress)
+            size = stage.size(path)
+            notes.append(
+                f"draws: {len(draws)} scenarios x {draws.n:,} draws in {path} "
+                f"({_size(size)}; member columns: 0 yes, 1 abstain, 2 no, 3 absent)"
+            )
+        if not args.json and notes:
+            text += "\n\n" + "\n".join(_wrap(n) for n in notes)
+        emit(text if args.json else _clean_lines(text))
+    if args.json:
+        for note in notes:
+            _stderr(clean(note))
+
+
+def forecast_command(argv: Sequence[str]) -> None:
+    """The ``forecast`` command proper: parse, check, dispatch."""
+    args = build_parser().parse_args(argv)
+    given = given_options(argv)
+    if args.list_scenarios:
+        _refuse_others(given, {"list_scenarios", "json"}, "--list-scenarios lists the scenarios")
+        text = list_scenarios(args.json)
+        emit(text if args.json else _clean_lines(text))
+    elif args.backtest:
+        _refuse_others(
+            given, {"backtest", "json", "plot", "item"}, "--backtest runs the backtest alone"
+        )
+        run_backtest(args)
+    elif args.forward_test:
+        _refuse_others(
+            given, {"forward_test", "json"}, "--forward-test runs the forward test alone"
+        )
+        run_forward_test(args)
+    elif args.roll_calls:
+        _refuse_others(
+            given, {"roll_calls", "through", "json"}, "--roll-calls forecasts the file's roll calls"
+        )
+        run_roll_calls(args)
+    else:
+        run_forecast(args, given)
+
+
+# ----------------------------------------------------------------------------- the boundary
+
+
+def _reopen_closed_fds() -> None:
+    """A descriptor 0-2 closed at start-up is pointed at /dev/null, so no file we open takes it."""
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            null = os.open(os.devnull, os.O_RDWR)
+            if null != fd:
+                os.dup2(null, fd)
+                os.close(null)
+
+
+def _tolerant_streams() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with suppress(OSError, ValueError):
+                reconfigure(errors="unvote-ascii")
+
+
+@contextmanager
+def _sigterm_unwinds() -> Iterator[None]:
+    """While inside, SIGTERM raises :class:`_Terminated` (main thread only)."""
+
+    def handler(signum: int, frame: object) -> None:
+        raise _Terminated
+
+    try:
+        previous = signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not the main thread
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def guarded(command: Callable[[], None]) -> int:
+    """Run ``command`` at the error boundary and return the exit status (see the module doc)."""
+    stdout_closed = sys.stdout is None
+    _reopen_closed_fds()
+    _tolerant_streams()
+    try:
+        with _sigterm_unwinds():
+            if stdout_closed:
+                raise _OutputFailed(
+                    "standard output is closed: there is nowhere to write the output"
+                )
+            command()
+        return EXIT_OK
     except UnvoteError as err:
-        sys.stderr.write(f"forecast: error: {err}\n")
+        if isinstance(err, _OutputFailed):
+            _silence_stdout()
+        _stderr(f"forecast: error: {clean(str(err))}")
         return EXIT_USAGE
-    return 0
+    except _PipeClosed:
+        _silence_stdout()
+        return EXIT_PIPE
+    except KeyboardInterrupt:
+        _stderr("forecast: interrupted")
+        return EXIT_INTERRUPTED
+    except _Terminated:
+        _stderr("forecast: terminated")
+        return EXIT_TERMINATED
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """The ``forecast`` command; returns its exit status."""
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == ["data"]:  # the `forecast data ...` group, below
+        return data_main(arguments[1:])
+    return guarded(lambda: forecast_command(arguments))
 
 
 # ============================================================================= forecast data
@@ -486,7 +1142,7 @@ def _status_json(table: Any) -> str:
             "last_vote": None if pd.isna(row["last_vote"]) else f"{row['last_vote']:%Y-%m-%d}",
             "location": row["location"],
         }
-    return json.dumps(data)
+    return json.dumps(data, allow_nan=False)
 
 
 def run_data(args: argparse.Namespace) -> str:
@@ -495,13 +1151,10 @@ def run_data(args: argparse.Namespace) -> str:
     if args.command == "import":
 
         def report(step: str) -> None:
-            sys.stderr.write(f"forecast data: {step}\n")
-            sys.stderr.flush()
+            _stderr(f"forecast data: {clean(step)}")
 
         # Progress for a person watching; scripts and logs get the summary alone.
-        summary = store.import_extract(
-            *args.files, progress=report if sys.stderr.isatty() else None
-        )
+        summary = store.import_extract(*args.files, progress=report if _is_terminal() else None)
         return json.dumps(summary.to_dict()) if args.json else str(summary)
     if args.command == "status":
         table = store.data_status()
@@ -513,14 +1166,14 @@ def run_data(args: argparse.Namespace) -> str:
 
 
 def data_main(argv: Sequence[str]) -> int:
-    """``forecast data COMMAND``: import, status, reset."""
-    args = build_data_parser().parse_args(argv)
-    try:
-        print(run_data(args))
-    except UnvoteError as err:
-        sys.stderr.write(f"forecast: error: {err}\n")
-        return EXIT_USAGE
-    return 0
+    """``forecast data COMMAND``: import, status, reset (at the same boundary as ``forecast``)."""
+
+    def command() -> None:
+        args = build_data_parser().parse_args(argv)
+        text = run_data(args)
+        emit(text if getattr(args, "json", False) else _clean_lines(text))
+
+    return guarded(command)
 
 
 if __name__ == "__main__":

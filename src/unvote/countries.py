@@ -6,6 +6,10 @@ names of the membership table, the ISO 3166 names in ``pycountry`` (name,
 official name, common name, alpha-2 code), and a short list of common English
 names that ISO no longer uses.  pycountry is used rather than
 country_converter, which fails at start-up under pandas 3.1.
+
+The two non-member observer States, the Holy See and the State of Palestine,
+are recognised: they take part in the General Assembly but do not vote, and
+:func:`to_iso3` says so (or returns their code when asked to).
 """
 
 from __future__ import annotations
@@ -15,6 +19,48 @@ import unicodedata
 from collections.abc import Iterable
 
 from unvote.errors import UnknownCountryError
+from unvote.vocabulary import OBSERVERS
+
+OBSERVER_ALIASES: dict[str, str] = {
+    "holy see": "VAT",
+    "vatican": "VAT",
+    "vatican city": "VAT",
+    "va": "VAT",
+    "vat": "VAT",
+    "palestine": "PSE",
+    "state of palestine": "PSE",
+    "ps": "PSE",
+    "pse": "PSE",
+}
+"""Names of the observer States (:data:`unvote.vocabulary.OBSERVERS`), normalised."""
+
+DISPLAY_WIDTH = 28
+"""Longest member name printed in a table; longer names take their short form below."""
+
+SHORT_NAMES: dict[str, str] = {
+    "Micronesia (Federated States of)": "Micronesia",
+    "Democratic Republic of the Congo": "DR Congo",
+    "Bolivia (Plurinational State of)": "Bolivia",
+    "Saint Vincent and the Grenadines": "Saint Vincent & Grenadines",
+    "Lao People's Democratic Republic": "Lao PDR",
+    "Venezuela (Bolivarian Republic of)": "Venezuela",
+    "Union of Soviet Socialist Republics": "USSR",
+    "Democratic People's Republic of Korea": "DPR Korea",
+    "United Kingdom of Great Britain and Northern Ireland": "United Kingdom",
+}
+"""Short forms of the UN names longer than :data:`DISPLAY_WIDTH`, as commonly written."""
+
+
+def display_name(name: str, width: int = DISPLAY_WIDTH) -> str:
+    """A member's name for a narrow table: its short form when longer than ``width``.
+
+    Names are never cut: a long name without a short form is kept whole.
+
+    >>> display_name("Democratic People's Republic of Korea"), display_name("Republic of Korea")
+    ('DPR Korea', 'Republic of Korea')
+    """
+    return name if len(name) <= width else SHORT_NAMES.get(name, name)
+
 
 # Common English names that neither the UN short names nor ISO 3166 carry.
 ALIASES: dict[str, str] = {
@@ -100,7 +146,7 @@ def name_index(codes: Iterable[str], names: Iterable[tuple[str, str]] = ()) -> d
     return index
 
 
-def to_iso3(name: str, members: Iterable[str] | None = None) -> str:
+def to_iso3(name: str, members: Iterable[str] | None = None, *, observers: bool = False) -> str:
     """The ISO3 code of a UN member (past or present) from a name or code.
 
     Exact names and codes win; failing that, a name contained in exactly one
@@ -109,13 +155,19 @@ def to_iso3(name: str, members: Iterable[str] | None = None) -> str:
     :class:`~unvote.errors.UnknownCountryError` with the nearest matches.
 
     ``members`` restricts the search to those codes (default: every code in
-    the membership table).
+    the membership table).  An observer State (the Holy See, the State of
+    Palestine) raises an error saying that it does not vote, unless
+    ``observers`` is true: then its code is returned.
 
     >>> [to_iso3(n) for n in ["Czech Republic", "Czechia", "Türkiye", "Turkey", "USA", "cz"]]
     ['CZE', 'CZE', 'TUR', 'TUR', 'USA', 'CZE']
+    >>> to_iso3("Holy See", observers=True)
+    'VAT'
     """
     from unvote.load import load_members
 
+    if not isinstance(name, str):
+        raise UnknownCountryError(f"a country is a name or an ISO code, not {name!r}")
     table = load_members()
     codes = set(table["iso3"]) if members is None else set(members)
     un_names = [(n, c) for n, c in zip(table["country"], table["iso3"], strict=True) if c in codes]
@@ -123,6 +175,14 @@ def to_iso3(name: str, members: Iterable[str] | None = None) -> str:
     key = normalise(name)
     if key in index:
         return index[key]
+    if key in OBSERVER_ALIASES:
+        code = OBSERVER_ALIASES[key]
+        if observers:
+            return code
+        raise UnknownCountryError(
+            f"{OBSERVERS[code]} ({code}) is a non-member observer State of the UN: it takes "
+            "part in the General Assembly but does not vote, so it has no vote to forecast"
+        )
     partial = sorted({code for known, code in index.items() if key and f" {key} " in f" {known} "})
     if len(partial) == 1:
         return partial[0]

@@ -197,7 +197,10 @@ def normalise_title(title: str) -> str:
     >>> normalise_title("Financing of UNIFIL : resolution")
     'financing of unifil'
     """
-    text = _ADOPTED_RE.sub("", title.replace(_TRUNCATED, f" {_MARK} "))
+    text = title.replace(_TRUNCATED, f" {_MARK} ")
+    # Until nothing changes: a tail removed may uncover another (": resolution : resolution / ...").
+    while (shorter := _ADOPTED_RE.sub("", text)) != text:
+        text = shorter
     text = _fold(text)
     text = re.sub(r"['’‘`´]", "", text)  # people's, refugees' -> peoples, refugees
     text = re.sub(r"[‐‑‒–—―]", "-", text)
@@ -1150,6 +1153,12 @@ class Item:
     last_yes: int | None
     usual_month: int
     usual_day: int
+
+    @property
+    def phrase(self) -> str:
+        """The label inside a sentence: "Ending the US embargo" -> "ending the US embargo"."""
+        label = self.label
+        return label[:1].lower() + label[1:] if label[1:2].islower() else label
 
     @property
     def thresholds(self) -> tuple[int, ...]:

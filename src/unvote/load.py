@@ -21,9 +21,10 @@ import pandas as pd
 
 from unvote.datadir import imports_dir
 from unvote.errors import DataFileError, RecordNotFoundError, UnknownNameError
+from unvote.vocabulary import COUNTRY_GROUPS, OUTCOMES, UN_GROUPS
 
-VOTE_CATEGORIES: tuple[str, ...] = ("yes", "abstain", "no", "absent")
-"""The outcomes of a member at a roll call, ordered from support to not voting."""
+VOTE_CATEGORIES: tuple[str, ...] = OUTCOMES
+"""The outcomes of a member at a roll call (:data:`unvote.vocabulary.OUTCOMES`)."""
 
 RESOLUTIONS: dict[str, str] = {
     "cuba-embargo": "Necessity of ending the economic, commercial and financial embargo "
@@ -318,19 +319,6 @@ def load_ukraine_votes() -> pd.DataFrame:
     return frame
 
 
-COUNTRY_GROUPS: tuple[str, ...] = (
-    "eu",
-    "nato",
-    "rio_treaty",
-    "anzus",
-    "us_bilateral_treaty",
-    "mnna",
-    "cofa",
-    "oas",
-)
-"""Groups in ``country_groups.csv``: memberships, alliances and US designations."""
-
-
 def load_country_groups() -> pd.DataFrame:
     """Dated memberships of countries in groups: one row a spell.
 
@@ -354,16 +342,6 @@ def load_country_groups() -> pd.DataFrame:
         required=["iso3", "start"],
     )
     return frame
-
-
-UN_GROUPS: tuple[str, ...] = (
-    "African",
-    "Asia-Pacific",
-    "Eastern European",
-    "Latin American and Caribbean",
-    "Western European and Others",
-)
-"""The UN regional groups (``regions.csv`` also has ``none``, for the United States)."""
 
 
 def load_regions() -> pd.DataFrame:

@@ -39,6 +39,7 @@ Features (:data:`MODEL_FEATURES`), in groups:
 from __future__ import annotations
 
 import hashlib
+import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -51,8 +52,6 @@ from unvote.errors import UnknownCountryError
 from unvote.extract import OBSERVERS, regular_session
 from unvote.items import link_resolutions, normalise_title, similar_items
 from unvote.load import (
-    COUNTRY_GROUPS,
-    VOTE_CATEGORIES,
     load_country_groups,
     load_ga_votes,
     load_members,
@@ -62,8 +61,8 @@ from unvote.load import (
     load_sponsors,
     membership_matrix,
 )
+from unvote.vocabulary import COUNTRY_GROUPS, OUTCOMES
 
-OUTCOMES: tuple[str, ...] = VOTE_CATEGORIES
 US = "USA"
 """The member whose agreement with every member is a feature."""
 
@@ -73,8 +72,14 @@ WINDOW = pd.Timedelta(days=365)
 HISTORY = 3
 """How many of an item's earlier roll calls the ``share_*`` features average over."""
 
+MARKOV_PAIRS = 5
+"""How many of an item's latest pairs of consecutive roll calls ``item_markov_*`` count."""
+
 RECENT = 10
 """How many of a member's latest roll calls ``missed_recent`` looks at."""
+
+SESSION_PRIOR = 5.0
+"""``missed_session`` counts the 12-month share as this many roll calls of the session."""
 
 TREATY_GROUPS: tuple[str, ...] = ("nato", "rio_treaty", "anzus", "us_bilateral_treaty")
 """Groups whose members are US treaty allies (``us_treaty_ally``)."""
@@ -98,7 +103,10 @@ HISTORY_FEATURES: tuple[str, ...] = (
     "item_calls",
     "item_gap",
     "item_volatility",
+    "item_trend",
     "item_consensus",
+    *(f"item_{o}_logit" for o in OUTCOMES),
+    *(f"item_markov_{o}" for o in OUTCOMES[1:]),
 )
 SIMILAR_FEATURES: tuple[str, ...] = (*(f"similar_{o}" for o in OUTCOMES), "similarity")
 ALIGNMENT_FEATURES: tuple[str, ...] = (
@@ -119,6 +127,15 @@ PARTICIPATION_FEATURES: tuple[str, ...] = (
     "missed_recent",
     "absent_streak",
 )
+RATE_LOGITS: tuple[str, ...] = (
+    "missed_12m",
+    "missed_session",
+    "missed_recent",
+    "abstain_12m",
+    "no_12m",
+)
+"""Rates that also enter the model on the log-odds scale (``<rate>_logit``): a member that
+misses 1 % of votes and one that misses 8 % differ by two units there, by 0.07 as shares."""
 FACT_FEATURES: tuple[str, ...] = (*GROUP_FEATURES, "ukraine_support", *REGION_COLUMNS.values())
 
 MODEL_FEATURES: tuple[str, ...] = (
@@ -126,6 +143,7 @@ MODEL_FEATURES: tuple[str, ...] = (
     *SIMILAR_FEATURES,
     *ALIGNMENT_FEATURES,
     *PARTICIPATION_FEATURES,
+    *(f"{rate}_logit" for rate in RATE_LOGITS),
     *FACT_FEATURES,
 )
 """The numeric columns of the panel, in order.
@@ -137,8 +155,10 @@ text has one, the member never voted on it), ``item_*_share`` the outcome
 shares at the item's last roll call, ``item_calls`` log(1 + earlier roll
 calls, at most three counted), ``item_gap`` log(1 + years since the last),
 ``item_volatility`` the share of members whose cast vote changed between its
-last two roll calls, ``item_consensus`` its latest decision was an adoption
-without a vote (known from session 74).  A new text: ``similar_*`` the
+last two roll calls, ``item_trend`` the change of its yes share between them,
+``item_consensus`` its latest decision was an adoption without a vote (known
+from session 74), ``item_*_logit`` the outcome shares of its last roll call
+on the log-odds scale (0 for a new text).  A new text: ``similar_*`` the
 member's vote at the last roll call on the most similar earlier title,
 ``similarity`` how similar (0-1).  Alignment over the 12 months before the
 cut-off: ``sponsor`` (a sponsor of this draft), ``sponsors_known`` (the
@@ -148,9 +168,11 @@ majority's vote), ``yes_camp_agreement`` / ``no_camp_agreement`` (with the
 members that voted yes / no at the item's last roll call), ``abstain_12m`` /
 ``no_12m`` (shares of the member's cast votes), ``member_volatility`` (share
 of its cast votes that differed from its previous vote on the same text).
-Participation: ``missed_12m``, ``missed_session`` (this session so far; the
-12-month share before its first roll call), ``missed_recent`` (its last ten
-roll calls), ``absent_streak`` (log(1 + roll calls missed in a row)).
+Participation: ``missed_12m``, ``missed_session`` (this session so far,
+shrunk toward the 12-month share as if it were five roll calls of it),
+``missed_recent`` (its last ten roll calls), ``absent_streak`` (log(1 +
+roll calls missed in a row)), and the rates of :data:`RATE_LOGITS` again
+on the log-odds scale (``*_logit``).
 Dated facts: groups on the vote date, ``ukraine_support`` (share of the
 ES-11 resolutions held before the cut-off that the member voted for), and
 the regional group (African Group the reference).
@@ -414,15 +436,16 @@ def coming_targets(
 
 
 def feature_rows(record: Record, targets: pd.DataFrame) -> pd.DataFrame:
-    """One row a member at each target roll call: ``id, date, iso3, vote``, then the features.
+    """One row a member at each target roll call: ``id, date, item, iso3, vote``, then the features.
 
     ``targets`` as :data:`TARGET_COLUMNS` (from :func:`recorded_targets` or
     :func:`coming_targets`).  The members of a recorded roll call are those the
     record lists; of a coming one, the members on its date.  ``vote`` is the
     recorded outcome (a Categorical; missing for a coming roll call).  Every
     feature comes from roll calls dated strictly before the row's ``tau``.
-    Also: ``un_group`` (the regional group, for charts and selectors) and the
-    raw group flags.
+    Also: ``un_group`` (the regional group, for charts and selectors) and a
+    0/1 column for every group of :data:`unvote.vocabulary.COUNTRY_GROUPS`
+    (the model uses some; scenarios may select on any).
     """
     missing = [c for c in TARGET_COLUMNS if c not in targets]
     if missing:
@@ -434,6 +457,7 @@ def feature_rows(record: Record, targets: pd.DataFrame) -> pd.DataFrame:
     out: dict[str, np.ndarray] = {
         "id": targets["id"].to_numpy()[t_of],
         "date": targets["date"].to_numpy(dtype="datetime64[ns]")[t_of],
+        "item": targets["item"].to_numpy()[t_of],
         "iso3": record.countries.to_numpy()[j_of],
     }
     call = targets["call"].to_numpy()
@@ -446,6 +470,8 @@ def feature_rows(record: Record, targets: pd.DataFrame) -> pd.DataFrame:
     out |= _history(record, targets, previous, t_of, j_of)
     out |= _similar(record, targets, cut, previous[:, 0] < 0, t_of, j_of)
     out |= _alignment(record, targets, cut, previous[:, 0], t_of, j_of)
+    for rate in RATE_LOGITS:  # as if each rate were measured on 60 roll calls
+        out[f"{rate}_logit"] = _logit(out[rate], 60.0)
     out |= _facts(record, out["iso3"], out["date"], cut[t_of], j_of)
     frame = pd.DataFrame(out)
     frame[list(MODEL_FEATURES)] = frame[list(MODEL_FEATURES)].astype(float)
@@ -507,6 +533,9 @@ def _history(
     members_then = np.maximum((at >= 0).sum(axis=1), 1)
     for c, o in enumerate(OUTCOMES):
         out[f"item_{o}_share"] = np.where(has_item, (at == c).sum(axis=1) / members_then, 0)[t_of]
+    for c, o in enumerate(OUTCOMES):
+        share = np.where(has_item, (at == c).sum(axis=1) / members_then, 0)
+        out[f"item_{o}_logit"] = np.where(has_item, _logit(share, members_then), 0.0)[t_of]
     out["item_calls"] = np.log1p((previous >= 0).sum(axis=1))[t_of]
     years = (
         targets["date"].to_numpy(dtype="datetime64[ns]") - record.dates[np.clip(last_call, 0, None)]
@@ -520,8 +549,53 @@ def _history(
         changed, cast_both.sum(axis=1), out=np.zeros(len(at)), where=cast_both.any(axis=1)
     )
     out["item_volatility"] = np.where(previous[:, 1] >= 0, volatility, 0.0)[t_of]
+    yes_before = (before == 0).sum(axis=1) / np.maximum((before >= 0).sum(axis=1), 1)
+    yes_last = (at == 0).sum(axis=1) / members_then
+    out["item_trend"] = np.where(previous[:, 1] >= 0, yes_last - yes_before, 0.0)[t_of]
     out["item_consensus"] = _last_consensus(record, targets, last_call)[t_of]
+    out |= _item_markov(record, targets, codes_at, t_of)
     return out
+
+
+def _item_markov(
+    record: Record, targets: pd.DataFrame, codes_at: np.ndarray, t_of: np.ndarray
+) -> dict[str, np.ndarray]:
+    """How the item's members moved after each vote: log-odds of each outcome against yes.
+
+    From the transitions of every member between the item's last
+    :data:`MARKOV_PAIRS` pairs of consecutive roll calls before the cut-off,
+    with half a member added to each cell; applied to the member's own last
+    vote on the item (``codes_at``, newest first).  A text whose dissenters
+    have been coming round to yes, as on the Cuba embargo in the 1990s, shows
+    it here.
+    """
+    k = len(OUTCOMES)
+    cut = targets["tau"].to_numpy(dtype="datetime64[ns]")
+    tables = np.zeros((len(targets), k, k))
+    for r, item in enumerate(targets["item"]):
+        calls = record.item_calls(item)
+        calls = calls[record.dates[calls] < cut[r]][-(MARKOV_PAIRS + 1) :]
+        for before, after in itertools.pairwise(calls):
+            a, b = record.codes[before], record.codes[after]
+            both = (a >= 0) & (b >= 0)
+            np.add.at(tables[r], (a[both], b[both]), 1.0)
+    tables += 0.5
+    present = codes_at >= 0
+    last = np.where(
+        present.any(axis=1), codes_at[np.arange(len(codes_at)), np.argmax(present, 1)], -1
+    )
+    rows = tables[t_of, np.clip(last, 0, None)]
+    logits = np.log(rows[:, 1:]) - np.log(rows[:, [0]])
+    return {
+        f"item_markov_{o}": np.where(last >= 0, logits[:, c], 0.0)
+        for c, o in enumerate(OUTCOMES[1:])
+    }
+
+
+def _logit(share: np.ndarray, n: np.ndarray | float) -> np.ndarray:
+    """log-odds of a share of ``n``, with half an observation added each side (0 % stays finite)."""
+    smoothed = (share * n + 0.5) / (n + 1.0)
+    return np.log(smoothed / (1.0 - smoothed))
 
 
 def _last_consensus(record: Record, targets: pd.DataFrame, last_call: np.ndarray) -> np.ndarray:
@@ -718,11 +792,14 @@ def _alignment(
             j = j_of[rows]
             for name, values in window.columns.items():
                 out[name][rows] = values[j]
+            # This session so far, shrunk toward the 12-month share: one roll call
+            # missed is weak evidence, ten are strong.
             in_session = calls[sessions[calls] == targets["session"].iloc[r]]
             codes = record.codes[np.ix_(in_session, j)]
-            share = _ratio((codes == 3).sum(axis=0), (codes >= 0).sum(axis=0))
-            out["missed_session"][rows] = np.where(
-                np.isfinite(share), share, out["missed_12m"][rows]
+            prior = out["missed_12m"][rows]
+            missed = (codes == 3).sum(axis=0)
+            out["missed_session"][rows] = (missed + SESSION_PRIOR * prior) / (
+                (codes >= 0).sum(axis=0) + SESSION_PRIOR
             )
             sponsors = targets["sponsors"].iloc[r]
             if sponsors is not None:
@@ -750,8 +827,9 @@ def _facts(
         end = spell.end if pd.notna(spell.end) else pd.Timestamp.max
         flags[spell.group] |= (iso3 == spell.iso3) & (dates >= spell.start) & (dates < end)
     flags["us_treaty_ally"] = np.logical_or.reduce([flags[g] for g in TREATY_GROUPS])
-    out: dict[str, np.ndarray] = {g: flags[g].astype(float) for g in GROUP_FEATURES}
-    out |= {f"in_{g}": flags[g] for g in COUNTRY_GROUPS if g not in GROUP_FEATURES}
+    out: dict[str, np.ndarray] = {
+        g: flags[g].astype(float) for g in (*COUNTRY_GROUPS, "us_treaty_ally")
+    }
     region = pd.Series(iso3).map(record.regions.set_index("iso3")["un_group"]).fillna("").to_numpy()
     for group, column in REGION_COLUMNS.items():
         out[column] = (region == group).astype(float)
@@ -812,3 +890,26 @@ def last_vote(rows: pd.DataFrame) -> pd.Series:
     last = rows[[f"last_{c}" for c in OUTCOMES]].to_numpy()
     labels = np.array(OUTCOMES, dtype=object)[last.argmax(axis=1)]
     return pd.Series(np.where(last.any(axis=1), labels, "none"), index=rows.index)
+
+
+def agreement_with(record: Record, code: str, through: pd.Timestamp) -> pd.Series:
+    """Every member's agreement with ``code`` over the 12 months through ``through`` (index iso3).
+
+    The agreement index of :data:`MODEL_FEATURES`' ``us_agreement``, with any
+    member in place of the United States: what a scenario's response to a
+    campaigner other than the United States follows.
+
+    >>> agreement = agreement_with(load_record(), "RUS", pd.Timestamp("2024-12-31"))
+    >>> bool(agreement["BLR"] > agreement["POL"])
+    True
+    """
+    if code not in record.countries:
+        raise UnknownCountryError(f"{code!r} is not a member in the record")
+    tau = pd.Timestamp(through) + pd.Timedelta(days=1)
+    k = int(np.searchsorted(record.dates, tau.to_datetime64(), side="left"))
+    start = int(np.searchsorted(record.dates, (tau - WINDOW).to_datetime64(), side="left"))
+    calls = np.arange(start, k)[record.counted[start:k]]
+    changed, comparable = _changes(record)
+    window = _window(record, calls, changed, comparable, k)
+    column = window.agreement[:, record.countries.get_loc(code)]
+    return pd.Series(_fill(column), index=record.countries, name=f"agreement_with_{code}")

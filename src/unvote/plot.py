@@ -23,12 +23,21 @@ import numpy as np
 import pandas as pd
 from matplotlib.ticker import FuncFormatter, NullFormatter, PercentFormatter
 
-from unvote.load import VOTE_CATEGORIES
-from unvote.cuba_model import PROBABILITY_COLUMNS
+from unvote import files
+from unvote.vocabulary import (
+    LEVELS,
+    METHOD_LABELS,
+    OUTCOME_LABELS,
+    OUTCOME_VERBS,
+    OUTCOMES,
+    PROBABILITY_COLUMNS,
+    level_key,
+)
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
+    from unvote.evaluation import Backtest
     from unvote.forecasting import Forecast, ScenarioForecast
 
 SOURCE_NOTE = "UN General Assembly record; forecast by unvote"
@@ -44,14 +53,12 @@ OUTCOME_COLOURS: dict[str, str] = {
 # Scenarios: Okabe-Ito colours that stay apart from the outcome palette, and a marker each.
 _SCENARIO_COLOURS = ("#000000", "#0072B2", "#CC79A7", "#E69F00", "#56B4E9", "#D55E00", "#009E73")
 _SCENARIO_MARKERS = ("o", "s", "D", "^", "v", "P", "X")
-_METHOD_LABELS = {
-    "model": "vote model",
-    "last_vote": "baseline: as last time",
-    "markov": "baseline: Markov transitions",
-}
-_VERBS = {"yes": "vote yes", "abstain": "abstain", "no": "vote no", "absent": "be absent"}
 _LOGIT_TICKS = (1e-6, 1e-5, 1e-4, 1e-3, 0.01, 0.1, 0.5, 0.9, 0.99, 0.999, 0.9999, 0.99999)
-_EMBARGO = "ending the US embargo against Cuba"
+
+
+def _about(label: str) -> str:
+    """An item's label inside a sentence (as :attr:`unvote.items.Item.phrase`)."""
+    return label[:1].lower() + label[1:] if label[1:2].islower() else label
 
 
 # --- shared helpers -----------------------------------------------------------------------------
@@ -115,141 +122,143 @@ def _short(name: str, width: int = 28) -> str:
 # --- the record and the forecast ----------------------------------------------------------------
 
 
+def _by_year(frame: pd.DataFrame, last: int | None = None) -> pd.DataFrame:
+    """``frame`` indexed by every year from its first to ``last``: a year without a vote
+    (2020) becomes a row of NaN, so that lines break there instead of bridging it."""
+    frame = frame.drop_duplicates("year", keep="last")  # two votes in a year: the later one
+    years = frame["year"].astype(int)
+    last = int(years.max()) if last is None else last
+    return frame.set_index("year").reindex(range(int(years.min()), last + 1))
+
+
+def record(totals: pd.DataFrame, ax: Axes | None = None, *, last: int | None = None) -> Axes:
+    """The recorded counts of every vote: yes, abstain, no and absent on one scale.
+
+    ``totals``: one row a vote with ``year`` and the four counts (as
+    :func:`unvote.load.load_totals`).  Lines break at a year without a vote
+    (2020), marked in grey.  ``last`` extends the x-axis to that year.
+
+    >>> from unvote.load import load_totals
+    >>> ax = record(load_totals())
+    >>> ax.get_ylabel()
+    'Members'
+    """
+    ax = _new_axes(ax, (10, 5.5))
+    full = _by_year(totals)
+    years = full.index.to_numpy()
+    markers = {"yes": "o", "abstain": "s", "no": "^", "absent": "D"}
+    for outcome in OUTCOMES:
+        ax.plot(
+            years,
+            full[outcome],
+            marker=markers[outcome],
+            markersize=4 if outcome == "yes" else 3.5,
+            linewidth=2.2 if outcome == "yes" else 1.4,
+            color=OUTCOME_COLOURS[outcome],
+            label=OUTCOME_LABELS[outcome],
+        )
+    for gap in (int(y) for y in years if pd.isna(full.loc[y, "yes"])):
+        ax.axvspan(gap - 0.5, gap + 0.5, color="#f0f0f0", zorder=0, linewidth=0)
+        ax.annotate(
+            f"no vote in {gap}",
+            xy=(gap, 0.5),
+            xycoords=("data", "axes fraction"),
+            ha="center",
+            va="center",
+            rotation=90,
+            fontsize="x-small",
+            color="#666666",
+        )
+    members = (
+        int(totals["members"].max())
+        if "members" in totals
+        else int(full[list(OUTCOMES)].sum(axis=1).max())
+    )
+    ax.set_ylim(0, members + 8)
+    ax.set_xlim(years[0] - 0.7, (last if last is not None else years[-1]) + 0.7)
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.set_xlabel("Year of the vote")
+    ax.set_ylabel("Members")
+    ax.grid(axis="y", color="#e5e5e5", linewidth=0.6)
+    ax.set_axisbelow(True)
+    return ax
+
+
 def history(fc: Forecast, ax: Axes | None = None, scenarios: Sequence[str] | None = None) -> Axes:
     """Every recorded vote's counts, with each scenario's yes forecast for ``fc.year``.
 
-    Yes counts are on the left axis; no, abstain and absent (small numbers
-    since the early 2000s) on their own right-hand axis.  An inset zooms on
-    the yes counts of the last dozen votes and each scenario's forecast: a
-    point (expected yes count) with its 80 % (thick) and 95 % (thin)
-    interval, offset sideways so the scenarios stay apart.  ``scenarios``
-    picks which to draw (default: all of ``fc.scenarios``).
+    The four outcomes share one scale, members, so a reader compares them
+    honestly (see :func:`record`); lines break at a year without a vote.  At
+    ``fc.year`` each scenario's forecast: a point (expected yes count) with
+    its 80 % (thick) and 95 % (thin) interval, side by side; the legend gives
+    the numbers.  ``scenarios`` picks which to draw (default: all of
+    ``fc.scenarios``).  :func:`scenario_comparison` shows the forecasts in detail.
 
     >>> from unvote.forecasting import forecast
     >>> ax = history(forecast(2025, ["baseline", "cable"]))
     >>> ax.get_ylabel()
-    'Members voting yes'
+    'Members'
     """
     ax = _new_axes(ax, (10, 6))
-    record = fc.history.sort_values("year")
-    first, last = int(record["year"].min()), int(record["year"].max())
-    # Reindex to every year so a year without a vote (2020) breaks the lines instead of
-    # being bridged.
-    full = record.set_index("year").reindex(range(first, last + 1))
-    years = full.index.to_numpy()
-    yes_style = {"color": OUTCOME_COLOURS["yes"], "marker": "o", "linewidth": 2.2}
-
-    right = ax.twinx()
-    # The yes axis sits above its twin, so its lines, inset and legend are drawn on top.
-    ax.set_zorder(right.get_zorder() + 1)
-    ax.patch.set_visible(False)
-    ax.plot(years, full["yes"], markersize=4, label="yes (left axis)", **yes_style)
-    for outcome, marker in (("abstain", "s"), ("no", "^"), ("absent", "D")):
-        right.plot(
-            years,
-            full[outcome],
-            marker=marker,
-            markersize=3.5,
-            linewidth=1.3,
-            color=OUTCOME_COLOURS[outcome],
-            label=f"{outcome} (right axis)",
-        )
-    for gap in (int(y) for y in years if pd.isna(full.loc[y, "yes"])):
-        ax.annotate(
-            f"no vote\nin {gap}",
-            xy=(gap, 0.1),
-            xycoords=("data", "axes fraction"),
-            ha="center",
-            va="bottom",
-            fontsize="x-small",
-            color="#666666",
-        )
-
-    # Inset: the recent yes counts and the forecasts, on a scale where the intervals show.
+    first, last = int(fc.history["year"].min()), int(fc.history["year"].max())
+    record(fc.history, ax, last=fc.year)
     names = list(fc.scenarios) if scenarios is None else list(scenarios)
     styles = _scenario_styles(names)
-    zoom = ax.inset_axes((0.43, 0.2, 0.55, 0.56))
-    since = last - 10
-    recent = full.loc[since:]
-    zoom.plot(recent.index, recent["yes"], markersize=4, label="recorded", **yes_style)
     width = min(1.6 / max(len(names), 1), 0.4)
-    lows, highs = [recent["yes"].min()], [recent["yes"].max()]
+    low80, high80 = level_key(LEVELS[0]), level_key(LEVELS[-1])
     for k, name in enumerate(names):
         sf = fc.scenarios[name]
-        x = fc.year + 0.4 + (k - (len(names) - 1) / 2) * width  # centred on the tick
+        x = fc.year + 0.3 + (k - (len(names) - 1) / 2) * width
         colour, marker = styles[name]
-        lo95, hi95 = sf.intervals["95"]["yes"]
-        lo80, hi80 = sf.intervals["80"]["yes"]
-        lows.append(lo95)
-        highs.append(hi95)
-        for target in (zoom, ax):
-            target.vlines(x, lo95, hi95, color=colour, linewidth=1)
-            target.vlines(x, lo80, hi80, color=colour, linewidth=4)
-        style = {"marker": marker, "color": colour, "markeredgecolor": "white"}
-        ax.plot(x, sf.expected["yes"], markersize=4, **style)
-        zoom.plot(
+        lo95, hi95 = sf.intervals[high80]["yes"]
+        lo80, hi80 = sf.intervals[low80]["yes"]
+        ax.vlines(x, lo95, hi95, color=colour, linewidth=1)
+        ax.vlines(x, lo80, hi80, color=colour, linewidth=3.5)
+        ax.plot(
             x,
             sf.expected["yes"],
-            markersize=6.5,
+            marker=marker,
+            markersize=5,
+            color=colour,
+            markeredgecolor="white",
             linestyle="none",
-            label=f"{name}: {sf.expected['yes']:.1f} ({lo80}–{hi80})",
-            **style,
+            label=f"{name}: {sf.expected['yes']:.1f} yes ({lo80}–{hi80})",
         )
-    zoom.axvline(last + 0.5, color="#bbbbbb", linewidth=0.8, linestyle=":")
-    zoom.set_ylim(min(lows) - 1.5, max(highs) + 1.5)
-    zoom.set_xlim(since - 0.5, fc.year + 0.6 + len(names) * width / 2)
-    zoom.yaxis.get_major_locator().set_params(integer=True)
-    centre = fc.year + 0.4
-    ticks = [y for y in range(since, last + 1) if (last - y) % 2 == 0]
-    zoom.set_xticks([*ticks, centre], [*map(str, ticks), f"{fc.year}\nforecast"])
-    zoom.tick_params(labelsize="x-small")
-    zoom.grid(axis="y", color="#e5e5e5", linewidth=0.6)
-    zoom.set_title(
-        f"Zoom: yes votes since {since} and the {fc.year} forecasts\n"
-        "(point: expected; bars: 80 % and 95 % intervals)",
-        fontsize="small",
-    )
-    zoom.legend(
-        loc="lower left",
+    ax.axvline(last + 0.5, color="#bbbbbb", linewidth=0.8, linestyle=":")
+    ax.annotate(
+        f"forecast\n{fc.year}",
+        xy=(fc.year + 0.3, 0.6),
+        xycoords=("data", "axes fraction"),
+        ha="center",
+        va="bottom",
         fontsize="x-small",
-        title="scenario: expected yes count (80 % interval)",
-        title_fontsize="x-small",
-        ncols=2,
+        color="#666666",
     )
-    ax.indicate_inset_zoom(zoom, edgecolor="#888888")
-
-    top = int(fc.history["members"].max())
-    ax.set_ylim(0, top + 7)
-    others = fc.history[["abstain", "no", "absent"]].to_numpy().max()
-    right.set_ylim(0, max(others * 1.05, 10))
-    ax.set_xlim(first - 0.7, fc.year + 1.5)
-    ax.set_xlabel("Year of the vote")
-    ax.set_ylabel("Members voting yes")
-    right.set_ylabel("Members voting no, abstaining or absent")
-    ax.yaxis.label.set_color(OUTCOME_COLOURS["yes"])
+    ax.set_xlim(first - 0.7, fc.year + 0.6 + len(names) * width / 2)
+    ax.set_ylabel("Members")
     ax.set_title(
-        f"UN General Assembly votes on {_EMBARGO}, {first}–{last},\n"
-        f"and the forecast yes count for {fc.year} under each scenario of a US campaign",
-        pad=24,  # room for the legend between the title and the axes
+        f"UN General Assembly votes on {_about(fc.item.label)}, {first}–{last},\n"
+        f"and the forecast yes count for {fc.year} under each scenario of a campaign"
     )
-    ax.grid(axis="y", color="#e5e5e5", linewidth=0.6)
     handles, labels = ax.get_legend_handles_labels()
-    more_handles, more_labels = right.get_legend_handles_labels()
+    outcomes = len(OUTCOMES)
     ax.legend(
-        handles + more_handles,
-        labels + more_labels,
-        loc="lower center",
-        bbox_to_anchor=(0.5, 1.0),
-        ncols=4,
+        handles,
+        labels,
+        loc="center",
+        bbox_to_anchor=(0.6, 0.45),
         fontsize="small",
-        frameon=False,
+        title=f"recorded counts; forecast: expected yes ({low80} % interval)",
+        title_fontsize="small",
+        ncols=1 if len(names) + outcomes <= 10 else 2,
+        framealpha=0.95,
     )
     _source_note(ax)
     return ax
 
 
 def scenario_comparison(
-    fc: Forecast, ax: Axes | None = None, thresholds: Sequence[int] = (180, 170)
+    fc: Forecast, ax: Axes | None = None, thresholds: Sequence[int] | None = None
 ) -> Axes:
     """The exact distribution of the yes count under each scenario.
 
@@ -264,6 +273,7 @@ def scenario_comparison(
     'Members voting yes'
     """
     ax = _new_axes(ax, (10, 5.5))
+    thresholds = list(fc.thresholds if thresholds is None else thresholds)
     names = list(fc.scenarios)
     styles = _scenario_styles(names)
     visible = np.zeros(0, dtype=int)
@@ -271,8 +281,9 @@ def scenario_comparison(
         pmf = fc.scenarios[name].marginals["yes"]
         visible = np.union1d(visible, pmf.index[pmf.to_numpy() > 1e-4].to_numpy())
     last = fc.last_observed
-    lo = min([int(visible.min()), *thresholds, last["yes"]]) - 4  # room for threshold labels
-    hi = max(int(visible.max()), last["yes"]) + 1
+    known = [] if last["yes"] is None else [last["yes"]]
+    lo = min([int(visible.min()), *thresholds, *known]) - 4  # room for threshold labels
+    hi = max([int(visible.max()), *known]) + 1
 
     peak = 0.0
     for name in names:
@@ -293,14 +304,16 @@ def scenario_comparison(
         if name == "baseline":
             ax.stairs(pmf.to_numpy(), edges, color=colour, alpha=0.08, fill=True)
 
-    def marked_line(x: float, label: str, line: dict[str, Any], text_colour: str) -> None:
-        """A vertical line with its label just left of its top."""
+    def marked_line(
+        x: float, label: str, line: dict[str, Any], text_colour: str, row: int = 0
+    ) -> None:
+        """A vertical line with its label just left of it, ``row`` lines below the top."""
         ax.axvline(x, **line)
         ax.annotate(
             label,
             xy=(x, 1),
             xycoords=("data", "axes fraction"),
-            xytext=(-4, -4),
+            xytext=(-4, -4 - 12 * row),
             textcoords="offset points",
             ha="right",
             va="top",
@@ -309,22 +322,25 @@ def scenario_comparison(
         )
 
     last_line = {"color": "#333333", "linestyle": "--", "linewidth": 1.2}
-    marked_line(last["yes"], f"{last['year']} vote:\n{last['yes']} yes", last_line, "black")
+    if known:
+        marked_line(last["yes"], f"{last['year']} vote:\n{last['yes']} yes", last_line, "black")
     threshold_line = {"color": "#d95f02", "linestyle": ":", "linewidth": 1.4}
-    for t in thresholds:
-        marked_line(t - 0.5, f"← fewer than {t}", threshold_line, "#a64500")
+    # Staggered below the label of the last vote, so that close thresholds stay legible.
+    for row, t in enumerate(sorted(thresholds, reverse=True), start=2):
+        marked_line(t - 0.5, f"← fewer than {t}", threshold_line, "#a64500", row)
     ax.set_xlim(lo - 0.5, hi + 0.5)
-    ax.set_ylim(0, peak * 1.18)
+    ax.set_ylim(0, peak * (1.18 + 0.04 * len(thresholds)))
     ax.set_xlabel("Members voting yes")
     ax.set_ylabel("Probability of each yes count")
     ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=None))
     ax.set_title(
-        f"Forecast yes count in the {fc.year} UN General Assembly vote on {_EMBARGO},\n"
-        f"by scenario of a US campaign (exact distributions; fitted on votes through {fc.through})"
+        f"Forecast yes count in the {fc.year} UN General Assembly vote on "
+        f"{_about(fc.item.label)},\nby scenario of a campaign (exact distributions; "
+        f"record through {fc.through:%Y-%m-%d})"
     )
     ax.legend(
         loc="upper left",
-        bbox_to_anchor=(0, 0.88),
+        bbox_to_anchor=(0, 0.62),
         fontsize="small",
         title="scenario: expected yes count; probability of fewer yes votes than",
         title_fontsize="small",
@@ -335,92 +351,142 @@ def scenario_comparison(
 
 
 def movers(
-    sf: ScenarioForecast, ax: Axes | None = None, top: int = 15, *, year: int | None = None
+    sf: ScenarioForecast,
+    ax: Axes | None = None,
+    top: int = 15,
+    *,
+    year: int | None = None,
+    about: str = "the text",
 ) -> Axes:
-    """The members most likely to leave "yes" under one scenario.
+    """Two ranked lists of members, side by side, as the command line and the JSON give them.
 
-    Members that voted yes last time, ranked by their probability of not
-    voting yes (topped up with the likeliest movers from other votes if there
-    are fewer than ``top``), as stacked bars of the probabilities of
-    abstaining, voting no and being absent; the largest at the top.  A black
-    tick marks the same member's chance of leaving yes without any campaign.
-    ``year`` (the vote forecast) goes into the title when given.
+    Left, "moved by the campaign": the members whose probability of not
+    voting yes the scenario raises most, each drawn from its value without
+    the campaign (a tick) to its value with it (the bar's end), the
+    campaigner and members already voting the campaign's way left out.
+    Right, "likely to change anyway": the members likeliest to vote otherwise
+    than last time without any campaign, from history alone.  Both lists are
+    ``top`` long, the largest at the top.  Returns the left axes (``ax`` when
+    given; the right one is added beside it in the same figure).
 
     >>> from unvote.forecasting import forecast
     >>> fc = forecast(2025, ["baseline", "cable"])
     >>> ax = movers(fc.scenarios["cable"], top=10, year=fc.year)
-    >>> len(ax.get_yticklabels())
-    10
+    >>> ax.get_title(loc="left").startswith("Moved by the campaign")
+    True
     """
-    members = sf.members
-    yes_voters = members[members["last_vote"] == "yes"].copy()
-    yes_voters["p_move"] = 1 - yes_voters["p_yes"]
-    chosen = yes_voters.sort_values(["p_move", "country"], ascending=[False, True]).head(top)
-    if len(chosen) < top:
-        others = sf.movers(len(members))
-        others = others[~others.index.isin(chosen.index)].head(top - len(chosen))
-        chosen = pd.concat([chosen, others])
-    chosen = chosen.iloc[::-1]  # barh draws bottom-up: largest last, at the top
+    from matplotlib.figure import Figure
 
-    ax = _new_axes(ax, (9, 0.36 * len(chosen) + 2.2))
-    rows = np.arange(len(chosen))
-    left = np.zeros(len(chosen))
-    for outcome in ("abstain", "no", "absent"):
-        values = chosen[f"p_{outcome}"].to_numpy()
-        ax.barh(
-            rows,
-            values,
-            left=left,
-            color=OUTCOME_COLOURS[outcome],
-            height=0.7,
-            label=f"probability to {_VERBS[outcome]}",
-        )
-        left += values
-    for row, total in zip(rows, left, strict=True):
-        ax.annotate(
-            _percent(total),
-            xy=(total, row),
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        fig = plt.figure(figsize=(13, 0.34 * top + 2.6), layout="constrained")
+        left_ax, right_ax = fig.subplots(1, 2)
+    else:
+        figure = ax.figure
+        assert isinstance(figure, Figure)
+        spec = ax.get_subplotspec()
+        assert spec is not None
+        inner = spec.subgridspec(1, 2, wspace=0.35)
+        ax.set_subplotspec(inner[0])
+        left_ax, right_ax = ax, figure.add_subplot(inner[1])
+
+    moved = sf.moved_by_campaign(top).iloc[::-1]  # barh draws bottom-up: largest at the top
+    rows = np.arange(len(moved))
+    colour = OUTCOME_COLOURS["abstain"]
+    left_ax.barh(
+        rows,
+        moved["change"],
+        left=moved["p_not_yes_baseline"],
+        color=colour,
+        height=0.6,
+        label="added by the campaign",
+    )
+    left_ax.scatter(
+        moved["p_not_yes_baseline"],
+        rows,
+        marker="|",
+        s=160,
+        linewidths=2,
+        color="black",
+        zorder=3,
+        label="without a campaign",
+    )
+    for row, end, change in zip(rows, moved["p_not_yes"], moved["change"], strict=True):
+        left_ax.annotate(
+            f"+{_percent(change)}",
+            xy=(end, row),
             xytext=(4, 0),
             textcoords="offset points",
             va="center",
             fontsize="x-small",
         )
-    if sf.name != "baseline":
-        ax.scatter(
-            1 - chosen["p_yes_baseline"],
+    left_ax.set_yticks(
+        rows,
+        [
+            _short(c) + ("" if last == "yes" else f" (last: {last})")
+            for c, last in zip(moved["country"], moved["last_vote"], strict=True)
+        ],
+    )
+    top_value = float(moved["p_not_yes"].max()) if len(moved) else 0.01
+    left_ax.set_xlim(0, max(top_value, 0.01) * 1.25)
+    left_ax.set_ylim(-0.6, max(len(moved), 1) - 0.4)
+    left_ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+    left_ax.set_xlabel("Probability of not voting yes")
+    left_ax.set_title("Moved by the campaign", loc="left", fontsize="medium")
+    if len(moved):
+        left_ax.legend(loc="lower right", fontsize="small", framealpha=0.95)
+    else:
+        left_ax.annotate("no member moved", xy=(0.5, 0.5), xycoords="axes fraction", ha="center")
+
+    anyway = sf.likely_to_change_anyway(top).iloc[::-1]
+    rows = np.arange(len(anyway))
+    left = np.zeros(len(anyway))
+    last_codes = anyway["last_vote"].map({c: k for k, c in enumerate(OUTCOMES)}).fillna(0)
+    for k, outcome in enumerate(OUTCOMES):
+        # the outcomes other than the member's last vote, stacked
+        values = np.where(last_codes.to_numpy() == k, 0.0, anyway[f"p_{outcome}"].to_numpy())
+        right_ax.barh(
             rows,
-            marker="|",
-            s=160,
-            linewidths=2,
-            color="black",
-            zorder=3,
-            label="total without a campaign (baseline)",
+            values,
+            left=left,
+            color=OUTCOME_COLOURS[outcome],
+            height=0.6,
+            label=f"to {OUTCOME_VERBS[outcome]}",
         )
-    labels = [
-        _short(country) + ("" if last == "yes" else f" (last: {last})")
-        for country, last in zip(chosen["country"], chosen["last_vote"], strict=True)
-    ]
-    ax.set_yticks(rows, labels)
-    ax.set_ylim(-0.6, len(chosen) - 0.4)
-    ax.set_xlim(0, max(float(left.max()), 0.01) * 1.18)
-    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+        left += values
+    right_ax.set_yticks(
+        rows,
+        [
+            f"{_short(c)} (last: {last})"
+            for c, last in zip(anyway["country"], anyway["last_vote"], strict=True)
+        ],
+    )
+    right_ax.set_xlim(0, 1)
+    right_ax.set_ylim(-0.6, max(len(anyway), 1) - 0.4)
+    right_ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+    right_ax.set_xlabel("Probability of voting otherwise than last time")
+    right_ax.set_title("Likely to change anyway (history alone)", loc="left", fontsize="medium")
+    right_ax.legend(loc="lower right", fontsize="small", framealpha=0.95)
+    for axes in (left_ax, right_ax):
+        axes.grid(axis="x", color="#e5e5e5", linewidth=0.6)
+        axes.set_axisbelow(True)
     when = f"the {year} vote" if year is not None else "the next vote"
-    ax.set_xlabel(f"Probability of not voting yes in {when}")
-    ax.set_ylabel("Member (voted yes last time)")
-    ax.set_title(
-        f"Members most likely to leave yes in {when} on {_EMBARGO}\n"
-        f"scenario {sf.name!r}: {sf.description}",
+    left_ax.figure.suptitle(
+        f"Members in {when} on {_about(about)}: scenario {sf.name!r} ({sf.description})",
         fontsize="medium",
     )
-    ax.legend(loc="lower right", fontsize="small", framealpha=0.95)
-    ax.grid(axis="x", color="#e5e5e5", linewidth=0.6)
-    ax.set_axisbelow(True)
-    _source_note(ax)
-    return ax
+    _source_note(left_ax)
+    return left_ax
 
 
 def strength_sweep(
-    table: pd.DataFrame, ax: Axes | None = None, scenario_name: str = "", *, year: int | None = None
+    table: pd.DataFrame,
+    ax: Axes | None = None,
+    scenario_name: str = "",
+    *,
+    year: int | None = None,
+    about: str = "the text",
 ) -> Axes:
     """Expected yes count as a scenario's strengths are scaled (output of ``sweep``).
 
@@ -435,14 +501,10 @@ def strength_sweep(
     ax = _new_axes(ax, (9, 5))
     table = table.sort_values("factor")
     colour = OUTCOME_COLOURS["yes"]
+    key = level_key(LEVELS[0])
+    low, high = table[f"yes_lo{key}"], table[f"yes_hi{key}"]
     ax.fill_between(
-        table["factor"],
-        table["yes_lo80"],
-        table["yes_hi80"],
-        color=colour,
-        alpha=0.2,
-        linewidth=0,
-        label="80 % interval",
+        table["factor"], low, high, color=colour, alpha=0.2, linewidth=0, label=f"{key} % interval"
     )
     ax.plot(
         table["factor"],
@@ -454,14 +516,14 @@ def strength_sweep(
         label="expected yes count",
     )
     ax.axvline(1, color="#333333", linestyle="--", linewidth=1.2, label="scenario as written (1×)")
-    ax.set_ylim(float(table["yes_lo80"].min()) - 1.5, float(table["yes_hi80"].max()) + 1.5)
+    ax.set_ylim(float(low.min()) - 1.5, float(high.max()) + 1.5)
     ax.yaxis.get_major_locator().set_params(integer=True)
     ax.set_xlabel("Strength of the campaign (× the scenario as written)")
     ax.set_ylabel("Members voting yes")
     name = f"scenario {scenario_name!r}" if scenario_name else "the scenario"
     vote = f"the {year} UN vote" if year is not None else "the UN vote"
     ax.set_title(
-        f"Forecast yes count in {vote} on {_EMBARGO}\n"
+        f"Forecast yes count in {vote} on {_about(about)}\n"
         f"as the strengths of {name} are scaled from none (0×) to double (2×)"
     )
     ax.legend(loc="best", fontsize="small", framealpha=0.95)
@@ -482,7 +544,9 @@ def _wilson(events: np.ndarray, n: np.ndarray, z: float = 1.96) -> tuple[np.ndar
     return centre - half, centre + half
 
 
-def calibration(predictions: pd.DataFrame, ax: Axes | None = None, bins: int = 10) -> Axes:
+def calibration(
+    predictions: pd.DataFrame | Backtest, ax: Axes | None = None, bins: int = 10
+) -> Axes:
     """Reliability diagram: forecast probability against how often the outcome happened.
 
     Pools every member-vote and all four outcomes (one forecast probability
@@ -493,14 +557,16 @@ def calibration(predictions: pd.DataFrame, ax: Axes | None = None, bins: int = 1
     on the logit scale.  A bin where the outcome never (always) happened is
     drawn as a hollow triangle on the bottom (top) edge.
 
-    ``predictions``: long table with ``method, year, iso3, vote`` and the four
-    probabilities (see :func:`unvote.evaluation.rolling_predictions`).
+    ``predictions``: a :func:`unvote.evaluation.backtest` result, or its
+    long table with ``method, year, iso3, vote`` and the four probabilities
+    (see :func:`unvote.evaluation.rolling_predictions`).
 
-    >>> from unvote.evaluation import rolling_predictions
-    >>> ax = calibration(rolling_predictions(2018, 2019))
+    >>> from unvote.evaluation import backtest
+    >>> ax = calibration(backtest(2018, 2019))
     >>> ax.get_xscale()
     'logit'
     """
+    predictions = getattr(predictions, "predictions", predictions)
     ax = _new_axes(ax, (7.5, 7.5))
     columns = list(PROBABILITY_COLUMNS)
     floor = 1e-6
@@ -513,7 +579,7 @@ def calibration(predictions: pd.DataFrame, ax: Axes | None = None, bins: int = 1
     for method in methods:
         part = predictions[predictions["method"] == method]
         p = np.clip(part[columns].to_numpy(dtype=float), floor, 1 - floor).ravel()
-        happened = part["vote"].astype(str).to_numpy()[:, None] == np.array(VOTE_CATEGORIES)
+        happened = part["vote"].astype(str).to_numpy()[:, None] == np.array(OUTCOMES)
         which = np.digitize(np.log(p / (1 - p)), edges[1:-1])
         frame = pd.DataFrame({"bin": which, "p": p, "event": happened.ravel()})
         table = frame.groupby("bin").agg(p=("p", "mean"), events=("event", "sum"), n=("p", "size"))
@@ -551,7 +617,7 @@ def calibration(predictions: pd.DataFrame, ax: Axes | None = None, bins: int = 1
             color=colour,
             linewidth=1.2,
             markersize=6,
-            label=_METHOD_LABELS.get(method, method),
+            label=METHOD_LABELS.get(method, method),
         )
         for edge, flag, tri in ((limits[0], share == 0, "v"), (limits[1], share == 1, "^")):
             ax.plot(
@@ -604,32 +670,35 @@ def calibration(predictions: pd.DataFrame, ax: Axes | None = None, bins: int = 1
     return ax
 
 
-def backtest_log_loss(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
+def backtest_log_loss(table: pd.DataFrame | Backtest, ax: Axes | None = None) -> Axes:
     """Each method's mean log loss per member in each year of the backtest (log scale).
 
-    ``table``: the output of :func:`unvote.evaluation.backtest`.
+    ``table``: :func:`unvote.evaluation.backtest`'s result, or its ``scores``.
+    Lines break at a year without a vote (2020).
 
     >>> from unvote.evaluation import backtest
     >>> ax = backtest_log_loss(backtest(2018, 2019))
     >>> ax.get_yscale()
     'log'
     """
+    about = _about(getattr(table, "item", "the text"))
+    table = getattr(table, "scores", table)
     ax = _new_axes(ax, (10, 5))
     methods = list(dict.fromkeys(table["method"]))
     styles = _scenario_styles(["baseline", *methods])
     for k, method in enumerate(methods):
-        part = table[table["method"] == method].sort_values("year")
+        part = _by_year(table[table["method"] == method][["year", "log_loss"]])
         colour, marker = styles[method]
         colour = colour if k else "#1b9e77"
         mean = part["log_loss"].mean()
         ax.plot(
-            part["year"],
+            part.index,
             part["log_loss"],
             marker=marker,
             color=colour,
             linewidth=2 if k == 0 else 1.3,
             markersize=5,
-            label=f"{_METHOD_LABELS.get(method, method)} (mean {mean:.3f})",
+            label=f"{METHOD_LABELS.get(method, method)} (mean {mean:.3f})",
         )
     ax.set_yscale("log")
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
@@ -642,7 +711,7 @@ def backtest_log_loss(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
     ax.set_ylabel("Mean log loss per member-vote (log scale)")
     ax.xaxis.get_major_locator().set_params(integer=True)
     ax.set_title(
-        f"Backtest of the forecasts of the UN General Assembly vote on {_EMBARGO},\n"
+        f"Backtest of the forecasts of the UN General Assembly votes on {about},\n"
         f"{table['year'].min()}–{table['year'].max()}: mean log loss per member-vote "
         "(lower is better)"
     )
@@ -656,22 +725,114 @@ def backtest_log_loss(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
 # --- writing every chart ------------------------------------------------------------------------
 
 
+def _save_chart(
+    directory: str | Path, stem: str, figsize: tuple[float, float], chart: Callable[[Axes], object]
+) -> list[Path]:
+    """Draw one chart off-screen (Agg) and stage it in every format; return the paths."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=figsize, layout="constrained")
+    FigureCanvasAgg(fig)
+    chart(fig.add_subplot())
+    paths = []
+    for suffix, options in FORMATS:
+        path = Path(directory) / f"{stem}.{suffix}"
+        files.write_with(path, lambda temp, f=suffix, o=options: fig.savefig(temp, format=f, **o))
+        paths.append(path)
+    fig.clear()
+    return paths
+
+
+def save_backtest(backtest: Backtest, directory: str | Path) -> list[Path]:
+    """Write the backtest charts (``backtest-log-loss``, ``backtest-calibration``); return paths.
+
+    Checked first and written atomically, all or none, as :func:`save_all`.
+    """
+    stems = ["backtest-log-loss", "backtest-calibration"]
+    files.check_folder(directory)
+    files.check_files([Path(directory) / f"{s}.{suffix}" for s in stems for suffix, _ in FORMATS])
+    with files.staged():
+        return [
+            *_save_chart(directory, stems[0], (10, 5), lambda ax: backtest_log_loss(backtest, ax)),
+            *_save_chart(directory, stems[1], (7.5, 7.5), lambda ax: calibration(backtest, ax)),
+        ]
+
+
+FORMATS: tuple[tuple[str, dict[str, Any]], ...] = (("png", {"dpi": 150}), ("svg", {}))
+"""The formats every chart is written in, with their ``savefig`` options."""
+
+
+def chart_stems(
+    year: int,
+    scenarios: Sequence[str],
+    *,
+    sweep_scenario: str = "cable",
+    backtest: bool = False,
+) -> list[str]:
+    """The file names (without suffix) :func:`save_all` writes for a forecast's scenarios.
+
+    ``history-<year>``, ``scenarios-<year>``, ``movers-<scenario>-<year>``
+    (``cable`` if forecast, else every scenario but the baseline),
+    ``sweep-<scenario>-<year>`` (``sweep_scenario`` if forecast, else the
+    first scenario but the baseline; none for ``""``), and with a backtest
+    ``backtest-log-loss`` and ``backtest-calibration``.
+
+    >>> chart_stems(2025, ["baseline", "cable"], backtest=True)
+    ['history-2025', 'scenarios-2025', 'movers-cable-2025', 'sweep-cable-2025', \
+'backtest-log-loss', 'backtest-calibration']
+    """
+    names = list(scenarios)
+    others = [n for n in names if n != "baseline"]
+    stems = [f"history-{year}", f"scenarios-{year}"]
+    stems += [f"movers-{n}-{year}" for n in (["cable"] if "cable" in names else others)]
+    swept = _swept(names, sweep_scenario)
+    if swept:
+        stems.append(f"sweep-{swept}-{year}")
+    if backtest:
+        stems += ["backtest-log-loss", "backtest-calibration"]
+    return stems
+
+
+def _swept(names: Sequence[str], sweep_scenario: str) -> str:
+    if not sweep_scenario:
+        return ""
+    if sweep_scenario in names:
+        return sweep_scenario
+    return next((n for n in names if n != "baseline"), "")
+
+
+def chart_files(
+    directory: str | Path,
+    year: int,
+    scenarios: Sequence[str],
+    *,
+    sweep_scenario: str = "cable",
+    backtest: bool = False,
+) -> list[Path]:
+    """Every file :func:`save_all` writes: :func:`chart_stems` in each of :data:`FORMATS`."""
+    stems = chart_stems(year, scenarios, sweep_scenario=sweep_scenario, backtest=backtest)
+    return [Path(directory) / f"{stem}.{suffix}" for stem in stems for suffix, _ in FORMATS]
+
+
 def save_all(
     fc: Forecast,
     directory: str | Path,
     *,
     sweep_scenario: str = "cable",
+    backtest: Backtest | None = None,
     backtest_table: pd.DataFrame | None = None,
     predictions: pd.DataFrame | None = None,
 ) -> list[Path]:
     """Write every chart as PNG (150 dpi) and SVG into ``directory``; return the paths.
 
-    Charts: ``history-<year>``, ``scenarios-<year>``, ``movers-<scenario>-<year>``
-    (the ``cable`` scenario if forecast, else every scenario but the
-    baseline), ``sweep-<scenario>-<year>`` (when ``sweep_scenario`` is among
-    the forecast's scenarios or a built-in one), and, when given,
-    ``backtest-log-loss`` and ``backtest-calibration``.  Figures are drawn
-    off-screen (Agg) and closed; pyplot's state is not touched.
+    The charts are those of :func:`chart_stems`; the backtest ones when
+    ``backtest`` (a :func:`unvote.evaluation.backtest` result) is given, or
+    ``backtest_table`` / ``predictions`` (its ``scores`` / ``predictions``).
+    Every target is checked before anything is drawn, and the files are
+    written atomically, all or none (:mod:`unvote.files`): on any error no new
+    file is left.  Figures are drawn off-screen (Agg) and closed; pyplot's
+    state is not touched.
 
     >>> import tempfile
     >>> from unvote.forecasting import forecast
@@ -680,41 +841,48 @@ def save_all(
     >>> sorted(p.name for p in paths)[:2]
     ['history-2025.png', 'history-2025.svg']
     """
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    out = Path(directory)
-    out.mkdir(parents=True, exist_ok=True)
+    if backtest is not None:
+        backtest_table, predictions = backtest.scores, backtest.predictions
+    year = fc.year
+    names = list(fc.scenarios)
+    targets = chart_files(directory, year, names, sweep_scenario=sweep_scenario)
+    targets += [
+        Path(directory) / f"{stem}.{suffix}"
+        for stem, given in (
+            ("backtest-log-loss", backtest_table),
+            ("backtest-calibration", predictions),
+        )
+        if given is not None
+        for suffix, _ in FORMATS
+    ]
+    files.check_folder(directory)
+    files.check_files(targets)
     written: list[Path] = []
 
     def draw(stem: str, figsize: tuple[float, float], chart: Callable[[Axes], object]) -> None:
-        fig = Figure(figsize=figsize, layout="constrained")
-        FigureCanvasAgg(fig)
-        chart(fig.add_subplot())
-        for suffix, options in ((".png", {"dpi": 150}), (".svg", {})):
-            path = out / f"{stem}{suffix}"
-            fig.savefig(path, **options)
-            written.append(path)
-        fig.clear()
+        written.extend(_save_chart(directory, stem, figsize, chart))
 
-    year = fc.year
-    draw(f"history-{year}", (10, 6), lambda ax: history(fc, ax))
-    draw(f"scenarios-{year}", (10, 5.5), lambda ax: scenario_comparison(fc, ax))
-    others = [n for n in fc.scenarios if n != "baseline"]
-    chosen = ["cable"] if "cable" in fc.scenarios else others
-    for name in chosen:
-        sf = fc.scenarios[name]
-        draw(f"movers-{name}-{year}", (9, 7.6), lambda ax, sf=sf: movers(sf, ax, year=year))
-    if sweep_scenario:
-        scenario = fc.scenarios[sweep_scenario].scenario if sweep_scenario in fc.scenarios else None
-        table = fc.sweep(scenario or sweep_scenario)
-        draw(
-            f"sweep-{sweep_scenario}-{year}",
-            (9, 5),
-            lambda ax: strength_sweep(table, ax, sweep_scenario, year=year),
-        )
-    if backtest_table is not None:
-        draw("backtest-log-loss", (10, 5), lambda ax: backtest_log_loss(backtest_table, ax))
-    if predictions is not None:
-        draw("backtest-calibration", (7.5, 7.5), lambda ax: calibration(predictions, ax))
+    with files.staged():
+        draw(f"history-{year}", (10, 6), lambda ax: history(fc, ax))
+        draw(f"scenarios-{year}", (10, 5.5), lambda ax: scenario_comparison(fc, ax))
+        others = [n for n in names if n != "baseline"]
+        for name in ["cable"] if "cable" in names else others:
+            sf = fc.scenarios[name]
+            draw(
+                f"movers-{name}-{year}",
+                (13, 7.6),
+                lambda ax, sf=sf: movers(sf, ax, year=year, about=fc.item.label),
+            )
+        swept = _swept(names, sweep_scenario)
+        if swept:
+            table = fc.sweep(fc.scenarios[swept].scenario)
+            draw(
+                f"sweep-{swept}-{year}",
+                (9, 5),
+                lambda ax: strength_sweep(table, ax, swept, year=year, about=fc.item.label),
+            )
+        if backtest_table is not None:
+            draw("backtest-log-loss", (10, 5), lambda ax: backtest_log_loss(backtest_table, ax))
+        if predictions is not None:
+            draw("backtest-calibration", (7.5, 7.5), lambda ax: calibration(predictions, ax))
     return written

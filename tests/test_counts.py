@@ -1,11 +1,10 @@
-"""Tests of unvote.simulate: exact count distributions against brute force, properties, draws."""
+"""Tests of unvote.counts: exact count distributions against brute force, properties, mixtures."""
 
 from __future__ import annotations
 
 import ast
 import doctest
 import itertools
-import math
 from pathlib import Path
 
 import numpy as np
@@ -14,28 +13,29 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from unvote import simulate
-from unvote.load import VOTE_CATEGORIES
-from unvote.simulate import (
-    OUTCOMES,
-    PROB_COLUMNS,
+from unvote import counts
+from unvote.counts import (
     count_distribution,
-    draw_counts,
-    draw_votes,
-    draws_to_csv,
     expected_counts,
+    integrate_shock,
     interval,
     intervals,
     joint_yes_no,
     marginals,
     prob_below,
+    shift_nonyes,
 )
+from unvote.draws import draw_counts, draw_votes
+from unvote.load import VOTE_CATEGORIES
+from unvote.vocabulary import OUTCOMES, PROBABILITY_COLUMNS
 
 
 def make_probs(values: np.ndarray, prefix: str = "C") -> pd.DataFrame:
     """A probability table with made-up three-letter member codes."""
     index = pd.Index([f"{prefix}{i:02d}" for i in range(len(values))], name="iso3")
-    return pd.DataFrame(np.asarray(values, dtype=float), index=index, columns=list(PROB_COLUMNS))
+    return pd.DataFrame(
+        np.asarray(values, dtype=float), index=index, columns=list(PROBABILITY_COLUMNS)
+    )
 
 
 def random_probs(
@@ -247,9 +247,10 @@ def test_expected_counts() -> None:
     }
 
 
-def test_outcome_order_matches_the_loader() -> None:
-    assert OUTCOMES == VOTE_CATEGORIES
-    assert PROB_COLUMNS == ("p_yes", "p_abstain", "p_no", "p_absent")
+def test_outcome_order_is_the_vocabulary_s() -> None:
+    assert OUTCOMES == VOTE_CATEGORIES == ("yes", "abstain", "no", "absent")
+    assert PROBABILITY_COLUMNS == ("p_yes", "p_abstain", "p_no", "p_absent")
+    assert list(marginals(un_like(3)).columns) == list(OUTCOMES)
 
 
 def test_unknown_outcome() -> None:
@@ -308,194 +309,24 @@ def test_input_frame_is_not_modified() -> None:
     pd.testing.assert_frame_equal(probs, before)
 
 
-# ----------------------------------------------------------------------------- draws
-
-
-def test_draw_means_match_the_exact_expectation() -> None:
-    probs = un_like()
-    draws = draw_votes(probs, 100_000, random_state=12345)
-    assert draws.shape == (100_000, 193)
-    assert (draws.dtypes == np.int8).all()
-    assert draws.columns.equals(probs.index)
-    assert draws.index.name == "draw"
-    counts = draw_counts(draws)
-    assert list(counts.columns) == list(OUTCOMES)
-    assert (counts.sum(axis=1) == 193).all()
-    diff = (counts.mean() - expected_counts(probs)).abs()
-    assert (diff < 0.3).all(), diff
-    # the distribution, not only the mean: the draws' yes histogram against the exact pmf
-    exact = count_distribution(probs, "yes")
-    observed = np.bincount(counts["yes"], minlength=194) / 100_000
-    assert np.abs(observed - exact).max() < 0.01
-
-
-def test_draws_are_reproducible() -> None:
-    probs = un_like()
-    first = draw_votes(probs, 25_000, random_state=7)
-    pd.testing.assert_frame_equal(first, draw_votes(probs, 25_000, random_state=7))
-    pd.testing.assert_frame_equal(
-        first, draw_votes(probs, 25_000, random_state=np.random.default_rng(7))
-    )
-    assert not first.equals(draw_votes(probs, 25_000, random_state=8))
-    assert draw_votes(probs, 0, random_state=7).shape == (0, 193)
-
-
-def test_draws_never_use_the_global_generator() -> None:
-    state = np.random.get_state()  # noqa: NPY002 (the legacy global generator is the point)
-    draw_votes(un_like(20), 100, random_state=None, blocs={"a": ["C00", "C01"]}, bloc_sd=1.0)
-    after = np.random.get_state()  # noqa: NPY002
-    assert state[0] == after[0] and (state[1] == after[1]).all() and state[2:] == after[2:]
-
-
-def test_impossible_outcomes_are_never_drawn() -> None:
-    values = [
-        [1.0, 0.0, 0.0, 0.0],
-        [0.0, 0.0, 0.0, 1.0],
-        [0.0, 1.0, 0.0, 0.0],
-        [0.5, 0.0, 0.5, 0.0],
-        [0.0, 0.3, 0.0, 0.7],
-        [0.3, 0.7, 0.0, 0.0],
-    ]
-    probs = make_probs(values)
-    blocs = {"all": list(probs.index)}
-    for sd in (0.0, 3.0):
-        draws = draw_votes(probs, 20_000, random_state=1, blocs=blocs, bloc_sd=sd).to_numpy()
-        for member, row in enumerate(values):
-            seen = set(np.unique(draws[:, member]).tolist())
-            possible = {k for k in range(4) if row[k] > 0}
-            assert seen == possible, (member, sd)
-
-
-def test_bloc_shock_widens_the_yes_spread_but_keeps_totals() -> None:
-    probs = un_like()
-    blocs = {"west": list(probs.index[10:60]), "south": list(probs.index[50:150])}
-    plain = draw_counts(draw_votes(probs, 20_000, random_state=3, blocs=blocs, bloc_sd=0.0))
-    shocked = draw_counts(draw_votes(probs, 20_000, random_state=3, blocs=blocs, bloc_sd=1.0))
-    assert (shocked.sum(axis=1) == 193).all()
-    assert shocked["yes"].std() > 1.5 * plain["yes"].std()
-    exact_sd = math.sqrt(
-        (
-            count_distribution(probs, "yes") * (np.arange(194) - expected_counts(probs)["yes"]) ** 2
-        ).sum()
-    )
-    assert plain["yes"].std() == pytest.approx(exact_sd, rel=0.05)
-
-
-def test_common_random_numbers_across_shock_settings() -> None:
-    probs = un_like()
-    blocs = {"west": list(probs.index[10:60])}
-    plain = draw_votes(probs, 5_000, random_state=11)
-    zero = draw_votes(probs, 5_000, random_state=11, blocs=blocs, bloc_sd=0.0)
-    shocked = draw_votes(probs, 5_000, random_state=11, blocs=blocs, bloc_sd=2.0)
-    pd.testing.assert_frame_equal(plain, zero)
-    outside = probs.index.difference(blocs["west"])
-    pd.testing.assert_frame_equal(plain[outside], shocked[outside])
-    assert not plain[blocs["west"]].equals(shocked[blocs["west"]])
-
-
-def test_shock_moves_yes_along_the_logistic_and_keeps_non_yes_shares() -> None:
-    """One shocked member: P(yes) = E[1 / (1 + (1 - p) / p * exp(z))], z ~ N(0, sd)."""
-    row = [0.6, 0.1, 0.2, 0.1]
-    sd = 1.0
-    probs = make_probs([row, row])
-    series = pd.Series({"C00": "bloc", "C01": np.nan})
-    codes = draw_votes(probs, 100_000, random_state=5, blocs=series, bloc_sd=sd).to_numpy()
-    nodes, weights = np.polynomial.hermite_e.hermegauss(60)
-    weights = weights / weights.sum()
-    p_yes = float(weights @ (1 / (1 + 0.4 / 0.6 * np.exp(sd * nodes))))
-    shocked, unshocked = codes[:, 0], codes[:, 1]
-    assert (shocked == 0).mean() == pytest.approx(p_yes, abs=0.006)
-    assert (unshocked == 0).mean() == pytest.approx(0.6, abs=0.006)
-    non_yes = shocked[shocked > 0]
-    shares = np.bincount(non_yes, minlength=4)[1:] / len(non_yes)
-    np.testing.assert_allclose(shares, [0.25, 0.5, 0.25], atol=0.01)
-
-
-def test_members_in_two_blocs_get_both_shocks() -> None:
-    probs = make_probs([[0.5, 0.2, 0.2, 0.1]] * 3)
-    blocs = {"a": ["C00", "C01"], "b": ["C01", "C02"]}
-    codes = draw_votes(probs, 50_000, random_state=9, blocs=blocs, bloc_sd=1.0).to_numpy()
-    yes = (codes == 0).astype(float)
-    corr = np.corrcoef(yes, rowvar=False)
-    # C00 and C02 share no shock; each shares one with C01
-    assert abs(corr[0, 2]) < 0.02
-    assert corr[0, 1] > 0.05 and corr[1, 2] > 0.05
-
-
-def test_extreme_shocks_give_no_nan() -> None:
-    probs = un_like(30)
-    draws = draw_votes(probs, 2_000, random_state=0, blocs={"x": list(probs.index)}, bloc_sd=1e3)
-    assert draws.to_numpy().min() >= 0 and draws.to_numpy().max() <= 3
-    assert (draw_counts(draws).sum(axis=1) == 30).all()
-
-
-@pytest.mark.parametrize(
-    ("kwargs", "message"),
-    [
-        ({"n_draws": -1}, "n_draws"),
-        ({"n_draws": 2.5}, "n_draws"),
-        ({"bloc_sd": -1.0, "blocs": {"a": ["C00"]}}, "bloc_sd"),
-        ({"bloc_sd": np.nan, "blocs": {"a": ["C00"]}}, "bloc_sd"),
-        ({"bloc_sd": 1.0}, "needs blocs"),
-        ({"bloc_sd": 1.0, "blocs": {"a": []}}, "needs blocs"),
-        ({"bloc_sd": 1.0, "blocs": {"a": ["C00", "ZZZ"]}}, "not in probs.*ZZZ"),
-        ({"bloc_sd": 1.0, "blocs": {"a": "C00"}}, "must list ISO3 codes"),
-        ({"bloc_sd": 1.0, "blocs": ["C00"]}, "blocs must map"),
-    ],
-)
-def test_draw_votes_rejects_bad_arguments(kwargs, message: str) -> None:
-    kwargs = {"n_draws": 10, **kwargs}
-    with pytest.raises(ValueError, match=message):
-        draw_votes(random_probs(4, seed=0), random_state=0, **kwargs)
-
-
-def test_draw_counts_rejects_non_codes() -> None:
-    with pytest.raises(ValueError, match="outcome codes"):
-        draw_counts(pd.DataFrame({"CUB": [0, 4]}))
-    with pytest.raises(ValueError, match="outcome codes"):
-        draw_counts(pd.DataFrame({"CUB": ["yes"]}))
-
-
-def test_draws_to_csv_round_trip(tmp_path: Path) -> None:
-    probs = un_like(12)
-    draws = draw_votes(probs, 25, random_state=4)
-    path = tmp_path / "draws.csv"
-    draws_to_csv(draws, path)
-    back = pd.read_csv(path)
-    assert list(back.columns) == ["draw", *OUTCOMES, *probs.index]
-    assert back["draw"].tolist() == list(range(25))
-    pd.testing.assert_frame_equal(
-        back[list(OUTCOMES)], draw_counts(draws).reset_index(drop=True), check_dtype=False
-    )
-    labels = np.array(OUTCOMES)[draws.to_numpy()]
-    assert (back[list(probs.index)].to_numpy() == labels).all()
-    assert set(np.unique(labels)) <= set(OUTCOMES)
-
-
-def test_draws_to_csv_with_no_draws(tmp_path: Path) -> None:
-    path = tmp_path / "none.csv"
-    draws_to_csv(draw_votes(un_like(3), 0, random_state=0), path)
-    assert path.read_text() == "draw,yes,abstain,no,absent,C00,C01,C02\n"
-
-
 # ----------------------------------------------------------------------------- housekeeping
 
 
 def test_docstring_examples() -> None:
-    result = doctest.testmod(simulate, optionflags=doctest.ELLIPSIS)
+    result = doctest.testmod(counts, optionflags=doctest.ELLIPSIS)
     assert result.attempted > 10
     assert result.failed == 0
 
 
 def test_module_imports_only_numpy_pandas_and_the_standard_library() -> None:
-    tree = ast.parse(Path(simulate.__file__).read_text())
+    tree = ast.parse(Path(counts.__file__).read_text())
     top = set()
     for node in tree.body:
         if isinstance(node, ast.Import):
             top.update(alias.name.split(".")[0] for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
             top.add((node.module or "").split(".")[0])
-    assert top <= {"__future__", "os", "collections", "typing", "numpy", "pandas"}, top
+    assert top <= {"__future__", "collections", "typing", "numpy", "pandas", "unvote"}, top
 
 
 # ----------------------------------------------------------------------------- a shared shock
@@ -503,8 +334,8 @@ def test_module_imports_only_numpy_pandas_and_the_standard_library() -> None:
 
 def test_shock_of_zero_is_the_independent_distribution() -> None:
     probs = un_like(40)
-    pd.testing.assert_frame_equal(simulate.marginals(probs, 0.0), simulate.marginals(probs))
-    pd.testing.assert_frame_equal(simulate.integrate_shock(probs, 0.0), probs)
+    pd.testing.assert_frame_equal(marginals(probs, 0.0), marginals(probs))
+    pd.testing.assert_frame_equal(integrate_shock(probs, 0.0), probs)
 
 
 def test_mixture_matches_brute_force_over_a_fine_quadrature() -> None:
@@ -516,25 +347,25 @@ def test_mixture_matches_brute_force_over_a_fine_quadrature() -> None:
     weights = weights / weights.sum()
     expected = np.zeros((5, 4))
     for z, w in zip(nodes, weights, strict=True):
-        shifted = make_probs(simulate.shift_nonyes(values, 0.8 * z))
+        shifted = make_probs(shift_nonyes(values, 0.8 * z))
         expected += w * brute_force(shifted)[0].T
-    got = simulate.marginals(probs, shock_sd=0.8).to_numpy()
+    got = marginals(probs, shock_sd=0.8).to_numpy()
     np.testing.assert_allclose(got, expected, atol=1e-6)
 
 
 def test_mixture_mean_equals_the_integrated_probabilities() -> None:
     probs = un_like(60)
-    table = simulate.marginals(probs, shock_sd=1.2)
+    table = marginals(probs, shock_sd=1.2)
     np.testing.assert_allclose(table.sum(), 1.0, atol=1e-12)
     means = (table.to_numpy() * table.index.to_numpy()[:, None]).sum(axis=0)
-    integrated = simulate.integrate_shock(probs, 1.2).sum().to_numpy()
+    integrated = integrate_shock(probs, 1.2).sum().to_numpy()
     np.testing.assert_allclose(means, integrated, atol=1e-9)
 
 
 def test_a_shared_shock_widens_the_yes_distribution() -> None:
     probs = un_like(193)
-    plain = simulate.intervals(probs, [0.95])["95"]["yes"]
-    shocked = simulate.intervals(probs, [0.95], shock_sd=1.0)["95"]["yes"]
+    plain = intervals(probs, [0.95])["95"]["yes"]
+    shocked = intervals(probs, [0.95], shock_sd=1.0)["95"]["yes"]
     assert shocked[0] <= plain[0] and shocked[1] >= plain[1]
     assert shocked[1] - shocked[0] > plain[1] - plain[0]
 
@@ -543,7 +374,7 @@ def test_draws_with_a_common_shock_follow_the_exact_mixture() -> None:
     probs = un_like(193)
     draws = draw_votes(probs, 100_000, random_state=11, common_sd=0.9)
     counts = draw_counts(draws)
-    exact = simulate.marginals(probs, shock_sd=0.9)
+    exact = marginals(probs, shock_sd=0.9)
     means = (exact.to_numpy() * exact.index.to_numpy()[:, None]).sum(axis=0)
     np.testing.assert_allclose(counts[list(VOTE_CATEGORIES)].mean().to_numpy(), means, atol=0.3)
     drawn = np.bincount(counts["yes"], minlength=len(exact)) / len(counts)
@@ -553,16 +384,16 @@ def test_draws_with_a_common_shock_follow_the_exact_mixture() -> None:
 def test_shock_sd_must_be_a_finite_non_negative_number() -> None:
     for bad in (-1.0, float("nan"), float("inf")):
         with pytest.raises(ValueError, match="shock_sd"):
-            simulate.marginals(un_like(5), shock_sd=bad)
+            marginals(un_like(5), shock_sd=bad)
 
 
 @settings(max_examples=40, deadline=None)
 @given(prob_tables(), st.floats(min_value=0.0, max_value=3.0))
 def test_mixtures_are_distributions_with_the_right_means(probs: pd.DataFrame, sd: float) -> None:
-    table = simulate.marginals(probs, shock_sd=sd)
+    table = marginals(probs, shock_sd=sd)
     assert (table.to_numpy() >= -1e-15).all()
     np.testing.assert_allclose(table.sum(), 1.0, atol=1e-9)
     means = (table.to_numpy() * table.index.to_numpy()[:, None]).sum(axis=0)
-    integrated = simulate.integrate_shock(probs, sd)
+    integrated = integrate_shock(probs, sd)
     np.testing.assert_allclose(means, integrated.sum().to_numpy(), atol=1e-8)
     np.testing.assert_allclose(integrated.sum(axis=1), 1.0, atol=1e-12)

@@ -1,14 +1,16 @@
-"""The distribution of the vote counts, given each member's outcome probabilities.
+"""The exact distribution of the vote counts, given each member's outcome probabilities.
 
 Members vote independently given a scenario, so the count of each outcome is
 Poisson-binomial and the (yes, no) counts jointly Poisson-multinomial: both are
 computed *exactly* here by dynamic programming over the members, with no Monte
-Carlo noise.  Random draws remain available for what the exact route cannot
-give: correlated shocks shared by a bloc of countries and per-draw country lists.
+Carlo noise.  A shock shared by every member (the model's year shock) makes
+each distribution a mixture, integrated exactly on a grid.  Random draws, for
+what the exact route cannot give (shocks shared by a bloc, per-draw country
+lists), are in :mod:`unvote.draws`.
 
 Every function takes ``probs``: a DataFrame indexed by ISO3 code with the
 columns ``p_yes, p_abstain, p_no, p_absent`` (one row per member, rows summing
-to 1).  Outcomes are ordered as in :data:`OUTCOMES` and coded 0-3 in draws.
+to 1), in the order of :data:`unvote.vocabulary.OUTCOMES`.
 
 >>> import pandas as pd
 >>> probs = pd.DataFrame(
@@ -23,30 +25,19 @@ to 1).  Outcomes are ordered as in :data:`OUTCOMES` and coded 0-3 in draws.
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterable, Mapping
-from typing import Literal
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
 
-Outcome = Literal["yes", "abstain", "no", "absent"]
-
-OUTCOMES: tuple[str, ...] = ("yes", "abstain", "no", "absent")
-"""The outcomes, in order; a draw codes them 0, 1, 2, 3.  Same order as ``load.VOTE_CATEGORIES``."""
-
-PROB_COLUMNS: tuple[str, ...] = tuple(f"p_{outcome}" for outcome in OUTCOMES)
-"""The columns of a probability table, in order."""
+from unvote.errors import InvalidTypeError, InvalidValueError
+from unvote.vocabulary import LEVELS, OUTCOMES, PROBABILITY_COLUMNS, Outcome, level_key
 
 SUM_TOLERANCE = 1e-9
 """How far a row of probabilities may sum from 1 before it is an error (it is re-normalised)."""
 
 CDF_TOLERANCE = 1e-12
 """Floating-point slack when comparing a cumulative probability with a target."""
-
-DRAW_CHUNK = 10_000
-"""Draws simulated at a time, bounding memory for large ``n_draws``."""
-
 
 # ----------------------------------------------------------------------------- validation
 
@@ -63,43 +54,45 @@ def check_probs(probs: pd.DataFrame) -> np.ndarray:
     [[1.0, 0.0, 0.0, 0.0]]
     """
     if not isinstance(probs, pd.DataFrame):
-        raise TypeError(f"probs must be a pandas DataFrame, not {type(probs).__name__}")
-    missing = [c for c in PROB_COLUMNS if c not in probs.columns]
+        raise InvalidTypeError(f"probs must be a pandas DataFrame, not {type(probs).__name__}")
+    missing = [c for c in PROBABILITY_COLUMNS if c not in probs.columns]
     if missing:
-        raise ValueError(
-            f"probs lacks column(s) {', '.join(missing)}; expected {', '.join(PROB_COLUMNS)}"
+        raise InvalidValueError(
+            f"probs lacks column(s) {', '.join(missing)}; expected {', '.join(PROBABILITY_COLUMNS)}"
         )
-    extra = [str(c) for c in probs.columns if c not in PROB_COLUMNS]
+    extra = [str(c) for c in probs.columns if c not in PROBABILITY_COLUMNS]
     if extra:
-        raise ValueError(
+        raise InvalidValueError(
             f"probs has unexpected column(s) {', '.join(extra)}; "
-            f"keep only {', '.join(PROB_COLUMNS)}"
+            f"keep only {', '.join(PROBABILITY_COLUMNS)}"
         )
     if probs.index.has_duplicates:
         dups = probs.index[probs.index.duplicated()].unique().tolist()
-        raise ValueError(f"probs has duplicate member(s) {dups}; give each member one row")
-    table = probs[list(PROB_COLUMNS)]
+        raise InvalidValueError(f"probs has duplicate member(s) {dups}; give each member one row")
+    table = probs[list(PROBABILITY_COLUMNS)]
     try:
         values = table.to_numpy(dtype=float, na_value=np.nan)
     except (TypeError, ValueError) as err:
-        raise ValueError(f"probs must hold numbers only ({err})") from err
-    values = np.array(values, dtype=float, copy=True).reshape(len(table), len(PROB_COLUMNS))
+        raise InvalidValueError(f"probs must hold numbers only ({err})") from err
+    values = np.array(values, dtype=float, copy=True).reshape(len(table), len(PROBABILITY_COLUMNS))
 
     def where(bad: np.ndarray) -> str:
         row, col = np.argwhere(bad)[0]
-        return f"{PROB_COLUMNS[col]} of {probs.index[row]!r} is {values[row, col]!r}"
+        return f"{PROBABILITY_COLUMNS[col]} of {probs.index[row]!r} is {values[row, col]!r}"
 
     nan = np.isnan(values)
     if nan.any():
-        raise ValueError(f"probs has missing values: {where(nan)}; fill in every probability")
+        raise InvalidValueError(
+            f"probs has missing values: {where(nan)}; fill in every probability"
+        )
     outside = (values < 0.0) | (values > 1.0)
     if outside.any():
-        raise ValueError(f"probabilities must lie in [0, 1]: {where(outside)}")
+        raise InvalidValueError(f"probabilities must lie in [0, 1]: {where(outside)}")
     totals = values.sum(axis=1)
     off = np.abs(totals - 1.0) > SUM_TOLERANCE
     if off.any():
         row = int(np.flatnonzero(off)[0])
-        raise ValueError(
+        raise InvalidValueError(
             f"each member's probabilities must sum to 1: {probs.index[row]!r} sums to "
             f"{totals[row]!r}"
         )
@@ -112,17 +105,17 @@ def _check_pmf(pmf: np.ndarray | pd.Series | Iterable[float]) -> np.ndarray:
     """A 1-D non-negative array summing to 1 (within :data:`SUM_TOLERANCE`)."""
     array = np.asarray(pmf, dtype=float)
     if array.ndim != 1 or array.size == 0:
-        raise ValueError(f"pmf must be a non-empty 1-D array, got shape {array.shape}")
+        raise InvalidValueError(f"pmf must be a non-empty 1-D array, got shape {array.shape}")
     if np.isnan(array).any() or (array < 0).any():
-        raise ValueError("pmf must hold non-negative numbers, without NaN")
+        raise InvalidValueError("pmf must hold non-negative numbers, without NaN")
     if abs(array.sum() - 1.0) > SUM_TOLERANCE:
-        raise ValueError(f"pmf must sum to 1, sums to {array.sum()!r}")
+        raise InvalidValueError(f"pmf must sum to 1, sums to {array.sum()!r}")
     return array
 
 
 def _check_outcome(outcome: str) -> int:
     if outcome not in OUTCOMES:
-        raise ValueError(f"unknown outcome {outcome!r}; choose one of {', '.join(OUTCOMES)}")
+        raise InvalidValueError(f"unknown outcome {outcome!r}; choose one of {', '.join(OUTCOMES)}")
     return OUTCOMES.index(outcome)
 
 
@@ -187,9 +180,28 @@ def shift_nonyes(values: np.ndarray, shift: float) -> np.ndarray:
     return np.column_stack([p_yes, (1.0 - p_yes)[:, None] * shares])
 
 
+def _nonyes_log_odds(values: np.ndarray) -> np.ndarray:
+    """log((1 - p_yes) / p_yes): +inf where p_yes is 0, -inf where it is 1."""
+    with np.errstate(divide="ignore"):
+        return np.log(values[:, 1:].sum(axis=1)) - np.log(values[:, 0])
+
+
+def _shocked_yes(log_odds: np.ndarray, shock: np.ndarray) -> np.ndarray:
+    """Yes probability after adding ``shock`` to the log-odds of each non-yes outcome.
+
+    Softmax with every non-yes log-odds raised by ``z`` leaves the non-yes
+    shares unchanged and moves yes vs. not-yes along a logistic curve:
+    ``p_yes' = 1 / (1 + exp(log((1 - p_yes) / p_yes) + z))``.  Infinite
+    log-odds (``p_yes`` of 0 or 1) give exactly 0 or 1, never NaN, for any
+    finite shock.
+    """
+    with np.errstate(over="ignore"):
+        return 1.0 / (1.0 + np.exp(log_odds + shock))
+
+
 def _check_shock(shock_sd: float) -> float:
     if isinstance(shock_sd, bool) or not np.isfinite(shock_sd) or shock_sd < 0:
-        raise ValueError(f"shock_sd must be a finite number >= 0, got {shock_sd!r}")
+        raise InvalidValueError(f"shock_sd must be a finite number >= 0, got {shock_sd!r}")
     return float(shock_sd)
 
 
@@ -219,7 +231,7 @@ def integrate_shock(probs: pd.DataFrame, shock_sd: float) -> pd.DataFrame:
             w * shift_nonyes(values, shock_sd * z) for z, w in zip(nodes, weights, strict=True)
         )
         values = sum(shifted)
-    return pd.DataFrame(values, index=probs.index, columns=list(PROB_COLUMNS))
+    return pd.DataFrame(values, index=probs.index, columns=list(PROBABILITY_COLUMNS))
 
 
 def count_distribution(probs: pd.DataFrame, outcome: Outcome, shock_sd: float = 0.0) -> np.ndarray:
@@ -289,6 +301,69 @@ def marginals(probs: pd.DataFrame, shock_sd: float = 0.0) -> pd.DataFrame:
     return pd.DataFrame(pmf.T, index=index, columns=list(OUTCOMES))
 
 
+Components = Sequence[tuple[float, pd.DataFrame]]
+"""A mixture of probability tables: (weight, table) pairs, weights summing to 1."""
+
+
+def _check_components(components: Components) -> tuple[np.ndarray, list[np.ndarray], pd.Index]:
+    weights = np.array([float(w) for w, _ in components])
+    if not len(weights) or (weights < 0).any() or abs(weights.sum() - 1.0) > 1e-9:
+        raise InvalidValueError("a mixture needs weights that are non-negative and sum to 1")
+    tables = [check_probs(table) for _, table in components]
+    index = components[0][1].index
+    if any(not table.index.equals(index) for _, table in components):
+        raise InvalidValueError("the tables of a mixture must hold the same members in one order")
+    return weights, tables, index
+
+
+def mixture_marginals(components: Components, shock_sd: float = 0.0) -> pd.DataFrame:
+    """Exact count distributions of a mixture of probability tables, each with a shared shock.
+
+    A scenario whose strength is uncertain is a mixture: at each quadrature
+    node of its prior, the members' probabilities differ.  The result is the
+    weighted average of :func:`marginals` of each table, in one pass.
+
+    >>> a = pd.DataFrame({"p_yes": [1.0], "p_abstain": 0.0, "p_no": 0.0, "p_absent": 0.0})
+    >>> b = pd.DataFrame({"p_yes": [0.0], "p_abstain": 0.0, "p_no": 1.0, "p_absent": 0.0})
+    >>> mixture_marginals([(0.25, a), (0.75, b)])["yes"].tolist()
+    [0.75, 0.25]
+    """
+    weights, tables, _ = _check_components(components)
+    columns = list(range(len(OUTCOMES)))
+    stacked = np.hstack(tables)  # members x (tables * outcomes)
+    flat = [c + k * len(OUTCOMES) for k in range(len(tables)) for c in columns]
+    if _check_shock(shock_sd) == 0:
+        pmfs = _poisson_binomial(stacked[:, flat])
+    else:
+        nodes, node_weights = normal_quadrature()
+        shifted = [np.hstack([shift_nonyes(t, shock_sd * z) for t in tables]) for z in nodes]
+        pmfs = _poisson_binomial(np.hstack(shifted)).reshape(len(nodes), len(flat), -1)
+        pmfs = np.tensordot(node_weights, pmfs, axes=1)
+    pmfs = pmfs.reshape(len(tables), len(OUTCOMES), -1)
+    pmf = np.tensordot(weights, pmfs, axes=1)
+    index = pd.RangeIndex(stacked.shape[0] + 1, name="count")
+    return pd.DataFrame(pmf.T, index=index, columns=list(OUTCOMES))
+
+
+def mixture_probs(components: Components, shock_sd: float = 0.0) -> pd.DataFrame:
+    """Each member's probabilities averaged over a mixture of tables and a shared shock.
+
+    >>> a = pd.DataFrame({"p_yes": [1.0], "p_abstain": 0.0, "p_no": 0.0, "p_absent": 0.0})
+    >>> b = pd.DataFrame({"p_yes": [0.0], "p_abstain": 0.0, "p_no": 1.0, "p_absent": 0.0})
+    >>> mixture_probs([(0.25, a), (0.75, b)]).round(2).to_numpy().tolist()
+    [[0.25, 0.0, 0.75, 0.0]]
+    """
+    weights, tables, index = _check_components(components)
+    total = sum(
+        w
+        * integrate_shock(
+            pd.DataFrame(t, index=index, columns=list(PROBABILITY_COLUMNS)), shock_sd
+        ).to_numpy()
+        for w, t in zip(weights, tables, strict=True)
+    )
+    return pd.DataFrame(total, index=index, columns=list(PROBABILITY_COLUMNS))
+
+
 def joint_yes_no(probs: pd.DataFrame) -> np.ndarray:
     """Exact joint distribution of the yes and no counts.
 
@@ -331,6 +406,45 @@ def joint_yes_no(probs: pd.DataFrame) -> np.ndarray:
         new[width : live + width] += scratch[:live]
         old, new = new, old
     return old.reshape(width, width)
+
+
+MAJORITIES: tuple[str, ...] = ("simple", "two-thirds")
+"""Majorities of the members present and voting (yes + no; abstentions do not count)."""
+
+
+def prob_adopted(probs: pd.DataFrame, shock_sd: float = 0.0, majority: str = "simple") -> float:
+    """Probability that a draft is adopted: more yes than no, or two thirds of yes and no.
+
+    The General Assembly decides by a majority of the members present and
+    voting (Article 18 of the Charter): abstentions and absences do not count.
+    Most texts need a simple majority (yes > no); important questions (Article
+    18(2): budget, membership, elections) need two thirds (yes >= 2 no).
+    Exact, from the joint distribution of the yes and no counts
+    (:func:`joint_yes_no`), averaged over a shared shock as :func:`marginals`.
+
+    >>> probs = pd.DataFrame({"p_yes": [0.75, 0.5], "p_abstain": [0.25, 0.0],
+    ...                       "p_no": [0.0, 0.5], "p_absent": 0.0}, index=["CUB", "USA"])
+    >>> prob_adopted(probs)
+    0.5
+    """
+    if majority not in MAJORITIES:
+        raise InvalidValueError(
+            f"majority must be one of {', '.join(MAJORITIES)}, not {majority!r}"
+        )
+    values = check_probs(probs)
+    n = len(values)
+    yes, no = np.meshgrid(np.arange(n + 1), np.arange(n + 1), indexing="ij")
+    adopted = yes > no if majority == "simple" else (yes >= 2 * no) & (yes > 0)
+    if _check_shock(shock_sd) == 0:
+        return float(joint_yes_no(probs)[adopted].sum())
+    nodes, weights = normal_quadrature()
+    total = 0.0
+    for z, w in zip(nodes, weights, strict=True):
+        shifted = pd.DataFrame(
+            shift_nonyes(values, shock_sd * z), columns=list(PROBABILITY_COLUMNS)
+        )
+        total += w * joint_yes_no(shifted)[adopted].sum()
+    return float(min(1.0, total))
 
 
 def expected_counts(probs: pd.DataFrame) -> pd.Series:
@@ -381,7 +495,7 @@ def interval(pmf: np.ndarray | pd.Series, level: float) -> tuple[int, int]:
     """
     array = _check_pmf(pmf)
     if not 0.0 < level <= 1.0:
-        raise ValueError(f"level must lie in (0, 1], got {level!r}")
+        raise InvalidValueError(f"level must lie in (0, 1], got {level!r}")
     tail = (1.0 - level) / 2.0
     cdf = np.cumsum(array)
     last = len(array) - 1
@@ -391,12 +505,8 @@ def interval(pmf: np.ndarray | pd.Series, level: float) -> tuple[int, int]:
     return min(lo, last), min(hi, last)
 
 
-def _level_key(level: float) -> str:
-    return format(round(level * 100.0, 10), "g")
-
-
 def intervals(
-    probs: pd.DataFrame, levels: Iterable[float] = (0.8, 0.95), shock_sd: float = 0.0
+    probs: pd.DataFrame, levels: Iterable[float] = LEVELS, shock_sd: float = 0.0
 ) -> dict[str, dict[str, tuple[int, int]]]:
     """Equal-tailed central intervals of every outcome's count, at several levels.
 
@@ -415,7 +525,7 @@ def intervals(
     """
     table = marginals(probs, shock_sd)
     return {
-        _level_key(level): {
+        level_key(level): {
             outcome: interval(table[outcome].to_numpy(), level) for outcome in OUTCOMES
         }
         for level in levels
@@ -434,268 +544,7 @@ def prob_below(pmf: np.ndarray | pd.Series, threshold: float) -> float:
     """
     array = _check_pmf(pmf)
     if np.isnan(threshold):
-        raise ValueError("threshold must be a number, not NaN")
+        raise InvalidValueError("threshold must be a number, not NaN")
     # count < threshold  <=>  count <= ceil(threshold) - 1
     stop = int(np.clip(np.ceil(threshold), 0, len(array)))
     return float(min(1.0, array[:stop].sum()))
-
-
-# ----------------------------------------------------------------------------- random draws
-
-
-def _bloc_matrix(blocs: Mapping[str, Iterable[str]] | pd.Series, members: pd.Index) -> np.ndarray:
-    """Membership matrix ``(n_blocs, n_members)`` of 0/1 floats."""
-    if isinstance(blocs, pd.Series):
-        labels = blocs.dropna()
-        groups: dict[object, list[object]] = {}
-        for iso3, label in labels.items():
-            groups.setdefault(label, []).append(iso3)
-    elif isinstance(blocs, Mapping):
-        groups = {}
-        for name, codes in blocs.items():
-            if isinstance(codes, str):
-                raise ValueError(f"bloc {name!r} must list ISO3 codes, not the string {codes!r}")
-            groups[name] = list(codes)
-    else:
-        raise ValueError(
-            "blocs must map bloc names to lists of ISO3 codes, or be a Series ISO3 -> bloc label"
-        )
-    matrix = np.zeros((len(groups), len(members)))
-    for row, (name, codes) in enumerate(groups.items()):
-        unknown = [c for c in codes if c not in members]
-        if unknown:
-            raise ValueError(f"bloc {name!r} names member(s) not in probs: {unknown}")
-        matrix[row, members.get_indexer(codes)] = 1.0
-    return matrix
-
-
-def _cut_layout(values: np.ndarray) -> np.ndarray:
-    """Where the non-yes outcomes split ``1 - p_yes``, whatever ``p_yes`` is.
-
-    Returns ``(n, 2)``: the share of the non-yes probability taken by the
-    outcomes before no and before absent, or ``inf`` when no outcome from
-    there on is possible (so that a cut point can never select it).
-    """
-    rest = values[:, 1:]
-    nonyes = rest.sum(axis=1, keepdims=True)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        shares = np.where(nonyes > 0, rest / nonyes, 0.0)
-    before = np.cumsum(shares, axis=1)[:, :2]
-    possible = rest[:, ::-1].cumsum(axis=1)[:, ::-1] > 0
-    return np.where(possible[:, 1:], before, np.inf)
-
-
-def _cuts(p_yes: np.ndarray, before: np.ndarray) -> list[np.ndarray]:
-    """Cut points for sampling with one uniform ``u`` in [0, 1) per member and draw.
-
-    A member's outcome code is the number of cut points ``t`` with ``u >= t``:
-    yes below ``p_yes``, then the non-yes outcomes in their shares of the rest
-    (``before`` from :func:`_cut_layout`).  ``p_yes`` may vary by draw (shape
-    ``(draws, n)``).  Impossible outcomes get cut points of ``inf`` (or NaN
-    when ``p_yes`` is 1), which no ``u`` reaches.
-    """
-    rest = 1.0 - p_yes
-    with np.errstate(invalid="ignore"):
-        return [p_yes, p_yes + rest * before[:, 0], p_yes + rest * before[:, 1]]
-
-
-def _nonyes_log_odds(values: np.ndarray) -> np.ndarray:
-    """log((1 - p_yes) / p_yes): +inf where p_yes is 0, -inf where it is 1."""
-    with np.errstate(divide="ignore"):
-        return np.log(values[:, 1:].sum(axis=1)) - np.log(values[:, 0])
-
-
-def _shocked_yes(log_odds: np.ndarray, shock: np.ndarray) -> np.ndarray:
-    """Yes probability after adding ``shock`` to the log-odds of each non-yes outcome.
-
-    Softmax with every non-yes log-odds raised by ``z`` leaves the non-yes
-    shares unchanged and moves yes vs. not-yes along a logistic curve:
-    ``p_yes' = 1 / (1 + exp(log((1 - p_yes) / p_yes) + z))``.  Infinite
-    log-odds (``p_yes`` of 0 or 1) give exactly 0 or 1, never NaN, for any
-    finite shock.
-    """
-    with np.errstate(over="ignore"):
-        return 1.0 / (1.0 + np.exp(log_odds + shock))
-
-
-def draw_votes(
-    probs: pd.DataFrame,
-    n_draws: int,
-    *,
-    random_state: int | np.random.Generator | None = None,
-    blocs: Mapping[str, Iterable[str]] | pd.Series | None = None,
-    bloc_sd: float = 0.0,
-    common_sd: float = 0.0,
-) -> pd.DataFrame:
-    """Random votes of every member, optionally with shocks shared within blocs or by all.
-
-    Parameters
-    ----------
-    probs : DataFrame
-        Probability table indexed by ISO3.
-    n_draws : int
-        Number of simulated votes.
-    random_state : int, Generator or None
-        Seed or generator (``numpy.random.default_rng`` semantics); the global
-        numpy generator is never used.
-    blocs : mapping or Series, optional
-        Bloc name -> list of ISO3 codes, or a Series ISO3 -> bloc label (NaN:
-        no bloc).  In each draw every bloc gets a shock ``z ~ Normal(0,
-        bloc_sd)`` added to the log-odds of abstain, no and absent relative to
-        yes for its members (a member of several blocs gets the sum), so
-        shocked members swing together towards or away from yes.  Members
-        outside every bloc are unshocked.
-    bloc_sd : float
-        Standard deviation of the bloc shock; 0 means independent members.
-    common_sd : float
-        Standard deviation of one more shock shared by every member (the
-        model's year shock): draws then follow the mixture that
-        ``marginals(probs, shock_sd=common_sd)`` computes exactly.
-
-    Returns
-    -------
-    DataFrame
-        ``n_draws`` rows (index ``draw``) by one column per member, holding
-        ``int8`` outcome codes: 0 yes, 1 abstain, 2 no, 3 absent (see
-        :data:`OUTCOMES`; :func:`draw_counts` tallies them).
-
-    Notes
-    -----
-    One uniform per member and draw comes from the main generator; bloc shocks
-    come from a child generator spawned from it.  So with the same seed the
-    uniforms are the same whatever ``blocs`` and ``bloc_sd`` are: ``bloc_sd=0``
-    gives exactly the unshocked draws, and members outside the blocs vote the
-    same way in every shock scenario (common random numbers).
-
-    Examples
-    --------
-    >>> probs = pd.DataFrame({"p_yes": [0.75, 0.5], "p_abstain": [0.25, 0.0],
-    ...                       "p_no": [0.0, 0.5], "p_absent": 0.0}, index=["CUB", "USA"])
-    >>> draws = draw_votes(probs, 1000, random_state=1)
-    >>> draws.shape
-    (1000, 2)
-    >>> sorted(draws["USA"].unique().tolist())
-    [0, 2]
-    """
-    values = check_probs(probs)
-    if isinstance(n_draws, bool) or not isinstance(n_draws, (int, np.integer)) or n_draws < 0:
-        raise ValueError(f"n_draws must be a non-negative integer, got {n_draws!r}")
-    n_draws = int(n_draws)
-    if not np.isfinite(bloc_sd) or bloc_sd < 0:
-        raise ValueError(f"bloc_sd must be a finite number >= 0, got {bloc_sd!r}")
-    common_sd = _check_shock(common_sd)
-    members = probs.index
-    rng = np.random.default_rng(random_state)
-    membership = _bloc_matrix(blocs, members) if blocs is not None else np.zeros((0, len(members)))
-    if bloc_sd > 0 and not membership.any():
-        raise ValueError("bloc_sd > 0 needs blocs with at least one member to shock")
-    # Each shock row: its members (a row of ones for the common shock) and its sd.
-    sds = np.full(len(membership), bloc_sd)
-    if common_sd > 0:
-        membership = np.vstack([membership, np.ones(len(members))])
-        sds = np.append(sds, common_sd)
-    # Shocks come from a child generator, so the uniforms below never depend on them.
-    shock_rng = rng.spawn(1)[0] if bloc_sd > 0 or common_sd > 0 else None
-    cols = np.flatnonzero(membership.any(axis=0))  # the members that some shock moves
-    weights = membership[:, cols]
-    before = _cut_layout(values)
-    cuts = _cuts(values[:, 0], before)
-    log_odds = _nonyes_log_odds(values[cols])
-
-    codes = np.empty((n_draws, len(members)), dtype=np.int8)
-    for start in range(0, n_draws, DRAW_CHUNK):
-        stop = min(start + DRAW_CHUNK, n_draws)
-        u = rng.random((stop - start, len(members)))
-        block = codes[start:stop]
-        block[:] = (u >= cuts[0]).astype(np.int8)
-        block += u >= cuts[1]
-        block += u >= cuts[2]
-        if shock_rng is not None:
-            z = shock_rng.normal(0.0, 1.0, size=(stop - start, len(weights))) * sds
-            p_yes = _shocked_yes(log_odds, z @ weights)
-            sub = _cuts(p_yes, before[cols])
-            us = u[:, cols]
-            block[:, cols] = (
-                (us >= sub[0]).astype(np.int8) + (us >= sub[1]) + (us >= sub[2])
-            ).astype(np.int8)
-    return pd.DataFrame(codes, index=pd.RangeIndex(n_draws, name="draw"), columns=members)
-
-
-def draw_counts(draws: pd.DataFrame) -> pd.DataFrame:
-    """Tally each draw: the number of members with each outcome.
-
-    Parameters
-    ----------
-    draws : DataFrame
-        Outcome codes as returned by :func:`draw_votes`.
-
-    Returns
-    -------
-    DataFrame
-        Same index as ``draws``; integer columns ``yes, abstain, no, absent``
-        summing to the number of members.
-
-    Examples
-    --------
-    >>> draws = pd.DataFrame({"CUB": [0, 0], "USA": [2, 3]}, dtype="int8")
-    >>> draw_counts(draws).to_numpy().tolist()
-    [[1, 0, 1, 0], [1, 0, 0, 1]]
-    """
-    codes = _check_codes(draws)
-    counts = np.stack([(codes == k).sum(axis=1) for k in range(len(OUTCOMES))], axis=1)
-    return pd.DataFrame(counts.astype(np.int64), index=draws.index, columns=list(OUTCOMES))
-
-
-def _check_codes(draws: pd.DataFrame) -> np.ndarray:
-    if not isinstance(draws, pd.DataFrame):
-        raise TypeError(f"draws must be a pandas DataFrame, not {type(draws).__name__}")
-    codes = draws.to_numpy()
-    if codes.size and (
-        not np.issubdtype(codes.dtype, np.integer) or codes.min() < 0 or codes.max() > 3
-    ):
-        raise ValueError("draws must hold outcome codes 0-3 (as returned by draw_votes)")
-    return codes
-
-
-def draws_to_csv(draws: pd.DataFrame, path: str | os.PathLike[str]) -> None:
-    """Write draws as CSV: one row per draw, its counts, then every member's vote.
-
-    Columns are ``draw, yes, abstain, no, absent`` and then one column per ISO3
-    code holding the outcome label (``yes``/``abstain``/``no``/``absent``).
-    Written in chunks, so 100,000 draws need little memory.
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> draws = pd.DataFrame({"CUB": [0, 0], "USA": [2, 3]}, dtype="int8")
-    >>> with tempfile.TemporaryDirectory() as tmp:
-    ...     path = pathlib.Path(tmp) / "draws.csv"
-    ...     draws_to_csv(draws, path)
-    ...     print(path.read_text().strip())
-    draw,yes,abstain,no,absent,CUB,USA
-    0,1,0,1,0,yes,no
-    1,1,0,0,1,yes,absent
-    """
-    codes = _check_codes(draws)
-    counts = draw_counts(draws)
-    members = [str(c) for c in draws.columns]
-    clash = sorted(set(members) & {"draw", *OUTCOMES})
-    if clash:
-        raise ValueError(f"member column(s) {clash} clash with the count columns")
-    labels = np.array(OUTCOMES, dtype=object)
-    tallies = counts.rename_axis("draw").reset_index()
-    header = pd.DataFrame(columns=[*tallies.columns, *members]).to_csv(
-        index=False, lineterminator="\n"
-    )
-    with open(path, "w", newline="", encoding="utf-8") as handle:
-        handle.write(header)
-        for start in range(0, len(draws), DRAW_CHUNK):
-            stop = min(start + DRAW_CHUNK, len(draws))
-            # pandas quotes the draw ids if need be; the labels never need quoting
-            # and joining them by hand is several times faster than DataFrame.to_csv.
-            heads = tallies.iloc[start:stop].to_csv(index=False, header=False).splitlines()
-            votes = labels[codes[start:stop]].tolist()
-            handle.writelines(
-                f"{head},{','.join(row)}\n" if row else f"{head}\n"
-                for head, row in zip(heads, votes, strict=True)
-            )
