@@ -86,7 +86,7 @@ from unvote.panel import (
     feature_rows,
     recorded_targets,
 )
-from unvote.simulate import count_distribution, interval
+from unvote.counts import count_distribution, interval
 
 CATALOGUE_COLUMNS: tuple[str, ...] = (
     "episode",
