@@ -1,7 +1,9 @@
 """unvote: forecast UN General Assembly votes under scenarios of diplomatic pressure.
 
-The first resolution served is the annual vote on ending the US embargo
-against Cuba (1992-2024 shipped).  The data flow runs one way, a module a step::
+unvote ships the full plenary record (1946 to 2025-09-19), links its roll
+calls into recurring texts (items), and forecasts any coming roll call; the
+flagship example is the annual vote on ending the US embargo against Cuba.
+The data flow runs one way, a module a step::
 
     load -> items -> panel (features) -> model -> scenario -> counts / draws
          -> forecasting -> cli / plot     (vocabulary: the shared words; files: safe writes)
@@ -10,7 +12,7 @@ against Cuba (1992-2024 shipped).  The data flow runs one way, a module a step::
 >>> fc.table()                                       # doctest: +SKIP
 
 >>> import unvote
->>> votes = unvote.load_votes()
+>>> votes = unvote.load_votes("cuba embargo")
 >>> votes.query("year == 2024")["vote"].value_counts()["yes"]
 np.int64(187)
 """
@@ -52,21 +54,21 @@ from unvote.items import (
     item_links,
     link_items,
     load_items,
+    load_totals,
+    load_votes,
     normalise_title,
     with_items,
 )
 from unvote.load import (
-    RESOLUTIONS,
     VOTE_CATEGORIES,
     load_country_groups,
     load_ga_votes,
     load_members,
     load_regions,
+    load_resolutions,
     load_roll_calls,
-    load_totals,
+    load_sponsors,
     load_ukraine_votes,
-    load_us_agreement,
-    load_votes,
     members_on,
 )
 from unvote.model import VoteModel
@@ -81,7 +83,6 @@ __all__ = [
     "MODEL_FEATURES",
     "OUTCOMES",
     "PROBABILITY_COLUMNS",
-    "RESOLUTIONS",
     "VOTE_CATEGORIES",
     "Backtest",
     "Channel",
@@ -129,10 +130,11 @@ __all__ = [
     "load_members",
     "load_record",
     "load_regions",
+    "load_resolutions",
     "load_roll_calls",
+    "load_sponsors",
     "load_totals",
     "load_ukraine_votes",
-    "load_us_agreement",
     "load_votes",
     "members_on",
     "normalise_title",

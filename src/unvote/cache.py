@@ -30,7 +30,7 @@ from typing import Any
 from unvote import datadir, files
 from unvote.errors import OutputError
 
-FORMAT = 1
+FORMAT = 2
 """Bumped whenever the layout of an entry changes: older entries are then ignored."""
 
 

@@ -75,6 +75,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from unvote.counts import count_distribution, interval
 from unvote.errors import DataFileError, UnknownNameError, UnvoteError
 from unvote.load import VOTE_CATEGORIES
 from unvote.model import SHIFTED_CLASSES, VoteModel, softmax_against_reference
@@ -86,7 +87,6 @@ from unvote.panel import (
     feature_rows,
     recorded_targets,
 )
-from unvote.counts import count_distribution, interval
 
 CATALOGUE_COLUMNS: tuple[str, ...] = (
     "episode",

@@ -19,7 +19,6 @@ sessions of the record up to the cut-off ``through`` and cached on disk
 from __future__ import annotations
 
 import html
-import json
 import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -154,7 +153,7 @@ def fitted_model(
     if saved is not None:
         try:
             return VoteModel.from_dict(saved)
-        except DataFileError:
+        except Exception:  # whatever is wrong with an entry, it is rebuilt, never trusted
             cache.discard("model", key)
     before = record.calls[record.calls["date"] <= through]
     if before.empty:
@@ -281,8 +280,14 @@ def scenario_forecast(
     chosen = scenario.selected(rows)
     shock_sd = model.shock_sd(rows)
     nodes, weights = scenario.strength_grid()
+    log_odds = model.linear_predictor(rows)
     components = tuple(
-        (float(w), model.predict_proba(rows, offset=scenario.offsets(rows, chosen, z), shock=0.0))
+        (
+            float(w),
+            model.predict_proba(
+                rows, offset=scenario.offsets(rows, chosen, z), shock=0.0, log_odds=log_odds
+            ),
+        )
         for z, w in zip(nodes, weights, strict=True)
     )
     probs = mixture_probs(components, shock_sd)
@@ -818,7 +823,7 @@ def _vote_inputs(
     if saved is not None:
         try:
             return _decode_inputs(saved)
-        except (DataFileError, KeyError, TypeError, ValueError):
+        except Exception:  # whatever is wrong with an entry, it is rebuilt, never trusted
             cache.discard("vote", key)
     record = record if record is not None else load_record()
     if not isinstance(item, Item):
@@ -871,16 +876,16 @@ def _encode_inputs(inputs: Mapping[str, Any]) -> dict[str, Any]:
         "through": f"{inputs['through']:%Y-%m-%d}",
         "roll_call": inputs["roll_call"],
         "model": inputs["model"].to_dict(),
-        "history": json.loads(inputs["history"].to_json(orient="split", date_format="iso")),
-        "rows": json.loads(inputs["rows"].to_json(orient="split", date_format="iso")),
+        "history": _encode_frame(inputs["history"]),
+        "rows": _encode_frame(inputs["rows"]),
     }
 
 
 def _decode_inputs(saved: Mapping[str, Any]) -> dict[str, Any]:
     item = dict(saved["item"])
     item["last_date"] = pd.Timestamp(item["last_date"])
-    history = pd.read_json(_json_buffer(saved["history"]), orient="split", convert_dates=["date"])
-    rows = pd.read_json(_json_buffer(saved["rows"]), orient="split", convert_dates=["date"])
+    history = _decode_frame(saved["history"]).reset_index(drop=True)
+    rows = _decode_frame(saved["rows"])
     missing = [c for c in MODEL_FEATURES if c not in rows.columns]
     if missing or len(rows) == 0:
         raise DataFileError(f"a cached forecast lacks feature column(s) {missing}")
@@ -897,10 +902,37 @@ def _decode_inputs(saved: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _json_buffer(data: Any) -> Any:
-    import io
+def _encode_frame(frame: pd.DataFrame) -> dict[str, Any]:
+    """A frame as JSON-ready columns, each with its kind: date, integer, number or text."""
+    columns = {}
+    for name, values in frame.items():
+        if pd.api.types.is_datetime64_any_dtype(values):
+            columns[str(name)] = {"date": values.dt.strftime("%Y-%m-%d").tolist()}
+        elif pd.api.types.is_integer_dtype(values):
+            columns[str(name)] = {"integer": values.astype(int).tolist()}
+        elif pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+            columns[str(name)] = {"number": values.astype(float).tolist()}
+        else:
+            columns[str(name)] = {
+                "text": values.astype(object).where(values.notna(), None).tolist()
+            }
+    return {"index": [str(i) for i in frame.index], "columns": columns}
 
-    return io.StringIO(json.dumps(data))
+
+def _decode_frame(data: Mapping[str, Any]) -> pd.DataFrame:
+    columns = {}
+    for name, value in data["columns"].items():
+        ((kind, values),) = value.items()
+        if kind == "date":
+            columns[name] = pd.to_datetime(values, format="%Y-%m-%d")
+        elif kind == "integer":
+            columns[name] = np.asarray(values, dtype=np.int64)
+        elif kind == "number":
+            columns[name] = np.asarray(values, dtype=float)
+        else:
+            columns[name] = np.asarray(values, dtype=object)
+    frame = pd.DataFrame(columns, index=pd.Index(data["index"]))
+    return frame
 
 
 def sweep(

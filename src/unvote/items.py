@@ -1193,7 +1193,8 @@ def get_item(id_or_words: str, items: pd.DataFrame | None = None) -> Item:
 
     Words are looked up as in :func:`find_items` (``"cuba-embargo"`` and
     ``"embargo Cuba"`` both work); when they find several items and exactly
-    one of them is a vote on a text as a whole, that one is meant.  Raises
+    one of them is a vote on a text as a whole, or exactly one has the words
+    as its whole title, that one is meant.  Raises
     :class:`~unvote.errors.UnknownNameError` naming the nearest ids when
     nothing matches, and listing the candidates when several do.
     ``items`` defaults to :func:`load_items`.
@@ -1226,6 +1227,10 @@ def get_item(id_or_words: str, items: pd.DataFrame | None = None) -> Item:
     found = find_items(words, items) if _words(words) else items.iloc[:0]
     if len(found) > 1 and (found["vote_on"] == "resolution").sum() == 1:
         found = found[found["vote_on"] == "resolution"]
+    if len(found) > 1:  # the words are a whole title: that text is meant
+        key = normalise_title(id_or_words)
+        whole = found[[normalise_title(t) == key for t in found["title"]]]
+        found = whole if len(whole) == 1 else found
     if len(found) == 1:
         return Item.from_row(found.iloc[0])
     if len(found) > 1:
@@ -1322,3 +1327,75 @@ def similar_items(titles: pd.Series, top: int = SIMILAR_TOP) -> pd.DataFrame:
             "similarity": pairs["s"].to_numpy(),
         }
     ).reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------
+# One item's votes
+
+
+def _item_calls(item: str | Item, roll_calls: pd.DataFrame | None) -> tuple[Item, pd.DataFrame]:
+    """The item and its roll calls on the text as a whole, a vote recorded twice counted once."""
+    from unvote.load import load_resolutions, load_roll_calls
+
+    calls = load_roll_calls() if roll_calls is None else roll_calls
+    if "item" not in calls:
+        calls = with_items(calls, load_resolutions())
+    found = item if isinstance(item, Item) else get_item(str(item), load_items(calls))
+    mine = calls[(calls["item"] == found.id) & (calls["identical_to"].fillna("") == "")]
+    return found, mine.sort_values("date", kind="stable")
+
+
+def load_totals(item: str | Item, *, roll_calls: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The tallies of every recorded vote on one text: one row a roll call.
+
+    Columns ``year, date, session, resolution, yes, abstain, no, absent,
+    members, id``; ``item`` is an item id or words that find it
+    (:func:`get_item`).  ``roll_calls`` takes :func:`unvote.load.load_roll_calls`
+    output already at hand.
+
+    >>> totals = load_totals("cuba embargo")
+    >>> totals.loc[totals["year"] == 2024, ["yes", "no", "abstain"]].to_numpy().tolist()
+    [[187, 2, 1]]
+    >>> len(totals), int(totals["year"].min())
+    (32, 1992)
+    """
+    _, calls = _item_calls(item, roll_calls)
+    frame = calls.assign(year=calls["date"].dt.year)
+    columns = ["year", "date", "session", "resolution", "yes", "abstain", "no", "absent"]
+    return frame[[*columns, "members", "id"]].reset_index(drop=True)
+
+
+def load_votes(
+    item: str | Item,
+    *,
+    roll_calls: pd.DataFrame | None = None,
+    votes: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Every member's vote at every recorded vote on one text.
+
+    Columns ``year, date, session, resolution, iso3, country, vote``;
+    ``vote`` is a Categorical (``yes, abstain, no, absent``; absent: a member
+    that cast no vote, whatever the reason), one row a member on the day of
+    each vote.  ``item`` is an item id or words (:func:`get_item`);
+    ``roll_calls`` and ``votes`` take the loaders' output already at hand.
+
+    >>> votes = load_votes("cuba embargo")
+    >>> votes.shape
+    (6086, 7)
+    >>> votes.query("year == 2024 and vote == 'no'")["iso3"].tolist()
+    ['ISR', 'USA']
+    """
+    from unvote.load import load_ga_votes, load_members
+
+    _, calls = _item_calls(item, roll_calls)
+    if votes is None:
+        votes = load_ga_votes()
+    chosen = votes[votes["id"].isin(calls["id"])]
+    frame = chosen.assign(id=chosen["id"].astype(str), iso3=chosen["iso3"].astype(str)).merge(
+        calls[["id", "date", "session", "resolution"]], on="id"
+    )
+    names = load_members().drop_duplicates("iso3", keep="last").set_index("iso3")["country"]
+    frame["country"] = frame["iso3"].map(names)
+    frame["year"] = frame["date"].dt.year
+    frame = frame.sort_values(["date", "iso3"], ignore_index=True)
+    return frame[["year", "date", "session", "resolution", "iso3", "country", "vote"]]

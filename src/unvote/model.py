@@ -560,6 +560,8 @@ class VoteModel:
         rows: pd.DataFrame,
         offset: pd.DataFrame | Mapping[str, float] | None = None,
         shock: float | None = None,
+        *,
+        log_odds: pd.DataFrame | None = None,
     ) -> pd.DataFrame:
         """Probabilities of each outcome for each row, optionally shifted by an offset.
 
@@ -569,10 +571,13 @@ class VoteModel:
         probabilities are those averaged over the roll-call shock (as fitted);
         ``shock=s`` gives them given a shock of ``s`` at the roll call
         (``shock=0``: a typical roll call, from which the count distributions
-        are mixtures over Normal(0, :meth:`shock_sd`)).  Columns ``p_yes,
-        p_abstain, p_no, p_absent``, on ``rows.index``.
+        are mixtures over Normal(0, :meth:`shock_sd`)).  ``log_odds``:
+        :meth:`linear_predictor` of ``rows`` if already at hand (a scenario
+        asks for many offsets of one vote).  Columns ``p_yes, p_abstain,
+        p_no, p_absent``, on ``rows.index``.
         """
-        eta = self.linear_predictor(rows).to_numpy() + _offset_matrix(offset, rows.index)
+        base = self.linear_predictor(rows) if log_odds is None else log_odds
+        eta = base.to_numpy() + _offset_matrix(offset, rows.index)
         averaged = softmax_against_reference(eta)
         if shock is None:
             return pd.DataFrame(averaged, index=rows.index, columns=list(PROBABILITY_COLUMNS))
