@@ -58,7 +58,7 @@ def solvers(rows: pd.DataFrame) -> list[str]:
     start = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        # The same prior: scikit-learn's C is the inverse of the penalty on the summed log-likelihood.
+        # The same prior: scikit-learn's C is the inverse of the penalty on the summed loss.
         sk = LogisticRegression(C=1.0 / ours.penalty, max_iter=2000, tol=1e-8)
         sk.fit(x[:, 1:], codes(train))
     sk_seconds = time.perf_counter() - start

@@ -66,7 +66,7 @@ def inprocess(function: Callable[[], object], repeat: int) -> float:
 
 
 def record_load(repeat: int) -> tuple[float, float]:
-    """Median seconds to load and check the whole record, and the peak memory (MB) of the process."""
+    """Median seconds to load and check the whole record; the process's peak memory (MB)."""
     runs = []
     for _ in range(repeat):
         out = subprocess.run(
@@ -89,7 +89,8 @@ def main() -> None:
     os.environ.update(env)
 
     from unvote.counts import joint_yes_no, marginals, mixture_marginals
-    from unvote.forecasting import fitted_model, forecast as forecast_fn, model_cutoff
+    from unvote.forecasting import fitted_model, model_cutoff
+    from unvote.forecasting import forecast as forecast_fn
     from unvote.panel import load_record, training_rows
 
     # The cold fit: one run, in a cache of its own.
