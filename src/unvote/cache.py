@@ -49,10 +49,16 @@ def data_version() -> str:
     """
     from unvote.load import data_path, record_dir
 
-    folders = [data_path("."), data_path("ga"), record_dir(), datadir.imports_dir()]
+    # The imports folder by its files alone: an empty one, wherever it is, adds nothing.
+    folders = [
+        (str(data_path(".")), data_path(".")),
+        (str(data_path("ga")), data_path("ga")),
+        (str(record_dir()), record_dir()),
+        ("imports", datadir.imports_dir()),
+    ]
     digest = hashlib.sha256(_package_version().encode())
-    for folder in folders:
-        digest.update(str(folder).encode())
+    for label, folder in folders:
+        digest.update(label.encode())
         if not folder.is_dir():
             continue
         for path in sorted(folder.iterdir()):

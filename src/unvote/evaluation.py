@@ -596,7 +596,7 @@ def forward_test(
     for session in range(first, last + 1):
         if progress:
             progress(f"session {session}")
-        through = starts[session] - pd.Timedelta(days=1)
+        through = model_cutoff(record, starts[session] - pd.Timedelta(days=1))
         fitted = fitted_model(record, through, estimator, rows=rolling, init=fitted)
         train = rolling[
             (rolling["date"] <= through) & (rolling["session"] > session - 1 - estimator.window)

@@ -48,6 +48,7 @@ from unvote.errors import (
     ScenarioError,
     UnknownNameError,
 )
+from unvote.extract import regular_session
 from unvote.items import Item, get_item, link_items, load_items
 from unvote.model import VoteModel
 from unvote.panel import (
@@ -113,19 +114,26 @@ def model_cutoff(record: Record, through: pd.Timestamp) -> pd.Timestamp:
     call in the record): a forecast made during a session uses the model
     fitted on every earlier session, and features up to the day it is made.
     So forecasts of past votes, the backtest and the forward test share fits.
+    Before the session in progress on ``through`` has held a roll call, every
+    earlier session is complete, and the model is fitted through the last
+    roll call (the 2019 Cuba vote opened session 74's roll calls: its model
+    knows all of session 73).
 
     >>> from unvote.panel import load_record
-    >>> f"{model_cutoff(load_record(), pd.Timestamp('2024-10-29')):%Y-%m-%d}"
-    '2024-09-09'
+    >>> record = load_record()
+    >>> f"{model_cutoff(record, pd.Timestamp('2024-10-29')):%Y-%m-%d}"
+    '2024-09-17'
+    >>> f"{model_cutoff(record, pd.Timestamp('2019-11-06')):%Y-%m-%d}"
+    '2019-09-16'
     """
-    calls = record.calls[record.calls["date"] <= pd.Timestamp(through)]
+    through = pd.Timestamp(through)
+    calls = record.calls[record.calls["date"] <= through]
     if calls.empty:
-        raise InvalidValueError(
-            f"no roll call in the record on or before {pd.Timestamp(through):%Y-%m-%d}"
-        )
-    session = calls["session"].iloc[-1]
-    opening = calls.loc[calls["session"] == session, "date"].min()
-    return pd.Timestamp(opening) - pd.Timedelta(days=1)
+        raise InvalidValueError(f"no roll call in the record on or before {through:%Y-%m-%d}")
+    opened = calls.loc[calls["session"] == regular_session(through), "date"]
+    if opened.empty:
+        return pd.Timestamp(calls["date"].max())
+    return pd.Timestamp(opened.min()) - pd.Timedelta(days=1)
 
 
 def fitted_model(
@@ -228,8 +236,9 @@ class ScenarioForecast:
         """The members whose vote the campaign moves most: the change in P(not yes) it makes.
 
         Columns ``country, last_vote, p_not_yes_baseline, p_not_yes, change``,
-        largest change first.  Left out: the campaigner, and members whose
-        last vote already was the campaign's way (:data:`ALREADY_THE_CAMPAIGNS_WAY`).
+        largest change first.  Left out: the campaigner, members no channel
+        acts on, and members whose last vote already was the campaign's way
+        (:data:`ALREADY_THE_CAMPAIGNS_WAY`).
         """
         frame = self.members[["country", "last_vote", "p_not_yes_baseline"]].copy()
         frame["p_not_yes"] = 1.0 - self.members["p_yes"]
@@ -237,7 +246,8 @@ class ScenarioForecast:
         keep = (frame.index != self.scenario.campaigner) & ~frame["last_vote"].isin(
             ALREADY_THE_CAMPAIGNS_WAY
         )
-        frame = frame[keep & (frame["change"] > 0)]
+        targeted = self.members["channels"] != ""
+        frame = frame[keep & targeted & (frame["change"] > 0)]
         return frame.sort_values(["change", "country"], ascending=[False, True]).head(top)
 
     def likely_to_change_anyway(self, top: int = 10) -> pd.DataFrame:
@@ -291,8 +301,9 @@ def scenario_forecast(
         for z, w in zip(nodes, weights, strict=True)
     )
     probs = mixture_probs(components, shock_sd)
-    if baseline is None:
-        baseline = model.predict_proba(rows)
+    if baseline is None:  # computed as the scenario's, so untargeted members do not move
+        untouched = model.predict_proba(rows, shock=0.0, log_odds=log_odds)
+        baseline = mixture_probs(((1.0, untouched),), shock_sd)
     members = pd.DataFrame(
         {"country": rows["country"], "last_vote": last_vote(rows)}, index=rows.index
     ).join(probs)

@@ -238,7 +238,8 @@ def history(fc: Forecast, ax: Axes | None = None, scenarios: Sequence[str] | Non
     ax.set_ylabel("Members")
     ax.set_title(
         f"UN General Assembly votes on {_about(fc.item.label)}, {first}–{last},\n"
-        f"and the forecast yes count for {fc.year} under each scenario of a campaign"
+        f"and the forecast yes count for {fc.year}"
+        + (" under each scenario of a campaign" if len(names) > 1 else "")
     )
     handles, labels = ax.get_legend_handles_labels()
     outcomes = len(OUTCOMES)
