@@ -550,11 +550,19 @@ def format_scenario(
     if fc.outcome is not None:
         lines.append(row(f"outcome {fc.year}", fc.outcome))
     below = ", ".join(f"<{t}: {sf.prob_yes_below(t):.1%}" for t in thresholds)
+    said = [f"P(yes {below})"] if below else []
     if last["year"] is not None:
         shift = _signed(sf.expected["yes"] - last["yes"])
-        lines.append(f"  change in yes from {last['year']}: {shift};  P(yes {below})")
-    elif below:
-        lines.append(f"  P(yes {below})")
+        said.insert(0, f"change in yes from {last['year']}: {shift};")
+    if said and len("  " + "  ".join(said)) <= 80:
+        lines.append("  " + "  ".join(said))
+    else:  # probabilities of 100.0 %, or many thresholds: a line each, wrapped between them
+        lines += [
+            textwrap.fill(
+                s.replace(": ", ":\0"), 80, initial_indent="  ", subsequent_indent="    "
+            ).replace("\0", " ")
+            for s in said
+        ]
     if top:
         lines += _ranked_lists(sf, top)
     return "\n".join(lines)
