@@ -246,7 +246,7 @@ def count_distribution(probs: pd.DataFrame, outcome: Outcome, shock_sd: float = 
     shock_sd : float
         Standard deviation of a shock shared by every member, added to the
         log-odds of each non-yes outcome (see :func:`shift_nonyes`); the pmf is
-        then a mixture over the shock, integrated by Gauss-Hermite quadrature.
+        then a mixture over the shock, integrated by quadrature (:func:`normal_quadrature`).
         0 (the default): members are independent.
 
     Returns

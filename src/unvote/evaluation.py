@@ -670,10 +670,15 @@ def backtest(
     years = calls["year"]
     usable = sorted(set(years[years > years.min()]))  # the first vote has none before it
     if not usable or not usable[0] <= first <= last <= usable[-1]:
-        span = f"{usable[0]}-{usable[-1]}" if usable else "(none)"
+        if not usable:
+            raise InvalidValueError(
+                f"{chosen.label} was voted in one year only ({years.min()}): a backtest needs "
+                "an earlier vote on the text to forecast from"
+            )
         raise InvalidValueError(
-            f"backtest years of {chosen.label} must lie within {span} (each vote is forecast "
-            f"from the votes on the text before it), with first <= last, not {first}-{last}"
+            f"backtest years of {chosen.label} must lie within {usable[0]}-{usable[-1]} (each "
+            f"vote is forecast from the votes on the text before it), with first <= last, "
+            f"not {first}-{last}"
         )
     chosen_calls = calls[years.between(first, last)]
     if chosen_calls.empty:

@@ -701,7 +701,8 @@ def _vote_of(
     next_year = max(years[-1] + 1 if years else item.first_year, last_date.year)
     if not item.first_year <= year <= next_year:
         raise InvalidValueError(
-            f"year {year} cannot be forecast: {item.phrase} was voted {years[0]}-{years[-1]} and "
+            f"year {year} cannot be forecast: {item.phrase} was voted "
+            f"{years[0] if years[0] == years[-1] else f'{years[0]}-{years[-1]}'} and "
             f"the record runs to {last_date:%Y-%m-%d}, so the years {item.first_year}-"
             f"{next_year} can be forecast"
         )

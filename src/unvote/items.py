@@ -1240,7 +1240,7 @@ def get_item(id_or_words: str, items: pd.DataFrame | None = None) -> Item:
             f"{id_or_words!r} matches {len(found)} items: {shown}{more}; give an id"
         )
     near = difflib.get_close_matches(id_or_words, list(items["item"]), n=3, cutoff=0.75)
-    hint = f"; did you mean {' or '.join(near)}?" if near else "; find_items() lists items by words"
+    hint = f"; did you mean {' or '.join(near)}?" if near else ": no item id or title matches it"
     raise UnknownNameError(f"unknown item {id_or_words!r}{hint}")
 
 
