@@ -28,14 +28,22 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+# Peak memory is read from /proc (VmHWM, this process alone): getrusage's
+# ru_maxrss survives exec, so a child started by a large parent reports the parent's.
 LOAD_RECORD = """
-import resource, time
+import re, resource, time
+from pathlib import Path
 import unvote.load as load
 start = time.perf_counter()
 calls = load.load_roll_calls()
 votes = load.load_ga_votes(roll_calls=calls)
 seconds = time.perf_counter() - start
-print(seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+status = Path("/proc/self/status")
+if status.exists():
+    peak = int(re.search(r"VmHWM:\\s*(\\d+)", status.read_text()).group(1)) / 1024
+else:
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(seconds, peak)
 """
 
 
