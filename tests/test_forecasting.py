@@ -14,7 +14,7 @@ from unvote import cache
 from unvote.draws import draw_counts
 from unvote.errors import InvalidTypeError, InvalidValueError, ScenarioError
 from unvote.forecasting import Forecast, forecast, forecast_roll_calls, model_cutoff, sweep
-from unvote.scenario import Channel, Scenario, get_scenario
+from unvote.scenario import Channel, Scenario
 
 BUILTIN = ["baseline", "cable", "ukraine-argument", "allies", "strong"]
 OUTCOMES = ["yes", "abstain", "no", "absent"]
