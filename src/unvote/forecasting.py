@@ -1115,11 +1115,15 @@ def _check_calls(calls: pd.DataFrame, through: pd.Timestamp) -> pd.DataFrame:
     return calls
 
 
-def _link_coming(record: Record, calls: pd.DataFrame) -> list[str]:
-    """The record's item for each coming call (linked as the record's titles), else a new one."""
+def _link_coming(record: Record, calls: pd.DataFrame, cutoff: pd.Timestamp) -> list[str]:
+    """The record's item for each coming call (linked as the record's titles), else a new one.
+
+    Only roll calls through ``cutoff`` count: a text first voted after it is new to a
+    forecast made then.
+    """
     from unvote.items import ROLL_CALL_COLUMNS
 
-    known = record.calls[list(ROLL_CALL_COLUMNS)]
+    known = record.calls.loc[record.calls["date"] <= cutoff, list(ROLL_CALL_COLUMNS)]
     new = pd.DataFrame(
         {
             "id": [f"coming:{i}" for i in calls["id"]],
@@ -1132,7 +1136,7 @@ def _link_coming(record: Record, calls: pd.DataFrame) -> list[str]:
         }
     )
     joint = link_items(pd.concat([known, new], ignore_index=True)).to_numpy()
-    ours = pd.Series(record.calls["item"].to_numpy(), index=joint[: len(known)])
+    ours = pd.Series(record.calls.loc[known.index, "item"].to_numpy(), index=joint[: len(known)])
     ours = ours[~ours.index.duplicated()]
     return [
         str(ours.get(j, f"new:{i}")) for i, j in zip(calls["id"], joint[len(known) :], strict=True)
@@ -1169,7 +1173,7 @@ def forecast_roll_calls(
     cutoff = record.last_date if through is None else _day(through, "through")
     cutoff = min(cutoff, record.last_date)
     calls = _check_calls(calls, cutoff)
-    items = _link_coming(record, calls)
+    items = _link_coming(record, calls, cutoff)
     fitted = fitted_model(record, model_cutoff(record, cutoff), model, progress=progress)
     targets = coming_targets(record, calls, cutoff, items=items)
     rows = feature_rows(record, targets)
