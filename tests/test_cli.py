@@ -555,7 +555,7 @@ CASES: dict[str, tuple] = {
     "--backtest of a text voted once": (
         ["--backtest", "2025-2025", "--item", ONE_VOTE_ITEM],
         False,
-        "not 2025-2025",
+        "was voted in one year only (2025)",
     ),
     "--backtest of an unknown text": (
         ["--backtest", "2018-2019", "--item", "atlantis"],

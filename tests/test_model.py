@@ -184,8 +184,9 @@ def test_summary_table(model):
     assert list(table.columns) == ["coef", "se", "z", "p_value"]
     assert table.index.names == ["outcome", "term"]
     assert len(table) == 3 * (1 + len(model.feature_names_))
-    # A member's last no vote on a text is the strongest sign of another.
-    assert table.loc[("no", "last_no"), "coef"] > 1
+    # A member's share of no votes on the text is a clear sign of another no.
+    assert table.loc[("no", "share_no"), "coef"] > 1
+    assert table.loc[("no", "share_no"), "z"] > 3
 
 
 def test_json_round_trip(tmp_path, model, cuba):

@@ -347,8 +347,9 @@ def test_the_strength_grid_is_a_normal_quadrature() -> None:
     assert len(nodes) == STRENGTH_NODES
     assert np.allclose(nodes, -nodes[::-1]) and np.allclose(weights, weights[::-1])
     assert weights.sum() == pytest.approx(1.0)
-    assert weights @ nodes**2 == pytest.approx(1.0)
-    assert weights @ nodes**4 == pytest.approx(3.0)
+    # The grid stops at 4.5 sd: the moments are those of a normal to the mass it leaves out.
+    assert weights @ nodes**2 == pytest.approx(1.0, abs=1e-4)
+    assert weights @ nodes**4 == pytest.approx(3.0, abs=2e-3)
     for name in ("baseline", "strong"):
         nodes, weights = get_scenario(name).strength_grid()
         assert (nodes.tolist(), weights.tolist()) == ([0.0], [1.0])

@@ -184,8 +184,8 @@ def conditional_log_odds(marginal: np.ndarray, sd: float) -> np.ndarray:
 
     >>> float(conditional_log_odds(np.array([2.0]), 0.0)[0])
     2.0
-    >>> round(float(conditional_log_odds(np.array([2.0]), 1.0)[0]), 3)
-    2.319
+    >>> round(float(conditional_log_odds(np.array([2.0]), 1.0)[0]), 2)
+    2.32
     """
     return marginal * math.sqrt(1.0 + _ATTENUATION * sd**2)
 

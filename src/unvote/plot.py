@@ -135,11 +135,11 @@ def record(totals: pd.DataFrame, ax: Axes | None = None, *, last: int | None = N
     """The recorded counts of every vote: yes, abstain, no and absent on one scale.
 
     ``totals``: one row a vote with ``year`` and the four counts (as
-    :func:`unvote.load.load_totals`).  Lines break at a year without a vote
+    :func:`unvote.items.load_totals`).  Lines break at a year without a vote
     (2020), marked in grey.  ``last`` extends the x-axis to that year.
 
-    >>> from unvote.load import load_totals
-    >>> ax = record(load_totals())
+    >>> from unvote.items import load_totals
+    >>> ax = record(load_totals("cuba embargo"))
     >>> ax.get_ylabel()
     'Members'
     """
