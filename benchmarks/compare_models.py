@@ -1,119 +1,169 @@
-"""Compare model forms on the rolling backtest: why unvote uses a penalised multinomial logit.
+"""Compare solvers and model forms for the pooled vote model, on the same rows.
 
-Candidates, all on the same feature panel and the same rolling origins:
+Two parts, written to ``benchmarks/compare_models.txt``:
 
-* ``multinomial`` (unvote's VoteModel) at several ridge penalties, and
-  without its year shock;
-* ``ordinal+absent``: a hurdle of two fits, an L2-penalised binary logit of
-  being absent (scikit-learn) and an ordinal logit (OrderedModel, logit link) of
-  yes > abstain > no among the members that voted;
-* ``sklearn``: scikit-learn's multinomial LogisticRegression with an L2
-  penalty of the same strength (a check on our Newton fit);
-* the two baselines (last vote, Markov transitions).
+1. **Solvers** for one fit of the default window (15 sessions, about 280,000
+   member-votes, 107 predictors and 3 outcomes): unvote's Newton method in
+   numpy, scikit-learn's multinomial ``LogisticRegression`` (lbfgs) with the
+   same ridge penalty, and statsmodels' ``MNLogit`` (Newton, unpenalised, so
+   on the base features only: the persistence terms make it singular).
+   Seconds, and the largest difference in fitted probabilities from ours.
+2. **Model forms** on the frozen forward test of sessions 75-78: the
+   multinomial logit as shipped, without the persistence terms, without item
+   memory, and scikit-learn's gradient-boosted trees on the same features;
+   log loss per member-vote and its ratio to the item Markov baseline.
 
-Run from the repository root (takes a minute or two)::
+Needs the test extra (scikit-learn, statsmodels).  Run from the repository
+root (several minutes)::
 
-    .venv/bin/python benchmarks/compare_models.py [--first 1995] [--last 2024]
+    .venv/bin/python benchmarks/compare_models.py
 """
 
 from __future__ import annotations
 
-import argparse
+import time
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from unvote.evaluation import backtest, last_vote_baseline, markov_baseline, model_forecaster
-from unvote.load import VOTE_CATEGORIES
-from unvote.model import PROBABILITY_COLUMNS, VoteModel
-from unvote.panel import MODEL_FEATURES, feature_panel
+from unvote.evaluation import markov_baseline, member_scores
+from unvote.forecasting import model_cutoff
+from unvote.model import VoteModel, softmax_against_reference
+from unvote.panel import MODEL_FEATURES, feature_rows, load_record, recorded_targets, training_rows
+from unvote.vocabulary import OUTCOMES
 
-# Features that are constant or collinear with others break unpenalised fits:
-# the ordinal model drops the one-hot of the last vote's reference level and the
-# shares that sum to one.
-ORDINAL_FEATURES = [f for f in MODEL_FEATURES if f not in ("last_yes", "share_yes", "climate_yes")]
+OUT = Path(__file__).with_name("compare_models.txt")
+SOLVER_SESSIONS = (64, 78)
+TEST_SESSIONS = range(75, 79)
 
 
-def ordinal_hurdle(train: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
-    """P(absent) from an L2 logit; P(yes/abstain/no | voted) from an ordinal logit."""
+def codes(rows: pd.DataFrame) -> np.ndarray:
+    return pd.Categorical(rows["vote"], categories=list(OUTCOMES)).codes.astype(int)
+
+
+def solvers(rows: pd.DataFrame) -> list[str]:
     from sklearn.linear_model import LogisticRegression
-    from statsmodels.miscmodels.ordinal_model import OrderedModel
+    from statsmodels.discrete.discrete_model import MNLogit
 
-    train = train[(train["vote"].notna()) & (train["year"] >= 1993)]
-    x_train = train[ORDINAL_FEATURES].astype(float)
-    x_rows = rows[ORDINAL_FEATURES].astype(float)
-    absent = (train["vote"] == "absent").astype(float)
+    train = rows[rows["session"].between(*SOLVER_SESSIONS) & rows["vote"].notna()]
+    lines = [f"Solvers: one fit on {len(train):,} member-votes (sessions {SOLVER_SESSIONS})", ""]
+    start = time.perf_counter()
+    ours = VoteModel(window=99, roll_call_shock=False, item_memory=False).fit(train)
+    ours_seconds = time.perf_counter() - start
+    x = ours._design(train)
+    ours_p = softmax_against_reference(x @ np.vstack([ours.intercept_, ours.coef_]))
+    lines.append(f"unvote Newton (numpy)          {ours_seconds:7.1f} s  {ours.n_iter_} steps")
+
+    start = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        # The same L2 penalty as VoteModel keeps the absent logit finite under separation.
-        participation = LogisticRegression(C=1.0, max_iter=5000).fit(x_train.to_numpy(), absent)
-        voted = train["vote"] != "absent"
-        outcome = pd.Series(
-            pd.Categorical(
-                train.loc[voted, "vote"].astype(str),
-                categories=["no", "abstain", "yes"],
-                ordered=True,
-            ),
-            index=x_train.index[voted.to_numpy()],
-        )
-        ordinal = OrderedModel(outcome, x_train[voted.to_numpy()], distr="logit").fit(
-            method="bfgs", disp=False, maxiter=500
-        )
-    p_absent = participation.predict_proba(x_rows.to_numpy())[:, 1]
-    p_vote = ordinal.predict(x_rows.to_numpy())  # columns: no, abstain, yes
-    probs = (
-        np.column_stack([p_vote[:, 2], p_vote[:, 1], p_vote[:, 0], np.zeros(len(rows))])
-        * (1 - p_absent)[:, None]
+        # The same prior: scikit-learn's C is the inverse of the penalty on the summed loss.
+        sk = LogisticRegression(C=1.0 / ours.penalty, max_iter=2000, tol=1e-8)
+        sk.fit(x[:, 1:], codes(train))
+    sk_seconds = time.perf_counter() - start
+    sk_p = sk.predict_proba(x[:, 1:])
+    lines.append(
+        f"scikit-learn lbfgs             {sk_seconds:7.1f} s  "
+        f"max |p - ours| {np.abs(sk_p - ours_p).max():.2e}  (its softmax is symmetric: "
+        "under a ridge penalty a different prior, so not the same fit)"
     )
-    probs[:, 3] = p_absent
-    return pd.DataFrame(probs, index=rows.index, columns=list(PROBABILITY_COLUMNS))
+
+    base = VoteModel(window=99, persistence=(), roll_call_shock=False, item_memory=False)
+    start = time.perf_counter()
+    base.fit(train, through=None)
+    base_seconds = time.perf_counter() - start
+    xb = base._design(train)
+    keep = np.abs(xb).sum(axis=0) > 0
+    start = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sm = MNLogit(codes(train), xb[:, keep]).fit(method="newton", disp=False, maxiter=50)
+    sm_seconds = time.perf_counter() - start
+    # Near-unanimous rows separate the classes: a vanishing penalty keeps ours finite.
+    unpenalised = VoteModel(
+        window=99,
+        persistence=(),
+        roll_call_shock=False,
+        item_memory=False,
+        penalty=1e-3,
+        max_iter=200,
+    ).fit(train)
+    up = softmax_against_reference(xb @ np.vstack([unpenalised.intercept_, unpenalised.coef_]))
+    lines.append(
+        f"statsmodels MNLogit (Newton)   {sm_seconds:7.1f} s  on the base features, "
+        f"unpenalised; max |p - ours with penalty 0.001| "
+        f"{np.abs(sm.predict(xb[:, keep]) - up).max():.2e}"
+        f" (ours: {base_seconds:.1f} s penalised)"
+    )
+    return lines
 
 
-def sklearn_multinomial(penalty: float = 1.0):
-    """scikit-learn's L2 multinomial logit; its C is the inverse of our penalty."""
+def forms(record, rows: pd.DataFrame) -> list[str]:
+    from sklearn.ensemble import HistGradientBoostingClassifier
 
-    def forecast(train: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
-        from sklearn.linear_model import LogisticRegression
-
-        train = train[(train["vote"].notna()) & (train["year"] >= 1993)]
-        y = pd.Categorical(train["vote"], categories=list(VOTE_CATEGORIES)).codes
-        fit = LogisticRegression(C=1 / penalty, max_iter=5000).fit(
-            train[list(MODEL_FEATURES)].to_numpy(float), y
+    starts = record.calls.groupby("session")["date"].min()
+    variants = {
+        "multinomial logit (as shipped)": {},
+        "  without the persistence terms": {"persistence": ()},
+        "  without item memory": {"item_memory": False},
+    }
+    totals: dict[str, list[tuple[int, float]]] = {
+        name: [] for name in [*variants, "trees", "markov"]
+    }
+    seconds: dict[str, float] = dict.fromkeys(totals, 0.0)
+    for session in TEST_SESSIONS:
+        through = model_cutoff(record, starts[session] - pd.Timedelta(days=1))
+        test = feature_rows(
+            record, recorded_targets(record, record.calls["session"] == session, "frozen")
         )
-        p = np.zeros((len(rows), len(VOTE_CATEGORIES)))
-        p[:, fit.classes_] = fit.predict_proba(rows[list(MODEL_FEATURES)].to_numpy(float))
-        return pd.DataFrame(p, index=rows.index, columns=list(PROBABILITY_COLUMNS))
+        test = test[test["vote"].notna()]
+        truth = codes(test)
+        train = rows[
+            (rows["date"] <= through) & (rows["session"] > session - 16) & rows["vote"].notna()
+        ]
+        for name, params in variants.items():
+            start = time.perf_counter()
+            model = VoteModel(roll_call_shock=False, **params).fit(rows, through=through)
+            seconds[name] += time.perf_counter() - start
+            p = model.predict_proba(test).to_numpy()
+            totals[name].append((len(truth), member_scores(p, truth)["log_loss"]))
+        start = time.perf_counter()
+        trees = HistGradientBoostingClassifier(max_iter=300, l2_regularization=1.0, random_state=0)
+        trees.fit(train[list(MODEL_FEATURES)].to_numpy(), codes(train))
+        seconds["trees"] += time.perf_counter() - start
+        p = trees.predict_proba(test[list(MODEL_FEATURES)].to_numpy())
+        totals["trees"].append((len(truth), member_scores(p, truth)["log_loss"]))
+        p = markov_baseline(train, test).to_numpy()
+        totals["markov"].append((len(truth), member_scores(p, truth)["log_loss"]))
 
-    return forecast
+    def mean(name: str) -> float:
+        n = np.array([t[0] for t in totals[name]])
+        return float(np.array([t[1] for t in totals[name]]) @ n / n.sum())
+
+    markov = mean("markov")
+    lines = [
+        f"Model forms: frozen forward test, sessions {TEST_SESSIONS.start}-{TEST_SESSIONS.stop - 1}"
+        " (log loss per member-vote; fit seconds over the sessions)",
+        "",
+    ]
+    for name in [*variants, "trees", "markov"]:
+        label = {"trees": "gradient-boosted trees (sklearn)", "markov": "item Markov baseline"}
+        lines.append(
+            f"{label.get(name, name):<34} {mean(name):.4f}  x{mean(name) / markov:.3f}  "
+            f"{seconds[name]:6.0f} s"
+        )
+    return lines
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--first", type=int, default=1995)
-    parser.add_argument("--last", type=int, default=2024)
-    args = parser.parse_args()
-    forecasters = {
-        f"multinomial, penalty {p}": model_forecaster(VoteModel(penalty=p))
-        for p in (0.1, 0.3, 1.0, 3.0, 10.0)
-    }
-    forecasters |= {
-        "multinomial, penalty 1.0, no year shock": model_forecaster(VoteModel(year_shock=False)),
-        "sklearn multinomial, C=1": sklearn_multinomial(1.0),
-        "ordinal + absent logit": ordinal_hurdle,
-        "baseline: last vote": last_vote_baseline,
-        "baseline: markov": markov_baseline,
-    }
-    table = backtest(args.first, args.last, forecasters, panel=feature_panel()).scores
-    columns = ["log_loss", "brier", "accuracy", "f1_no", "f1_abstain", "in80_yes", "in95_yes"]
-    summary = table.groupby("method", sort=False)[columns].mean()
-    early = table[table["year"] <= 1999].groupby("method", sort=False)["log_loss"].mean()
-    y2019 = table[table["year"] == 2019].set_index("method")["log_loss"]
-    summary["log_loss 1995-99"] = early
-    summary["log_loss 2019"] = y2019
-    with pd.option_context("display.width", 200, "display.max_columns", 20):
-        print(f"Rolling-origin backtest {args.first}-{args.last}: means over years\n")
-        print(summary.round(4).to_string())
+    record = load_record()
+    rows = training_rows(record, SOLVER_SESSIONS[0], TEST_SESSIONS.stop - 1)
+    lines = solvers(rows)
+    lines += ["", *forms(record, training_rows(record, TEST_SESSIONS.start - 15, 78))]
+    OUT.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("\n".join(lines))
 
 
 if __name__ == "__main__":

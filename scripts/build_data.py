@@ -5,10 +5,6 @@ the DGACM extract (see its README for provenance).  This script rewrites the
 parts the library ships in the project's own tidy format:
 
 * ``data/members.csv``                    iso3, country, admitted, left, note
-* ``data/cuba-embargo/totals.csv``        one row a vote: year, date, session, resolution and
-                                          the official yes / no / abstain tallies
-* ``data/cuba-embargo/votes.csv``         year, iso3, vote (keyed to totals.csv by year)
-* ``data/ukraine-es11.csv``               every member at ES-11/1 to ES-11/6
 * ``data/ga/roll_calls.csv.gz``           the full plenary record: one row a roll call
 * ``data/ga/votes.csv.gz``                every member at every roll call: id, iso3, vote
 * ``data/ga/resolutions.csv.gz``          every resolution of the DGACM extracts, sessions 74-79,
@@ -34,6 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def build(shared: Path, out: Path) -> None:
+    """The membership table, as the loaders read it."""
     members = pd.read_csv(shared / "members.csv", dtype=str, keep_default_na=False)
     members = members.rename(
         columns={"name": "country", "start_date": "admitted", "end_date": "left"}
@@ -41,25 +38,6 @@ def build(shared: Path, out: Path) -> None:
     members[["iso3", "country", "admitted", "left", "note"]].to_csv(
         out / "members.csv", index=False
     )
-
-    cuba = out / "cuba-embargo"
-    cuba.mkdir(exist_ok=True)
-    votes = pd.read_csv(shared / "cuba_embargo" / "votes.csv", dtype=str)
-    votes = votes.sort_values(["year", "iso3"])
-    votes[["year", "iso3", "vote"]].to_csv(cuba / "votes.csv", index=False)
-    totals = pd.read_csv(shared / "cuba_embargo" / "totals.csv", dtype=str)
-    totals[["year", "date", "session", "resolution", "yes", "no", "abstain", "source"]].to_csv(
-        cuba / "totals.csv", index=False
-    )
-
-    # ES-11/1 to ES-11/6 are complete in the full record (yes votes included);
-    # ES-11/7 and /8 are only partly known and are left out.
-    calls = pd.read_csv(shared / "unga" / "roll_calls.csv.gz", dtype=str)
-    es11 = calls[calls["resolution"].str.startswith("A/RES/ES-11/", na=False)]
-    ga_votes = pd.read_csv(shared / "unga" / "votes.csv.gz", dtype=str)
-    es11_votes = ga_votes.merge(es11[["id", "resolution", "date"]], on="id")
-    es11_votes = es11_votes.sort_values(["date", "resolution", "iso3"])
-    es11_votes[["resolution", "date", "iso3", "vote"]].to_csv(out / "ukraine-es11.csv", index=False)
 
 
 RECORD_COLUMNS = [

@@ -78,7 +78,7 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 def test_notebooks_are_stored_executed_without_errors():
     """Their outputs are what a reader sees first: refreshed by scripts/run_notebooks.py."""
-    assert len(NOTEBOOKS) == 3
+    assert len(NOTEBOOKS) == 4
     for path in NOTEBOOKS:
         cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
         code = [c for c in cells if c["cell_type"] == "code"]

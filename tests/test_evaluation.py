@@ -1,244 +1,211 @@
-"""The rolling backtest, its baselines and the scores."""
+"""Forecast quality: scores by hand, baselines, the forward test and an item's backtest."""
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from unvote.errors import InvalidValueError
+import unvote
 from unvote.evaluation import (
-    LAST_COLUMNS,
-    Backtest,
+    UNSIM,
+    always_yes_baseline,
     backtest,
+    call_scores,
+    forward_test,
+    issue_shares_baseline,
     last_vote_baseline,
     markov_baseline,
-    score,
-    summarise,
+    member_scores,
 )
-from unvote.load import VOTE_CATEGORIES
-from unvote.model import PROBABILITY_COLUMNS
-from unvote.panel import feature_panel
+from unvote.vocabulary import PROBABILITY_COLUMNS
 
-# 1995-2024 holds 29 votes: none was held in 2020
-BACKTEST_YEARS = [y for y in range(1995, 2025) if y != 2020]
-METHODS = ["model", "last_vote", "markov"]
+OUTCOMES = ["yes", "abstain", "no", "absent"]
 
 
-@pytest.fixture(scope="module")
-def panel() -> pd.DataFrame:
-    return feature_panel(2025)
-
-
-@pytest.fixture(scope="module")
-def result() -> Backtest:
-    return backtest(1995, 2024)
-
-
-@pytest.fixture(scope="module")
-def table(result) -> pd.DataFrame:
-    return result.scores
-
-
-def test_backtest_table_has_a_row_per_year_and_method(table):
-    assert len(table) == len(BACKTEST_YEARS) * len(METHODS)
-    assert sorted(table["year"].unique()) == BACKTEST_YEARS
-    assert list(table["method"].unique()) == METHODS
-    assert not table.duplicated(["year", "method"]).any()
-    assert table["members"].between(179, 193).all()
-
-
-def test_model_beats_both_baselines(table):
-    weighted = table.assign(total=table["log_loss"] * table["members"]).groupby("method")
-    per_vote = weighted["total"].sum() / weighted["members"].sum()
-    print("\nmean log loss per country-vote, 1995-2024:")
-    print(per_vote.round(4).to_string())
-    with pd.option_context("display.width", 200, "display.max_columns", 30):
-        print(summarise(table).round(3).to_string())
-    assert per_vote["model"] < per_vote["last_vote"]
-    assert per_vote["model"] < per_vote["markov"]
-
-
-def test_summarise_restricts_to_years(table):
-    recent = summarise(table, years=[2022, 2023, 2024])
-    assert list(recent.index) == METHODS
-    expected = table[table["year"] >= 2022].groupby("method")["log_loss"].mean()
-    pd.testing.assert_series_equal(
-        recent["log_loss"], expected.loc[METHODS], check_names=False, check_index_type=False
-    )
-
-
-# -- baselines ---------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("baseline", [last_vote_baseline, markov_baseline])
-def test_baseline_probabilities_sum_to_one(panel, baseline):
-    train, rows = panel[panel["year"] < 2024], panel[panel["year"] == 2025].set_index("iso3")
-    probs = baseline(train, rows)
-    assert list(probs.columns) == list(PROBABILITY_COLUMNS)
-    assert probs.index.equals(rows.index)
-    assert ((probs >= 0) & (probs <= 1)).all().all()
-    np.testing.assert_allclose(probs.sum(axis=1), 1.0, rtol=0, atol=1e-12)
-
-
-def test_last_vote_baseline_favours_the_last_vote(panel):
-    train, rows = panel[panel["year"] < 2024], panel[panel["year"] == 2024].set_index("iso3")
-    probs = last_vote_baseline(train, rows)
-    last = rows[LAST_COLUMNS].to_numpy()
-    has_last = last.any(axis=1)
-    assert has_last.all()
-    np.testing.assert_array_equal(probs.to_numpy().argmax(axis=1), last.argmax(axis=1))
-
-
-def tiny(pairs: list[tuple[str | None, str | None]]) -> pd.DataFrame:
-    """Rows with one-hot last_* columns (None: no earlier vote) and a vote."""
-    frame = pd.DataFrame(
-        {f"last_{c}": [float(last == c) for last, _ in pairs] for c in VOTE_CATEGORIES}
-    )
-    frame["vote"] = pd.Categorical([v for _, v in pairs], categories=list(VOTE_CATEGORIES))
+def rows_of(votes: list[str], last: list[str | None]) -> pd.DataFrame:
+    """A tiny table of member-votes with their last votes on the item."""
+    frame = pd.DataFrame({"vote": pd.Categorical(votes, categories=OUTCOMES)})
+    for o in OUTCOMES:
+        frame[f"last_{o}"] = [1.0 if v == o else 0.0 for v in last]
     return frame
 
 
-def test_markov_baseline_is_the_smoothed_transition_table():
-    train = tiny(
-        [("yes", "yes")] * 3
-        + [("yes", "no"), ("no", "no"), ("no", "no"), (None, "abstain"), ("absent", None)]
+# ----------------------------------------------------------------------------- scores
+
+
+def test_member_scores_by_hand():
+    p = np.array([[0.7, 0.1, 0.1, 0.1], [0.1, 0.1, 0.7, 0.1]])
+    truth = np.array([0, 1])  # yes (forecast yes), abstain (forecast no)
+    scores = member_scores(p, truth)
+    assert scores["log_loss"] == pytest.approx(-(np.log(0.7) + np.log(0.1)) / 2)
+    assert scores["brier"] == pytest.approx((0.09 + 0.03 + 0.81 + 0.01 + 0.49 + 0.01) / 2)
+    # RPS over yes < abstain < no < absent: cumulative forecast minus cumulative truth.
+    rps_first = ((0.7 - 1) ** 2 + (0.8 - 1) ** 2 + (0.9 - 1) ** 2) / 3
+    rps_second = (0.1**2 + (0.2 - 1) ** 2 + (0.9 - 1) ** 2) / 3
+    assert scores["rps"] == pytest.approx((rps_first + rps_second) / 2)
+    assert scores["accuracy"] == 0.5 and scores["f1_yes"] == 1.0 and scores["f1_abstain"] == 0.0
+    assert np.isnan(scores["f1_absent"])  # neither happened nor forecast
+    assert scores["macro_f1"] == pytest.approx(np.mean([1.0, 0.0, 0.0]))
+
+
+def test_a_sure_wrong_forecast_is_clipped_not_infinite():
+    scores = member_scores(np.array([[1.0, 0.0, 0.0, 0.0]]), np.array([2]))
+    assert np.isfinite(scores["log_loss"]) and scores["log_loss"] > 30
+
+
+def test_call_scores_of_a_sure_forecast():
+    typical = np.tile([1.0, 0.0, 0.0, 0.0], (10, 1))
+    scores = call_scores(typical, 0.0, np.zeros(10, dtype=int))
+    assert scores["expected_yes"] == 10 and scores["err_yes"] == 0.0
+    assert scores["in80_yes"] == scores["in95_yes"] == 1.0 and scores["width80_yes"] == 0.0
+
+
+# ----------------------------------------------------------------------------- baselines
+
+
+def test_baselines_on_a_tiny_example():
+    train = rows_of(["yes", "yes", "no", "abstain", "yes"], ["yes", "yes", "no", "yes", None])
+    rows = rows_of(["yes", "no"], ["yes", None])
+    for baseline in (always_yes_baseline, last_vote_baseline, markov_baseline):
+        probs = baseline(train, rows)
+        assert list(probs.columns) == list(PROBABILITY_COLUMNS)
+        np.testing.assert_allclose(probs.sum(axis=1), 1.0)
+    last = last_vote_baseline(train, rows)
+    switch = (1 + 1) / (4 + 2)  # one switch in four known last votes, add-one smoothed
+    assert last.loc[0, "p_yes"] == pytest.approx(1 - switch)
+    markov = markov_baseline(train, rows)
+    # After a yes: yes twice, abstain once, plus half... add-one: (2+1)/(3+4).
+    assert markov.loc[0, "p_yes"] == pytest.approx(3 / 7)
+    # No last vote: the training rows without one (one yes), add-one.
+    assert markov.loc[1, "p_yes"] == pytest.approx(2 / 5)
+    assert (
+        always_yes_baseline(train, rows)["p_yes"]
+        .eq(always_yes_baseline(train, rows).max(axis=1))
+        .all()
     )
-    rows = tiny([("yes", None), ("no", None), ("abstain", None), (None, None)])
-    probs = markov_baseline(train, rows).to_numpy()
-    # transitions from the training rows, add-one smoothed (the row without a vote is dropped)
-    expected = np.array(
-        [
-            [3 + 1, 0 + 1, 1 + 1, 0 + 1],  # from yes
-            [0 + 1, 0 + 1, 2 + 1, 0 + 1],  # from no
-            [1, 1, 1, 1],  # from abstain: never seen
-            [3 + 1, 1 + 1, 3 + 1, 0 + 1],  # no earlier vote: outcome frequencies
-        ],
-        dtype=float,
+
+
+def test_issue_shares_come_from_the_three_previous_sessions(record):
+    calls = record.calls
+    coded = calls[
+        (calls["session"] == 70) & (calls["issue"] != "") & (calls["vote_on"] == "resolution")
+    ]
+    call = coded.iloc[0]
+    rows = pd.DataFrame({"id": [call["id"]] * 2, "iso3": ["USA", "CUB"]})
+    shares = issue_shares_baseline(record, rows, 70)
+    np.testing.assert_allclose(shares.sum(axis=1), 1.0)
+    # The USA and Cuba vote differently on the texts of any issue.
+    assert not np.allclose(shares.iloc[0], shares.iloc[1])
+    assert issue_shares_baseline(record, rows.assign(id="dgacm:A/RES/79/7"), 79) is None
+
+
+# ----------------------------------------------------------------------------- the forward test
+
+
+@pytest.fixture(scope="module")
+def result(record):
+    return forward_test(79, 79, record=record)
+
+
+def test_the_forward_test_forecasts_every_roll_call_of_the_session(result, record):
+    calls = record.calls[record.calls["session"] == 79]
+    predictions = result.predictions
+    assert set(predictions["footing"]) == {"frozen", "rolling"}
+    assert set(predictions["method"]) == {"model", "always_yes", "last_vote", "markov"}
+    model = predictions[(predictions["method"] == "model") & (predictions["footing"] == "frozen")]
+    assert set(model["id"]) == set(calls["id"])
+    sums = model[list(PROBABILITY_COLUMNS)].sum(axis=1)
+    np.testing.assert_allclose(sums, 1.0, atol=1e-5)
+    # Every method scores the same member-votes.
+    sizes = predictions.groupby(["footing", "method"]).size()
+    assert sizes.nunique() == 1
+
+
+def test_the_model_beats_the_baselines(result):
+    for footing in ("frozen", "rolling"):
+        table = result.summary(footing)
+        assert table.index[0] == "vote model"
+        assert table.loc["vote model", "log loss / item Markov"] < 0.9
+        assert table.loc["vote model", "accuracy"] >= table.loc["Markov transitions", "accuracy"]
+    assert result.summary("rolling").loc["vote model", "log loss"] <= (
+        result.summary("frozen").loc["vote model", "log loss"] + 0.01
     )
-    expected /= expected.sum(axis=1, keepdims=True)
-    np.testing.assert_allclose(probs, expected, rtol=0, atol=1e-15)
 
 
-def test_last_vote_baseline_on_a_tiny_example():
-    train = tiny([("yes", "yes")] * 3 + [("yes", "no"), ("no", "no"), (None, "abstain")])
-    rows = tiny([("no", None), (None, None)])
-    probs = last_vote_baseline(train, rows).to_numpy()
-    switch = (1 + 1) / (5 + 2)  # one switch among five rows with a last vote, smoothed
-    np.testing.assert_allclose(probs[0], [switch / 3, switch / 3, 1 - switch, switch / 3])
-    frequencies = np.array([3 + 1, 1 + 1, 2 + 1, 0 + 1]) / 10
-    np.testing.assert_allclose(probs[1], frequencies)
-
-
-# -- scores ------------------------------------------------------------------------
-
-
-def test_score_of_a_perfect_forecast(panel):
-    rows = panel[panel["year"] == 2024].set_index("iso3")
-    truth = rows["vote"].cat.codes.to_numpy()
-    probs = pd.DataFrame(
-        np.eye(len(VOTE_CATEGORIES))[truth], index=rows.index, columns=list(PROBABILITY_COLUMNS)
+def test_linked_and_new_texts_are_scored_apart(result):
+    linked = result.summary("frozen", linked=True)
+    new = result.summary("frozen", linked=False)
+    total = result.summary("frozen")
+    assert (
+        linked.loc["vote model", "member-votes"] + new.loc["vote model", "member-votes"]
+        == (total.loc["vote model", "member-votes"])
     )
-    result = score(probs, rows["vote"])
-    assert result["log_loss"] == pytest.approx(0, abs=1e-12)
-    assert result["brier"] == pytest.approx(0, abs=1e-12)
-    assert result["accuracy"] == 1
-    assert result["f1_no"] == 1
-    assert result["f1_abstain"] == 1
-    for outcome in VOTE_CATEGORIES:
-        assert result[f"err_{outcome}"] == pytest.approx(0, abs=1e-9)
-        assert result[f"in95_{outcome}"] is True
-        assert result[f"in80_{outcome}"] is True
+    assert new.loc["vote model", "log loss"] > linked.loc["vote model", "log loss"]
 
 
-def test_score_of_a_sure_wrong_forecast_is_clipped(panel):
-    rows = panel[panel["year"] == 2024].set_index("iso3")
-    truth = rows["vote"].cat.codes.to_numpy()
-    wrong = (truth + 1) % len(VOTE_CATEGORIES)
-    probs = pd.DataFrame(
-        np.eye(len(VOTE_CATEGORIES))[wrong], index=rows.index, columns=list(PROBABILITY_COLUMNS)
-    )
-    result = score(probs, rows["vote"])
-    assert result["log_loss"] == pytest.approx(-np.log(1e-15))
-    assert result["accuracy"] == 0
-    assert result["brier"] == pytest.approx(2)
-
-
-# -- bad years ---------------------------------------------------------------------
+def test_forward_test_tables_and_json(result):
+    by_session = result.by_session("frozen")
+    assert list(by_session.index) == [79] and "vote model" in by_session.columns
+    data = json.loads(json.dumps(result.to_dict(), allow_nan=False))
+    assert data["sessions"] == [79, 79]
+    assert set(data["footings"]) == {"frozen", "rolling"}
+    assert data["unsim"][0]["index"] == "UNSim v0.1"
+    assert repr(result).startswith("<ForwardTest of sessions 79-79>")
+    assert set(UNSIM) == {"UNSim v0.1", "UNSim enhanced"}
 
 
 @pytest.mark.parametrize(
-    ("first", "last"), [(1992, 2000), (1993, 1993), (1995, 2030), (2010, 2005)]
+    ("first", "last", "message"),
+    [
+        (5, 10, "sessions must lie within 16-80"),
+        (79, 81, "sessions must lie within"),
+        (79, 78, "first <= last"),
+    ],
 )
-def test_bad_years_raise(first, last):
-    # 1993 cannot be forecast: the model learns from 1993 on, so nothing comes before it.
-    with pytest.raises(InvalidValueError, match="backtest years must lie within 1994-2024"):
-        backtest(first, last)
+def test_bad_sessions_are_refused(record, first, last, message):
+    with pytest.raises(unvote.InvalidValueError, match=message):
+        forward_test(first, last, record=record)
 
 
-def test_a_range_without_a_vote_says_so():
-    with pytest.raises(InvalidValueError, match="no vote was held in 2020"):
-        backtest(2020, 2020)
+# ----------------------------------------------------------------------------- an item's backtest
 
 
-@pytest.mark.parametrize("years", [(1995.0, 2000), ("1995", 2000), (True, 2000)])
-def test_years_must_be_whole_numbers(years):
-    with pytest.raises(InvalidValueError, match="whole number"):
-        backtest(*years)
+@pytest.fixture(scope="module")
+def cuba(record):
+    return backtest(2023, 2024, record=record)
 
 
-def test_the_first_year_that_can_be_forecast_is_backtested():
-    assert backtest(1994, 1994).years == [1994]
+def test_the_backtest_forecasts_each_vote_from_before_it(cuba):
+    assert cuba.years == [2023, 2024]
+    assert cuba.item == "Ending the US embargo against Cuba"
+    assert set(cuba.scores["method"]) == {"model", "last_vote", "markov"}
+    assert (cuba.scores["members"] == 193).all()
+    model = cuba.scores[cuba.scores["method"] == "model"].set_index("year")
+    assert model.loc[2024, "yes"] == 187
 
 
-# -- the summary -----------------------------------------------------------------------
+def test_summary_is_the_readme_table(cuba):
+    table = cuba.summary()
+    assert list(table.index) == sorted(table.index, key=lambda m: table.loc[m, "log loss"])
+    assert "yes count error (expected - recorded)" in table.columns
+    assert table["80 % interval hit (% of roll calls)"].between(0, 100).all()
+    assert "-0.0" not in table.to_string()
+    data = json.loads(json.dumps(cuba.to_dict(), allow_nan=False))
+    assert (data["first"], data["last"], data["votes"]) == (2023, 2024, 2)
+    assert cuba.per_year().columns.tolist() == ["vote model", "as last time", "Markov transitions"]
 
 
-def test_summary_is_the_readme_table(result):
-    summary = result.summary()
-    assert list(summary.index) == ["vote model", "Markov transitions", "as last time"]
-    assert summary.index.name == "method"
-    assert list(summary.columns) == [
-        "log loss",
-        "Brier",
-        "accuracy",
-        "F1 no",
-        "F1 abstain",
-        "yes count error (expected - recorded)",
-        "80 % interval hit (% of years)",
-        "95 % interval hit (% of years)",
-    ]
-    # the means, in readable units: percentages of the 29 years, signed count errors
-    means = summarise(result).loc["model"]
-    row = summary.loc["vote model"]
-    assert row["log loss"] == round(means["log_loss"], 3)
-    assert row["80 % interval hit (% of years)"] == round(100 * means["in80_yes"])
-    assert row["yes count error (expected - recorded)"] == round(means["err_yes"], 1)
-    assert summary["log loss"].is_monotonic_increasing
-    assert not any(str(v) == "-0.0" for v in summary.to_numpy().ravel())
-    # the numbers the README shows
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
-    line = f"| vote model | **{row['log loss']:.3f}** | {row['Brier']:.3f} |"
-    assert line in readme
-
-
-def test_repr_and_json_of_a_backtest(result):
-    text = repr(result)
-    assert text.startswith("<Backtest 1995-2024: 29 votes")
-    assert "vote model" in text and "log_loss" not in text
-    assert "<table" in result._repr_html_()
-    data = result.to_dict()
-    json.dumps(data, allow_nan=False)  # NaN (an F1 without cases) becomes None
-    assert (data["first"], data["last"], data["votes"]) == (1995, 2024, 29)
-    assert [r["method"] for r in data["summary"]] == list(result.summary().index)
-
-
-def test_per_year_names_the_methods(result):
-    wide = result.per_year("brier")
-    assert list(wide.columns) == ["vote model", "as last time", "Markov transitions"]
-    assert list(wide.index) == BACKTEST_YEARS
-    with pytest.raises(InvalidValueError, match="unknown score"):
-        result.per_year("nothing")
+@pytest.mark.parametrize(
+    ("first", "last", "message"),
+    [
+        (1990, 2000, "must lie within 1993-2024"),
+        (2020, 2020, "no vote on"),
+        (2000, 1995, "first <= last"),
+    ],
+)
+def test_bad_backtest_years_are_refused(record, first, last, message):
+    with pytest.raises(unvote.InvalidValueError, match=message):
+        backtest(first, last, record=record)

@@ -65,7 +65,7 @@ def everything(shared_data) -> ex.Extract:
     [
         ("2019-10-10 00:00:00", dt.date(2019, 10, 10)),
         ("2019-10-10", dt.date(2019, 10, 10)),
-        ("29 October 2025", dt.date(2025, 10, 29)),
+        ("2 December 2024", dt.date(2024, 12, 2)),
         ("9\xa0September 2024", dt.date(2024, 9, 9)),
         ("  ", None),
         ("", None),
@@ -75,7 +75,7 @@ def test_both_date_formats(text, expected) -> None:
     assert ex.parse_date(text) == expected
 
 
-@pytest.mark.parametrize("text", ["31 February 2024", "2024-13-01", "October 29 2025", "soon"])
+@pytest.mark.parametrize("text", ["31 February 2024", "2024-13-01", "December 2 2024", "soon"])
 def test_bad_dates_are_refused(text) -> None:
     with pytest.raises(ValueError):
         ex.parse_date(text)

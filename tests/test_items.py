@@ -492,7 +492,7 @@ def test_get_item_explains_unknown_and_ambiguous_names(items):
         UnknownNameError, match=r"'human rights' matches \d+ items: .* and \d+ more"
     ):
         get_item("human rights", items)
-    with pytest.raises(UnknownNameError, match="find_items"):
+    with pytest.raises(UnknownNameError, match="no item id or title matches it"):
         get_item("zzzz", items)
     with pytest.raises(UnknownNameError, match="no words"):
         find_items(" - ", items)

@@ -1,156 +1,202 @@
-"""The feature panel: its shape, leakage, a few known facts and its errors."""
+"""The feature panel: hand-checked values, no leakage from the vote or later, both footings."""
 
 from __future__ import annotations
+
+import dataclasses
 
 import numpy as np
 import pandas as pd
 import pytest
 
-import unvote.panel
-from unvote.load import load_totals, load_ukraine_votes, load_votes
-from unvote.panel import MODEL_FEATURES, feature_panel, features, vote_dates
+import unvote
+from unvote.panel import (
+    MODEL_FEATURES,
+    build_record,
+    coming_targets,
+    feature_rows,
+    last_vote,
+    recorded_targets,
+    sponsor_codes,
+    training_rows,
+)
 
-FEATURES = list(MODEL_FEATURES)
+CUBA_2024 = "dgacm:A/RES/79/7"
 
 
 @pytest.fixture(scope="module")
-def panel() -> pd.DataFrame:
-    return feature_panel(2025)
+def cuba_2024(record) -> pd.DataFrame:
+    targets = recorded_targets(record, record.calls["id"] == CUBA_2024)
+    return feature_rows(record, targets).set_index("iso3")
 
 
-def row(panel: pd.DataFrame, year: int, iso3: str) -> pd.Series:
-    match = panel[(panel["year"] == year) & (panel["iso3"] == iso3)]
-    assert len(match) == 1
-    return match.iloc[0]
+# ----------------------------------------------------------------------------- a tiny record
 
 
-# -- shape ---------------------------------------------------------------------
-
-
-def test_one_row_per_member_per_vote(panel):
-    sizes = panel.groupby("year").size()
-    assert sizes.loc[[1992, 2024, 2025]].tolist() == [179, 193, 193]
-    assert not panel.duplicated(["year", "iso3"]).any()
-    assert 2020 not in sizes.index
-    # every member of a recorded vote has a vote; the coming vote has none yet
-    assert panel.loc[panel["year"] < 2025, "vote"].notna().all()
-    assert panel.loc[panel["year"] == 2025, "vote"].isna().all()
-
-
-def test_model_features_are_finite_floats(panel):
-    for column in FEATURES:
-        assert panel[column].dtype == np.float64, column
-        assert np.isfinite(panel[column].to_numpy()).all(), column
-
-
-# -- leakage -------------------------------------------------------------------
-
-
-def test_votes_after_a_year_do_not_change_earlier_features(monkeypatch, panel):
-    cutoff = 2010
-    original = load_votes()
-
-    def altered(resolution: str = "cuba-embargo", **tables) -> pd.DataFrame:
-        votes = original.copy()
-        later = votes["year"] > cutoff
-        # every later vote becomes "no" (and every later "no" becomes "abstain"),
-        # so every later vote differs from the record
-        was_no = votes["vote"] == "no"
-        votes.loc[later, "vote"] = "no"
-        votes.loc[later & was_no, "vote"] = "abstain"
-        return votes
-
-    monkeypatch.setattr(unvote.panel, "load_votes", altered)
-    changed = feature_panel(2025)
-
-    # the alteration did reach the panel: the year after the next one differs
-    assert not changed.loc[changed["year"] == cutoff + 2, FEATURES].equals(
-        panel.loc[panel["year"] == cutoff + 2, FEATURES]
+def tiny_record():
+    """Four members, four roll calls on two texts (the last a different text)."""
+    calls = pd.DataFrame(
+        {
+            "id": ["a", "b", "c", "d"],
+            "date": pd.to_datetime(["2023-10-02", "2023-12-01", "2024-10-01", "2024-11-01"]),
+            "session": [78, 78, 79, 79],
+            "session_type": "regular",
+            "resolution": ["A/RES/78/1", "A/RES/78/2", "A/RES/79/1", "A/RES/79/2"],
+            "title": ["Oceans", "Nuclear disarmament", "Oceans", "Nuclear disarmament"],
+            "vote_on": "resolution",
+            "identical_to": "",
+        }
     )
-    keep = panel["year"] <= cutoff + 1
-    pd.testing.assert_frame_equal(
-        changed.loc[changed["year"] <= cutoff + 1, FEATURES], panel.loc[keep, FEATURES]
+    codes = {  # a, b, c, d for each member
+        "USA": ["no", "yes", "no", "yes"],
+        "GBR": ["abstain", "yes", "no", "no"],
+        "CUB": ["yes", "no", "yes", "absent"],
+        "FRA": ["yes", "yes", "absent", "yes"],
+    }
+    votes = pd.DataFrame(
+        [(call, iso3, vote[i]) for iso3, vote in codes.items() for i, call in enumerate("abcd")],
+        columns=["id", "iso3", "vote"],
     )
+    return build_record(calls, votes)
 
 
-def test_ukraine_votes_do_not_change_features_of_earlier_votes(monkeypatch, panel):
-    original = load_ukraine_votes()
+def test_features_by_hand():
+    record = tiny_record()
+    targets = recorded_targets(record, record.calls["id"] == "c")
+    rows = feature_rows(record, targets).set_index("iso3")
+    # History on the text "Oceans": roll call a.
+    assert rows.loc["GBR", ["last_abstain", "last_yes"]].tolist() == [1.0, 0.0]
+    assert rows.loc["USA", "last_no"] == 1.0
+    assert rows.loc["CUB", "item_new"] == 0.0
+    assert rows.loc["CUB", "item_yes_share"] == pytest.approx(2 / 4)
+    # Agreement with the USA over a and b: GBR 0.5 and 1 -> 0.75; CUB 0 and 0 -> 0.
+    assert rows.loc["GBR", "us_agreement"] == pytest.approx(0.75)
+    assert rows.loc["CUB", "us_agreement"] == pytest.approx(0.0)
+    assert rows.loc["USA", "us_agreement"] == pytest.approx(1.0)
+    # The no camp at a is the USA alone: GBR agrees with it 0.75 of the time.
+    assert rows.loc["GBR", "no_camp_agreement"] == pytest.approx(0.75)
+    assert rows.loc["FRA", "missed_12m"] == 0.0
+    assert rows["vote"].astype(str).to_dict() == {
+        "USA": "no",
+        "GBR": "no",
+        "CUB": "yes",
+        "FRA": "absent",
+    }
+    # At d, FRA's run of absences is one roll call long (c).
+    d = feature_rows(record, recorded_targets(record, record.calls["id"] == "d")).set_index("iso3")
+    assert d.loc["FRA", "absent_streak"] == pytest.approx(np.log1p(1))
+    assert d.loc["FRA", "missed_recent"] == pytest.approx(1 / 3)
 
-    def altered() -> pd.DataFrame:
-        es11 = original.copy()
-        yes = es11["vote"] == "yes"
-        es11.loc[yes, "vote"] = "no"
-        es11.loc[~yes, "vote"] = "yes"
-        return es11
 
-    monkeypatch.setattr(unvote.panel, "load_ukraine_votes", altered)
-    changed = feature_panel(2025)
+def test_the_record_holds_every_roll_call_with_its_item(record):
+    assert len(record.calls) == 6821 and record.calls["date"].is_monotonic_increasing
+    assert record.codes.shape == (6821, len(record.countries))
+    cuba = record.calls.set_index("id").loc[CUBA_2024, "item"]
+    assert len(record.item_calls(cuba)) == 32
+    assert repr(record).startswith("<Record: 6,821 roll calls")
 
-    assert not changed.loc[changed["year"] == 2022, "ukraine_support"].equals(
-        panel.loc[panel["year"] == 2022, "ukraine_support"]
+
+# ----------------------------------------------------------------------------- real values
+
+
+def test_cuba_2024_features(cuba_2024):
+    rows = cuba_2024
+    assert len(rows) == 193
+    assert rows.loc["USA", "last_no"] == 1.0 and rows.loc["MDA", "vote"] == "abstain"
+    assert rows.loc["POL", "nato"] == 1.0 and rows.loc["POL", "eu"] == 1.0
+    assert rows.loc["MEX", "last_yes"] == 1.0 and rows.loc["MEX", "share_yes"] == 1.0
+    # Members that backed Ukraine in every ES-11 vote, and Russia, which never did.
+    assert rows.loc["POL", "ukraine_support"] == 1.0 and rows.loc["RUS", "ukraine_support"] == 0.0
+    assert rows.loc["GBR", "us_agreement"] > 0.6 > rows.loc["CUB", "us_agreement"]
+    # The Cuba text has a sponsor list in the UN extract: Cuba sponsors it.
+    assert rows.loc["CUB", "sponsor"] == 1.0 and rows["sponsors_known"].eq(1.0).all()
+    assert rows.loc["USA", "sponsor_agreement"] < rows.loc["VEN", "sponsor_agreement"]
+    assert rows["vote"].astype(str).value_counts()["yes"] == 187
+    assert np.isfinite(rows[list(MODEL_FEATURES)].to_numpy()).all()
+    assert last_vote(rows).loc[["USA", "MDA", "MEX"]].tolist() == ["no", "absent", "yes"]
+
+
+# ----------------------------------------------------------------------------- no leakage
+
+
+def _scrambled(record, from_date: pd.Timestamp, seed: int):
+    """The record with every vote on or after ``from_date`` replaced at random."""
+    codes = record.codes.copy()
+    later = record.dates >= np.datetime64(from_date)
+    rng = np.random.default_rng(seed)
+    member = codes[later] >= 0
+    block = codes[later]
+    block[member] = rng.integers(0, 4, size=member.sum())
+    codes[later] = block
+    return dataclasses.replace(record, codes=codes)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_votes_on_or_after_a_roll_call_do_not_change_its_features(record, seed):
+    rng = np.random.default_rng(seed)
+    sample = record.calls.index[record.calls["session"].between(60, 79)]
+    chosen = np.zeros(len(record.calls), dtype=bool)
+    chosen[rng.choice(sample, 4, replace=False)] = True
+    targets = recorded_targets(record, chosen)
+    for _, target in targets.iterrows():
+        one = targets[targets["id"] == target["id"]]
+        before = feature_rows(record, one)
+        after = feature_rows(_scrambled(record, target["date"], seed), one)
+        pd.testing.assert_frame_equal(
+            before[list(MODEL_FEATURES)], after[list(MODEL_FEATURES)], obj=target["id"]
+        )
+
+
+def test_frozen_features_ignore_the_session_so_far(record):
+    session = record.calls["session"] == 79
+    targets = recorded_targets(record, session, footing="frozen")
+    start = record.calls.loc[session, "date"].min()
+    assert (targets["tau"] == start).all()
+    last = targets.tail(3)
+    before = feature_rows(record, last)
+    after = feature_rows(_scrambled(record, start, 5), last)
+    pd.testing.assert_frame_equal(before[list(MODEL_FEATURES)], after[list(MODEL_FEATURES)])
+
+
+# ----------------------------------------------------------------------------- coming roll calls
+
+
+def test_a_coming_roll_call_links_to_its_text_or_to_similar_ones(record):
+    calls = pd.DataFrame(
+        {
+            "id": ["cuba", "new"],
+            "date": ["2025-11-01", "2025-11-01"],
+            "title": [
+                "Necessity of ending the economic, commercial and financial embargo imposed "
+                "by the United States of America against Cuba",
+                "Assistance to Palestine refugees and their descendants in the region",
+            ],
+            "sponsors": ["Cuba", ""],
+        }
     )
-    pd.testing.assert_frame_equal(
-        changed.loc[changed["year"] <= 2021, FEATURES], panel.loc[panel["year"] <= 2021, FEATURES]
-    )
+    targets = coming_targets(record, calls, through=record.last_date)
+    assert targets["session"].tolist() == [80, 80]
+    assert targets["item"].iloc[0] == record.calls.set_index("id").loc[CUBA_2024, "item"]
+    assert targets["item"].iloc[1] == "new:new"
+    assert targets["sponsors"].tolist() == [frozenset({"CUB"}), None]
+    rows = feature_rows(record, targets)
+    cuba = rows[rows["id"] == "cuba"].set_index("iso3")
+    new = rows[rows["id"] == "new"].set_index("iso3")
+    assert len(cuba) == len(new) == 193 and rows["vote"].isna().all()
+    assert cuba.loc["USA", "last_no"] == 1.0
+    assert (new["item_new"] == 1.0).all() and new["similarity"].max() > 0.5
+    assert new.loc["ISR", "similar_no"] == 1.0  # Israel votes no on the refugees texts
 
 
-# -- known facts ---------------------------------------------------------------
+def test_sponsors_are_names_or_codes():
+    assert sponsor_codes("Mexico; CUB ;Türkiye") == frozenset({"MEX", "CUB", "TUR"})
+    assert sponsor_codes("State of Palestine; Egypt") == frozenset({"EGY"})  # observers kept out
+    assert sponsor_codes(None) is None and sponsor_codes(float("nan")) is None
+    with pytest.raises(unvote.UnknownCountryError, match="sponsors: unknown country 'Atlantis'"):
+        sponsor_codes("Atlantis")
 
 
-def test_usa_last_voted_no(panel):
-    assert row(panel, 2025, "USA")["last_no"] == 1
-    assert row(panel, 2025, "USA")["last_yes"] == 0
-
-
-def test_brazil_2019_last_voted_yes_and_was_a_major_non_nato_ally(panel):
-    # designated a major non-NATO ally on 2019-07-31, before the vote of 2019-11-07
-    brazil = row(panel, 2019, "BRA")
-    assert brazil["last_yes"] == 1
-    assert brazil["mnna"] == 1
-    assert brazil["vote"] == "no"
-
-
-def test_poland_joined_nato_in_1999(panel):
-    assert row(panel, 2025, "POL")["nato"] == 1
-    assert row(panel, 1998, "POL")["nato"] == 0
-    assert row(panel, 1999, "POL")["nato"] == 1
-
-
-def test_ukraine_support(panel):
-    before = panel[panel["year"] < 2022]
-    assert (before["ukraine_support"] == 0).all()
-    assert row(panel, 2023, "POL")["ukraine_support"] == 1
-
-
-def test_climate_yes_is_the_previous_yes_share(panel):
-    climate = panel.loc[panel["year"] == 2024, "climate_yes"]
-    assert (climate == 187 / 193).all()
-    assert (panel.loc[panel["year"] == 1992, "climate_yes"] == 0).all()
-
-
-# -- errors --------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("year", "message"),
-    [
-        (1991, r"year 1991 is out of range.*1992-2025"),
-        (2026, r"year 2026 is out of range.*1992-2025"),
-        (2020, r"no vote was held in 2020"),
-    ],
-)
-def test_years_without_a_vote_are_refused(year, message):
-    with pytest.raises(ValueError, match=message):
-        vote_dates(load_totals(), year)
-    with pytest.raises(ValueError, match=message):
-        features(year)
-
-
-def test_features_of_one_vote_are_indexed_by_iso3(panel):
-    x = features(2024)
-    assert x.index.name == "iso3"
-    assert len(x) == 193
-    pd.testing.assert_frame_equal(
-        x[FEATURES],
-        panel.loc[panel["year"] == 2024, ["iso3", *FEATURES]].set_index("iso3"),
-    )
+def test_training_rows_carry_the_session(record):
+    rows = training_rows(record, 79, 79)
+    assert set(rows["session"]) == {79}
+    assert rows["id"].nunique() == (record.calls["session"] == 79).sum()
+    assert rows.groupby("id").size().max() == 193

@@ -1,7 +1,9 @@
 """unvote: forecast UN General Assembly votes under scenarios of diplomatic pressure.
 
-The first resolution served is the annual vote on ending the US embargo
-against Cuba (1992-2024 shipped).  The data flow runs one way, a module a step::
+unvote ships the full plenary record (1946 to 2025-09-19), links its roll
+calls into recurring texts (items), and forecasts any coming roll call; the
+flagship example is the annual vote on ending the US embargo against Cuba.
+The data flow runs one way, a module a step::
 
     load -> items -> panel (features) -> model -> scenario -> counts / draws
          -> forecasting -> cli / plot     (vocabulary: the shared words; files: safe writes)
@@ -10,7 +12,7 @@ against Cuba (1992-2024 shipped).  The data flow runs one way, a module a step::
 >>> fc.table()                                       # doctest: +SKIP
 
 >>> import unvote
->>> votes = unvote.load_votes()
+>>> votes = unvote.load_votes("cuba embargo")
 >>> votes.query("year == 2024")["vote"].value_counts()["yes"]
 np.int64(187)
 """
@@ -34,9 +36,17 @@ from unvote.errors import (
     UnknownNameError,
     UnvoteError,
 )
-from unvote.evaluation import Backtest, backtest
+from unvote.evaluation import Backtest, ForwardTest, backtest, forward_test
 from unvote.extract import read_extract
-from unvote.forecasting import Forecast, ScenarioForecast, forecast, sweep
+from unvote.forecasting import (
+    Forecast,
+    RollCallForecast,
+    RollCallForecasts,
+    ScenarioForecast,
+    forecast,
+    forecast_roll_calls,
+    sweep,
+)
 from unvote.items import (
     Item,
     find_items,
@@ -44,25 +54,25 @@ from unvote.items import (
     item_links,
     link_items,
     load_items,
+    load_totals,
+    load_votes,
     normalise_title,
     with_items,
 )
 from unvote.load import (
-    RESOLUTIONS,
     VOTE_CATEGORIES,
     load_country_groups,
     load_ga_votes,
     load_members,
     load_regions,
+    load_resolutions,
     load_roll_calls,
-    load_totals,
+    load_sponsors,
     load_ukraine_votes,
-    load_us_agreement,
-    load_votes,
     members_on,
 )
 from unvote.model import VoteModel
-from unvote.panel import MODEL_FEATURES, feature_panel, features
+from unvote.panel import MODEL_FEATURES, Record, feature_rows, load_record, training_rows
 from unvote.scenario import Channel, Scenario, builtin_scenarios, get_scenario, read_scenario
 from unvote.store import data_status, import_extract, reset_imports
 from unvote.vocabulary import OUTCOMES, PROBABILITY_COLUMNS
@@ -73,7 +83,6 @@ __all__ = [
     "MODEL_FEATURES",
     "OUTCOMES",
     "PROBABILITY_COLUMNS",
-    "RESOLUTIONS",
     "VOTE_CATEGORIES",
     "Backtest",
     "Channel",
@@ -83,13 +92,17 @@ __all__ = [
     "EmptySelectionError",
     "ExtractError",
     "Forecast",
+    "ForwardTest",
     "InvalidTypeError",
     "InvalidValueError",
     "Item",
     "NotFittedError",
     "OutputError",
+    "Record",
     "RecordConflictError",
     "RecordNotFoundError",
+    "RollCallForecast",
+    "RollCallForecasts",
     "Scenario",
     "ScenarioDraws",
     "ScenarioError",
@@ -101,10 +114,11 @@ __all__ = [
     "backtest",
     "builtin_scenarios",
     "data_status",
-    "feature_panel",
-    "features",
+    "feature_rows",
     "find_items",
     "forecast",
+    "forecast_roll_calls",
+    "forward_test",
     "get_item",
     "get_scenario",
     "import_extract",
@@ -114,11 +128,13 @@ __all__ = [
     "load_ga_votes",
     "load_items",
     "load_members",
+    "load_record",
     "load_regions",
+    "load_resolutions",
     "load_roll_calls",
+    "load_sponsors",
     "load_totals",
     "load_ukraine_votes",
-    "load_us_agreement",
     "load_votes",
     "members_on",
     "normalise_title",
@@ -128,5 +144,6 @@ __all__ = [
     "reset_imports",
     "sweep",
     "to_iso3",
+    "training_rows",
     "with_items",
 ]

@@ -246,19 +246,41 @@ def _shock_sd(text: str) -> float:
     return value
 
 
-def _year_range(text: str) -> tuple[int, int]:
+def _range(option: str, example: str) -> Callable[[str], tuple[int, int]]:
+    """An argparse type: ``FIRST-LAST``, two whole numbers in order."""
+
+    def parse(text: str) -> tuple[int, int]:
+        try:
+            first_text, last_text = text.split("-")
+            first, last = int(first_text), int(last_text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"{option} takes FIRST-LAST, e.g. {example}, not {text!r}"
+            ) from None
+        if first > last:
+            raise argparse.ArgumentTypeError(
+                f"{option} takes FIRST-LAST with FIRST <= LAST, not {text!r}"
+            )
+        return first, last
+
+    parse.__name__ = option
+    return parse
+
+
+def _day(text: str) -> Any:
+    """An argparse type for --through: a date YYYY-MM-DD, or a year (its last day)."""
+    import datetime as dt
+
+    import pandas as pd
+
+    if text.strip().isdigit():
+        return pd.Timestamp(int(text), 12, 31)
     try:
-        first_text, last_text = text.split("-")
-        first, last = int(first_text), int(last_text)
+        return pd.Timestamp(dt.date.fromisoformat(text.strip()))
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"--backtest takes FIRST-LAST, e.g. 1995-2024, not {text!r}"
+            f"--through must be a date (YYYY-MM-DD) or a year, not {text!r}"
         ) from None
-    if first > last:
-        raise argparse.ArgumentTypeError(
-            f"--backtest takes FIRST-LAST with FIRST <= LAST, not {text!r}"
-        )
-    return first, last
 
 
 def _name(option: str, kind: str) -> Callable[[str], str]:
@@ -295,15 +317,20 @@ def _epilog() -> str:
 
     return f"""\
 examples:
-  forecast 2025                          every built-in scenario, fitted on the record to 2024
+  forecast 2025                          the Cuba vote, every built-in scenario
+  forecast 2025 --item "palestine refugees"   another text's next vote
   forecast 2025 --scenario cable --top 15
   forecast 2025 --country Poland --country "Czech Republic"
   forecast 2025 --scenario my.toml --json
   forecast 2025 --draws 10000 --seed 1 --bloc eu --bloc-sd 0.5 --draws-out draws.csv.gz
   forecast 2025 --plot charts            also write the charts as PNG and SVG
-  forecast 2019 --through 2018           a forecast of a past vote, with its outcome
-  forecast --backtest 1995-2024          rolling-origin backtest against baselines
+  forecast 2019                          a past vote as forecast the day before, with its outcome
+  forecast 2019 --through 2018           ... as forecast at the end of 2018
+  forecast --roll-calls coming.csv --json   any coming roll calls
+  forecast --backtest 1995-2024          each Cuba vote forecast from the votes before it
+  forecast --forward-test 60-79          every roll call of sessions 60-79, against baselines
   forecast --list-scenarios
+  forecast data status                   the record: shipped, imported (forecast data --help)
 
 Scenarios are TOML files; built-in ones by name. The built-in files, to copy
 as templates for your own, are in:
@@ -319,8 +346,10 @@ def build_parser() -> ArgumentParser:
     """The parser of the ``forecast`` command (every option typed, numeric defaults)."""
     parser = ArgumentParser(
         prog="forecast",
-        description="Forecast the UN General Assembly vote on ending the US embargo against\n"
-        "Cuba, under scenarios of a US campaign for no votes and abstentions.",
+        description="Forecast UN General Assembly votes: the next vote on a recurring text\n"
+        "(by default the annual resolution on ending the US embargo against Cuba)\n"
+        "under scenarios of a campaign for no votes and abstentions, or any coming\n"
+        "roll calls listed in a file.",
         epilog=_epilog(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
         allow_abbrev=False,
@@ -329,10 +358,25 @@ def build_parser() -> ArgumentParser:
         "year", nargs="?", type=_whole("year"), help="year of the vote to forecast, e.g. 2025"
     )
     parser.add_argument(
+        "--item",
+        metavar="ID|WORDS",
+        type=_name("--item", "text's"),
+        help="the recurring text to forecast: an item id or words of its title "
+        "(default: the Cuba-embargo resolution)",
+    )
+    parser.add_argument(
         "--through",
-        metavar="T",
-        type=_whole("--through"),
-        help="fit on recorded votes up to year T (default: all before)",
+        metavar="DATE",
+        type=_day,
+        help="use the record up to DATE (YYYY-MM-DD, or a year: its last day); default: "
+        "the day before the vote, or the end of the record",
+    )
+    parser.add_argument(
+        "--roll-calls",
+        metavar="FILE",
+        type=_name("--roll-calls", "file"),
+        help="forecast the coming roll calls of a CSV file (columns id, date, title; "
+        "optional agenda_item, committee, sponsors) instead",
     )
     parser.add_argument(
         "--scenario",
@@ -358,9 +402,8 @@ def build_parser() -> ArgumentParser:
         action="append",
         type=_whole("--below", 0, MAX_BELOW),
         metavar="T",
-        help="report P(yes < T); repeatable (default: "
-        + ", ".join(str(t) for t in YES_THRESHOLDS)
-        + ")",
+        help="report P(yes < T); repeatable (default: the text's own thresholds, for the "
+        "Cuba text " + ", ".join(str(t) for t in YES_THRESHOLDS) + ")",
     )
     parser.add_argument("--json", action="store_true", help="print JSON instead of tables")
     parser.add_argument(
@@ -406,8 +449,16 @@ def build_parser() -> ArgumentParser:
     parser.add_argument(
         "--backtest",
         metavar="FIRST-LAST",
-        type=_year_range,
-        help="run the rolling-origin backtest instead (with --json and --plot)",
+        type=_range("--backtest", "1995-2024"),
+        help="forecast each vote of the text (--item) in these years from the votes before it, "
+        "against baselines, instead (with --json and --plot)",
+    )
+    parser.add_argument(
+        "--forward-test",
+        metavar="FIRST-LAST",
+        type=_range("--forward-test", "60-79"),
+        help="forecast every roll call of these sessions from the sessions before each, "
+        "against baselines, instead (with --json)",
     )
     parser.add_argument(
         "--list-scenarios",
@@ -469,18 +520,20 @@ def format_scenario(
     name: str,
     top: int,
     draws: Any = None,
-    thresholds: Sequence[int] = YES_THRESHOLDS,
+    thresholds: Sequence[int] | None = None,
 ) -> str:
     """One scenario as a compact block of text, at most 80 columns wide."""
-    from unvote.countries import display_name
 
     sf = fc.scenarios[name]
     last = fc.last_observed
+    thresholds = fc.thresholds if thresholds is None else thresholds
 
     def row(label: str, cells: dict[str, Any]) -> str:
         return f"  {label:<18}" + "".join(f"{cells[o]:>10}" for o in OUTCOMES)
 
     lines = textwrap.wrap(f"{name}: {sf.description}", width=80, subsequent_indent="  ")
+    if sf.scenario.uncertain:
+        lines.append("  (the intervals include the uncertainty about the campaign's strength)")
     lines.append(row("", {o: o for o in OUTCOMES}))
     lines.append(row("expected", {o: f"{sf.expected[o] + 0.0:.1f}" for o in OUTCOMES}))
     for level in LEVELS:
@@ -492,24 +545,57 @@ def format_scenario(
         bounds = draws.intervals(LEVELS[0])
         label = f"{level_key(LEVELS[0])} % of draws"
         lines.append(row(label, {o: _fmt_range(bounds[o]) for o in OUTCOMES}))
-    lines.append(row(f"recorded {last['year']}", last))
+    if last["year"] is not None:
+        lines.append(row(f"recorded {last['year']}", last))
     if fc.outcome is not None:
         lines.append(row(f"outcome {fc.year}", fc.outcome))
-    shift = _signed(sf.expected["yes"] - last["yes"])
     below = ", ".join(f"<{t}: {sf.prob_yes_below(t):.1%}" for t in thresholds)
-    lines.append(f"  change in yes from {last['year']}: {shift};  P(yes {below})")
+    said = [f"P(yes {below})"] if below else []
+    if last["year"] is not None:
+        shift = _signed(sf.expected["yes"] - last["yes"])
+        said.insert(0, f"change in yes from {last['year']}: {shift};")
+    if said and len("  " + "  ".join(said)) <= 80:
+        lines.append("  " + "  ".join(said))
+    else:  # probabilities of 100.0 %, or many thresholds: a line each, wrapped between them
+        lines += [
+            textwrap.fill(
+                s.replace(": ", ":\0"), 80, initial_indent="  ", subsequent_indent="    "
+            ).replace("\0", " ")
+            for s in said
+        ]
     if top:
-        codes = _codes([c.name for c in sf.scenario.channels])
-        lines.append("  most likely to move:")
-        lines.append(f"    ISO last    {'P(yes/abstain/no/absent)':<25}  chan.  member")
-        for iso3, member in sf.movers(top).iterrows():
-            probs = " / ".join(f"{member[f'p_{o}']:.2f}" for o in OUTCOMES)
-            acting = ",".join(codes[c] for c in member["channels"].split(", ") if c) or "-"
-            country = display_name(member["country"])
-            lines.append(f"    {iso3} {member['last_vote']:<7} {probs:<25}  {acting:<5}  {country}")
-        if codes:
-            lines.append("  channels: " + ", ".join(f"{k} {c}" for c, k in codes.items()))
+        lines += _ranked_lists(sf, top)
     return "\n".join(lines)
+
+
+def _ranked_lists(sf: Any, top: int) -> list[str]:
+    """The scenario's two lists of members, labelled so that nobody confuses them."""
+    from unvote.countries import display_name
+
+    lines = []
+    if sf.scenario.channels:
+        codes = _codes([c.name for c in sf.scenario.channels])
+        moved = sf.moved_by_campaign(top)
+        lines.append("  moved by the campaign (P(not yes): without -> with it):")
+        if moved.empty:
+            lines.append("    none")
+        for iso3, member in moved.iterrows():
+            acting = ",".join(codes[c] for c in sf.members.loc[iso3, "channels"].split(", ") if c)
+            lines.append(
+                f"    {iso3} {member['last_vote']:<7} {member['p_not_yes_baseline']:.2f} -> "
+                f"{member['p_not_yes']:.2f} ({_signed(member['change'], 2)})  {acting or '-':<6} "
+                f"{display_name(member['country'])}"
+            )
+        lines.append("  channels: " + ", ".join(f"{k} {c}" for c, k in codes.items()))
+    lines.append("  likely to change anyway, from history alone (no campaign):")
+    lines.append(f"    ISO last    P(change)  {'P(yes/abstain/no/absent)':<25}  member")
+    for iso3, member in sf.likely_to_change_anyway(top).iterrows():
+        probs = " / ".join(f"{member[f'p_{o}']:.2f}" for o in OUTCOMES)
+        lines.append(
+            f"    {iso3} {member['last_vote']:<7} {member['p_change']:.2f}       {probs:<25}  "
+            f"{display_name(member['country'])}"
+        )
+    return lines
 
 
 def format_country(fc: Any, iso3: str) -> str:
@@ -531,48 +617,136 @@ def format_country(fc: Any, iso3: str) -> str:
     return "\n".join(lines)
 
 
-def format_backtest(result: Any) -> str:
-    """The backtest's summary as the README's table, with what each column means."""
-    table = result.summary()
-    short = {
-        "log loss": "log loss",
-        "Brier": "Brier",
-        "accuracy": "accuracy",
-        "F1 no": "F1 no",
-        "F1 abstain": "F1 abstain",
-        "yes count error (expected - recorded)": "yes error",
-        "80 % interval hit (% of years)": "in 80 %",
-        "95 % interval hit (% of years)": "in 95 %",
-    }
-    cells = {
-        short[c]: [
-            f"{v:.0f} %"
-            if short[c].startswith("in ")
-            else (f"{v:+.1f}" if "error" in short[c] else f"{v:.3f}")
-            for v in table[c]
-        ]
-        for c in table.columns
-    }
+_SHORT = {
+    "member-votes": "votes",
+    "log loss": "log loss",
+    "log loss / item Markov": "x Markov",
+    "Brier": "Brier",
+    "RPS": "RPS",
+    "accuracy": "accuracy",
+    "macro-F1": "macro-F1",
+    "F1 abstain": "F1 abst.",
+    "F1 no": "F1 no",
+    "F1 absent": "F1 abs.",
+    "yes count error (expected - recorded)": "yes err.",
+    "80 % interval hit (% of roll calls)": "in 80 %",
+    "95 % interval hit (% of roll calls)": "in 95 %",
+    "80 % interval width": "80 % wide",
+}
+"""Short headings of the evaluation tables printed by the command (the README shows them)."""
+
+
+def format_scores(table: Any) -> list[str]:
+    """A summary table of :mod:`unvote.evaluation` as aligned text lines."""
+    columns = [c for c in table.columns if c in _SHORT]
+
+    def cell(column: str, value: float) -> str:
+        if value != value:  # NaN: a score that does not exist
+            return "-"
+        if column.startswith(("80 % interval hit", "95 % interval hit")):
+            return f"{value:.0f} %"
+        if column.startswith("yes count error"):
+            return _signed(value)
+        if column == "member-votes":
+            return f"{value:,.0f}"
+        if column == "80 % interval width":
+            return f"{value:.1f}"
+        return f"{value:.3f}"
+
+    cells = {_SHORT[c]: [cell(c, v) for v in table[c]] for c in columns}
     width = max(len(m) for m in table.index) + 2
     widths = {h: max(len(h), *(len(v) for v in vs)) + 2 for h, vs in cells.items()}
     lines = ["method".ljust(width) + "".join(h.rjust(widths[h]) for h in cells)]
     for k, method in enumerate(table.index):
         lines.append(method.ljust(width) + "".join(cells[h][k].rjust(widths[h]) for h in cells))
+    return lines
+
+
+_SCORE_NOTES = [
+    "Means per member-vote: log loss, Brier and RPS (ranked probability score) lower is",
+    "  better; accuracy, macro-F1 and F1 of the likeliest outcome. yes err.: expected minus",
+    "  recorded yes count (negative: fewer yes votes forecast than cast). in 80 % / in 95 %:",
+    "  share of the votes whose recorded yes count fell in the central 80 % / 95 % interval;",
+    "  80 % wide: its mean width.",
+]
+
+
+def format_backtest(result: Any) -> str:
+    """The backtest's summary as the README's table, with what each column means."""
     years = result.years
     return "\n".join(
         [
-            f"Rolling-origin backtest, {years[0]}-{years[-1]}: {len(years)} votes, each "
+            f"Backtest of {result.item}, {years[0]}-{years[-1]}: {len(years)} votes, each "
             "forecast from the votes before it.",
-            "Means per member-vote (log loss and Brier: lower is better):",
             "",
-            *lines,
+            *format_scores(result.summary()),
             "",
-            "yes error: expected minus recorded yes count, averaged over the years (negative:",
-            "  fewer yes votes forecast than were cast).",
-            "in 80 % / in 95 %: share of the years whose recorded yes count fell in the",
-            "  forecast's central 80 % / 95 % interval.",
+            *_SCORE_NOTES,
         ]
     )
+
+
+def format_forward_test(result: Any) -> str:
+    """The forward test's tables: both footings, linked and new texts, UNSim's figures."""
+    first, last = result.sessions
+    blocks = [
+        f"Forward test, sessions {first}-{last}: every roll call forecast by the model fitted on "
+        "the sessions before its own, against baselines on the same member-votes.",
+    ]
+    footings = sorted(set(result.predictions["footing"]))
+    for footing in footings:
+        what = (
+            "features as of the session's opening"
+            if footing == "frozen"
+            else "features as of the day before each vote"
+        )
+        blocks.append(
+            f"\n{footing} ({what}):\n" + "\n".join(format_scores(result.summary(footing)))
+        )
+        for linked, label in ((True, "texts voted on before"), (False, "new texts")):
+            table = result.summary(footing, linked=linked)
+            blocks.append(f"  {footing}, {label}:\n" + "\n".join(format_scores(table)))
+    if first <= 74:
+        unsim = result.unsim(footings[0])
+        lines = [
+            f"{m:<28}{r['accuracy']:>10.3f}{r['F1 no']:>8.3f}{r['F1 abstain']:>12.3f}"
+            for m, r in unsim.iterrows()
+        ]
+        blocks.append(
+            "\nUNSim's published figures (sessions 60-74, in-sample, absences left out) beside "
+            "ours on the same slice:\n"
+            + f"{'':<28}{'accuracy':>10}{'F1 no':>8}{'F1 abstain':>12}\n"
+            + "\n".join(lines)
+        )
+    blocks.append("\n" + "\n".join(_SCORE_NOTES))
+    return "\n".join(blocks)
+
+
+def format_roll_calls(result: Any) -> str:
+    """Coming roll calls as a block of text each."""
+    blocks = [
+        f"Forecasts of {len(result)} coming roll call(s), record through {result.through:%Y-%m-%d}."
+    ]
+    for rc in result:
+        text = "new text (no earlier recorded vote)" if not rc.linked else f"continues {rc.item}"
+        lines = textwrap.wrap(
+            f"{rc.id} ({rc.date:%Y-%m-%d}): {rc.title}", width=80, subsequent_indent="  "
+        )
+        lines.append(f"  {text}")
+        lines.append(f"  {'':<18}" + "".join(f"{o:>10}" for o in OUTCOMES))
+        lines.append(
+            f"  {'expected':<18}" + "".join(f"{rc.expected[o] + 0.0:>10.1f}" for o in OUTCOMES)
+        )
+        for level in LEVELS:
+            key = level_key(level)
+            cells = "".join(f"{_fmt_range(rc.intervals[key][o]):>10}" for o in OUTCOMES)
+            lines.append(f"  {key + ' % interval':<18}{cells}")
+        lines.append(
+            f"  P(adopted, simple majority) {rc.p_adopted:.1%};  P(two-thirds majority) "
+            f"{rc.p_two_thirds:.1%}"
+        )
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
 
 
 def list_scenarios(as_json: bool = False) -> str:
@@ -608,9 +782,14 @@ def _import_plot() -> Any:
     return plot
 
 
+BACKTEST_CHART_VOTES = 10
+"""With --plot, the backtest charts cover the text's last votes before the one forecast."""
+
+
 def run_backtest(args: argparse.Namespace) -> None:
     """``forecast --backtest FIRST-LAST``: the summary table (or JSON), and its charts."""
     from unvote.evaluation import backtest
+    from unvote.forecasting import DEFAULT_ITEM
 
     first, last = args.backtest
     plot = _import_plot() if args.plot else None
@@ -618,8 +797,8 @@ def run_backtest(args: argparse.Namespace) -> None:
         targets = plot.chart_files(args.plot, 0, [], sweep_scenario="", backtest=True)
         files.check_folder(args.plot, "--plot")
         files.check_files([t for t in targets if t.name.startswith("backtest")], "--plot")
-    progress = _progress("backtest: forecasting")
-    result = backtest(first, last, progress=progress)
+    progress = _progress("backtest")
+    result = backtest(first, last, item=args.item or DEFAULT_ITEM, progress=progress)
     _end_progress(progress)
     text = json.dumps(result.to_dict(), allow_nan=False) if args.json else format_backtest(result)
     with files.staged():
@@ -632,18 +811,61 @@ def run_backtest(args: argparse.Namespace) -> None:
         _stderr(clean(note))
 
 
+def run_forward_test(args: argparse.Namespace) -> None:
+    """``forecast --forward-test FIRST-LAST``: the tables of both footings (or JSON)."""
+    from unvote.evaluation import forward_test
+
+    first, last = args.forward_test
+    progress = _progress("forward test")
+    result = forward_test(first, last, progress=progress)
+    _end_progress(progress)
+    text = (
+        json.dumps(result.to_dict(), allow_nan=False) if args.json else format_forward_test(result)
+    )
+    emit(text if args.json else _clean_lines(text))
+
+
+def read_roll_calls(path: str) -> Any:
+    """A CSV file of coming roll calls, read as text (checked by ``forecast_roll_calls``)."""
+    import pandas as pd
+
+    from unvote.errors import DataFileError
+
+    if not os.path.isfile(path):
+        what = "is not a file" if os.path.exists(path) else "not found"
+        raise DataFileError(f"--roll-calls: {files.quoted(path)} {what}")
+    try:
+        return pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, OSError) as err:
+        raise DataFileError(
+            f"--roll-calls: {files.quoted(path)} cannot be read as CSV ({err})"
+        ) from None
+
+
+def run_roll_calls(args: argparse.Namespace) -> None:
+    """``forecast --roll-calls FILE``: a block per coming roll call (or JSON)."""
+    from unvote.forecasting import forecast_roll_calls
+
+    calls = read_roll_calls(args.roll_calls)
+    progress = _progress("roll calls")
+    result = forecast_roll_calls(calls, through=args.through, progress=progress)
+    _end_progress(progress)
+    text = json.dumps(result.to_dict(), allow_nan=False) if args.json else format_roll_calls(result)
+    emit(text if args.json else _clean_lines(text))
+
+
 def run_forecast(args: argparse.Namespace, given: set[str]) -> None:
     """``forecast YEAR ...``: every scenario's forecast as tables or JSON, charts and draws."""
     from unvote.countries import to_iso3
-    from unvote.forecasting import forecast
+    from unvote.forecasting import DEFAULT_ITEM, forecast
     from unvote.scenario import get_scenario
 
     if args.year is None:
-        raise UsageError("give the YEAR to forecast (or --backtest FIRST-LAST)")
+        raise UsageError(
+            "give the YEAR to forecast (or --roll-calls FILE, --backtest FIRST-LAST, "
+            "--forward-test FIRST-LAST)"
+        )
     year = args.year
-    if args.through is not None and args.through >= year:
-        raise UsageError(f"--through must be before the year forecast ({year}), not {args.through}")
-    thresholds = args.below or list(YES_THRESHOLDS)
     if (args.draws_out or args.bloc or "seed" in given) and args.draws == 0:
         raise UsageError("--draws-out, --bloc and --seed need --draws N with N > 0")
     if args.bloc and args.bloc_sd == 0:
@@ -676,7 +898,12 @@ def run_forecast(args: argparse.Namespace, given: set[str]) -> None:
     if args.draws_out:
         files.check_file(args.draws_out, "--draws-out")
 
-    fc = forecast(year, scenarios, through=args.through)
+    progress = _progress("forecast")
+    fc = forecast(
+        year, scenarios, through=args.through, item=args.item or DEFAULT_ITEM, progress=progress
+    )
+    _end_progress(progress)
+    thresholds = args.below or list(fc.thresholds)
     absent = [c for c in countries if c not in fc.features.index]
     if absent:
         raise UsageError(f"--country {absent[0]} is not a UN member at the {year} vote")
@@ -692,21 +919,25 @@ def run_forecast(args: argparse.Namespace, given: set[str]) -> None:
         )
         _end_progress(progress)
     result = None
-    if args.plot and fc.through >= 1995:
+    earlier = fc.history[fc.history["date"] <= fc.through]["year"]
+    if args.plot and len(earlier) > 1:
         from unvote.evaluation import backtest
 
+        years = sorted(set(earlier))[1:][-BACKTEST_CHART_VOTES:]
         progress = _progress("backtest for the charts")
-        result = backtest(1995, fc.through, progress=progress)
+        result = backtest(years[0], years[-1], item=fc.item.id, progress=progress)
         _end_progress(progress)
 
     if args.json:
         data = fc.to_dict(args.top, thresholds, draws=draws, countries=countries)
         text = json.dumps(data, allow_nan=False)
     else:
+        first, last = fc.model.train_sessions_
         header = (
-            f"Forecast of the {year} UN vote on ending the US embargo against Cuba\n"
-            f"{fc.members} members; model fitted on the votes of {fc.model.first_year}-"
-            f"{fc.through}."
+            f"Forecast of the {year} UN General Assembly vote on {fc.item.phrase} "
+            f"({'held' if fc.roll_call else 'usually voted'} {fc.date:%Y-%m-%d})\n"
+            f"{fc.members} members; record through {fc.through:%Y-%m-%d}; "
+            f"model fitted on sessions {first}-{last}."
         )
         blocks = [format_country(fc, code) for code in countries]
         blocks += [
@@ -749,8 +980,20 @@ def forecast_command(argv: Sequence[str]) -> None:
         text = list_scenarios(args.json)
         emit(text if args.json else _clean_lines(text))
     elif args.backtest:
-        _refuse_others(given, {"backtest", "json", "plot"}, "--backtest runs the backtest alone")
+        _refuse_others(
+            given, {"backtest", "json", "plot", "item"}, "--backtest runs the backtest alone"
+        )
         run_backtest(args)
+    elif args.forward_test:
+        _refuse_others(
+            given, {"forward_test", "json"}, "--forward-test runs the forward test alone"
+        )
+        run_forward_test(args)
+    elif args.roll_calls:
+        _refuse_others(
+            given, {"roll_calls", "through", "json"}, "--roll-calls forecasts the file's roll calls"
+        )
+        run_roll_calls(args)
     else:
         run_forecast(args, given)
 

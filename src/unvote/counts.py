@@ -25,7 +25,7 @@ to 1), in the order of :data:`unvote.vocabulary.OUTCOMES`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -246,7 +246,7 @@ def count_distribution(probs: pd.DataFrame, outcome: Outcome, shock_sd: float = 
     shock_sd : float
         Standard deviation of a shock shared by every member, added to the
         log-odds of each non-yes outcome (see :func:`shift_nonyes`); the pmf is
-        then a mixture over the shock, integrated by Gauss-Hermite quadrature.
+        then a mixture over the shock, integrated by quadrature (:func:`normal_quadrature`).
         0 (the default): members are independent.
 
     Returns
@@ -301,6 +301,69 @@ def marginals(probs: pd.DataFrame, shock_sd: float = 0.0) -> pd.DataFrame:
     return pd.DataFrame(pmf.T, index=index, columns=list(OUTCOMES))
 
 
+Components = Sequence[tuple[float, pd.DataFrame]]
+"""A mixture of probability tables: (weight, table) pairs, weights summing to 1."""
+
+
+def _check_components(components: Components) -> tuple[np.ndarray, list[np.ndarray], pd.Index]:
+    weights = np.array([float(w) for w, _ in components])
+    if not len(weights) or (weights < 0).any() or abs(weights.sum() - 1.0) > 1e-9:
+        raise InvalidValueError("a mixture needs weights that are non-negative and sum to 1")
+    tables = [check_probs(table) for _, table in components]
+    index = components[0][1].index
+    if any(not table.index.equals(index) for _, table in components):
+        raise InvalidValueError("the tables of a mixture must hold the same members in one order")
+    return weights, tables, index
+
+
+def mixture_marginals(components: Components, shock_sd: float = 0.0) -> pd.DataFrame:
+    """Exact count distributions of a mixture of probability tables, each with a shared shock.
+
+    A scenario whose strength is uncertain is a mixture: at each quadrature
+    node of its prior, the members' probabilities differ.  The result is the
+    weighted average of :func:`marginals` of each table, in one pass.
+
+    >>> a = pd.DataFrame({"p_yes": [1.0], "p_abstain": 0.0, "p_no": 0.0, "p_absent": 0.0})
+    >>> b = pd.DataFrame({"p_yes": [0.0], "p_abstain": 0.0, "p_no": 1.0, "p_absent": 0.0})
+    >>> mixture_marginals([(0.25, a), (0.75, b)])["yes"].tolist()
+    [0.75, 0.25]
+    """
+    weights, tables, _ = _check_components(components)
+    columns = list(range(len(OUTCOMES)))
+    stacked = np.hstack(tables)  # members x (tables * outcomes)
+    flat = [c + k * len(OUTCOMES) for k in range(len(tables)) for c in columns]
+    if _check_shock(shock_sd) == 0:
+        pmfs = _poisson_binomial(stacked[:, flat])
+    else:
+        nodes, node_weights = normal_quadrature()
+        shifted = [np.hstack([shift_nonyes(t, shock_sd * z) for t in tables]) for z in nodes]
+        pmfs = _poisson_binomial(np.hstack(shifted)).reshape(len(nodes), len(flat), -1)
+        pmfs = np.tensordot(node_weights, pmfs, axes=1)
+    pmfs = pmfs.reshape(len(tables), len(OUTCOMES), -1)
+    pmf = np.tensordot(weights, pmfs, axes=1)
+    index = pd.RangeIndex(stacked.shape[0] + 1, name="count")
+    return pd.DataFrame(pmf.T, index=index, columns=list(OUTCOMES))
+
+
+def mixture_probs(components: Components, shock_sd: float = 0.0) -> pd.DataFrame:
+    """Each member's probabilities averaged over a mixture of tables and a shared shock.
+
+    >>> a = pd.DataFrame({"p_yes": [1.0], "p_abstain": 0.0, "p_no": 0.0, "p_absent": 0.0})
+    >>> b = pd.DataFrame({"p_yes": [0.0], "p_abstain": 0.0, "p_no": 1.0, "p_absent": 0.0})
+    >>> mixture_probs([(0.25, a), (0.75, b)]).round(2).to_numpy().tolist()
+    [[0.25, 0.0, 0.75, 0.0]]
+    """
+    weights, tables, index = _check_components(components)
+    total = sum(
+        w
+        * integrate_shock(
+            pd.DataFrame(t, index=index, columns=list(PROBABILITY_COLUMNS)), shock_sd
+        ).to_numpy()
+        for w, t in zip(weights, tables, strict=True)
+    )
+    return pd.DataFrame(total, index=index, columns=list(PROBABILITY_COLUMNS))
+
+
 def joint_yes_no(probs: pd.DataFrame) -> np.ndarray:
     """Exact joint distribution of the yes and no counts.
 
@@ -343,6 +406,45 @@ def joint_yes_no(probs: pd.DataFrame) -> np.ndarray:
         new[width : live + width] += scratch[:live]
         old, new = new, old
     return old.reshape(width, width)
+
+
+MAJORITIES: tuple[str, ...] = ("simple", "two-thirds")
+"""Majorities of the members present and voting (yes + no; abstentions do not count)."""
+
+
+def prob_adopted(probs: pd.DataFrame, shock_sd: float = 0.0, majority: str = "simple") -> float:
+    """Probability that a draft is adopted: more yes than no, or two thirds of yes and no.
+
+    The General Assembly decides by a majority of the members present and
+    voting (Article 18 of the Charter): abstentions and absences do not count.
+    Most texts need a simple majority (yes > no); important questions (Article
+    18(2): budget, membership, elections) need two thirds (yes >= 2 no).
+    Exact, from the joint distribution of the yes and no counts
+    (:func:`joint_yes_no`), averaged over a shared shock as :func:`marginals`.
+
+    >>> probs = pd.DataFrame({"p_yes": [0.75, 0.5], "p_abstain": [0.25, 0.0],
+    ...                       "p_no": [0.0, 0.5], "p_absent": 0.0}, index=["CUB", "USA"])
+    >>> prob_adopted(probs)
+    0.5
+    """
+    if majority not in MAJORITIES:
+        raise InvalidValueError(
+            f"majority must be one of {', '.join(MAJORITIES)}, not {majority!r}"
+        )
+    values = check_probs(probs)
+    n = len(values)
+    yes, no = np.meshgrid(np.arange(n + 1), np.arange(n + 1), indexing="ij")
+    adopted = yes > no if majority == "simple" else (yes >= 2 * no) & (yes > 0)
+    if _check_shock(shock_sd) == 0:
+        return float(joint_yes_no(probs)[adopted].sum())
+    nodes, weights = normal_quadrature()
+    total = 0.0
+    for z, w in zip(nodes, weights, strict=True):
+        shifted = pd.DataFrame(
+            shift_nonyes(values, shock_sd * z), columns=list(PROBABILITY_COLUMNS)
+        )
+        total += w * joint_yes_no(shifted)[adopted].sum()
+    return float(min(1.0, total))
 
 
 def expected_counts(probs: pd.DataFrame) -> pd.Series:

@@ -23,7 +23,7 @@ from __future__ import annotations
 import contextlib
 import gzip
 import os
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -362,24 +362,39 @@ class ScenarioDraws:
 
     name: str
     probs: pd.DataFrame
-    """The members' probabilities in a year without a shock (the draws add the shocks)."""
+    """The members' probabilities at a roll call without a shock (the draws add the shocks)."""
     n: int
     seed: int
     blocs: Mapping[str, tuple[str, ...]]
     bloc_sd: float
     shock_sd: float
     counts: pd.DataFrame = field(default_factory=pd.DataFrame)
+    components: tuple[tuple[float, pd.DataFrame], ...] = ()
+    """A scenario of uncertain strength: (weight, probabilities) at each node of its prior;
+    each draw first draws the node, then the votes (``probs`` is then the central one)."""
 
     @property
     def votes(self) -> pd.DataFrame:
         """Every draw's votes: draws x members (index ``draw``), codes 0 yes ... 3 absent."""
-        return draw_votes(
-            self.probs,
-            self.n,
-            random_state=self.seed,
-            blocs=dict(self.blocs) or None,
-            bloc_sd=self.bloc_sd,
-            common_sd=self.shock_sd,
+        options = {
+            "blocs": dict(self.blocs) or None,
+            "bloc_sd": self.bloc_sd,
+            "common_sd": self.shock_sd,
+        }
+        if not self.components:
+            return draw_votes(self.probs, self.n, random_state=self.seed, **options)
+        # The node of the strength prior, from a stream of its own: the same for
+        # every scenario of a forecast, as are the votes' uniforms (common numbers).
+        weights = np.array([w for w, _ in self.components])
+        node = np.random.default_rng([self.seed, 1]).choice(len(weights), self.n, p=weights)
+        codes = np.empty((self.n, len(self.probs)), dtype=np.int8)
+        for k, (_, table) in enumerate(self.components):
+            rows = np.flatnonzero(node == k)
+            if rows.size:
+                rng = np.random.default_rng([self.seed, 2, k])
+                codes[rows] = draw_votes(table, rows.size, random_state=rng, **options).to_numpy()
+        return pd.DataFrame(
+            codes, index=pd.RangeIndex(self.n, name="draw"), columns=self.probs.index
         )
 
     def intervals(self, level: float) -> dict[str, tuple[int, int]]:
@@ -509,7 +524,7 @@ class Draws(Mapping[str, ScenarioDraws]):
 
 
 def simulate_scenarios(
-    probs: Mapping[str, pd.DataFrame],
+    probs: Mapping[str, pd.DataFrame | Sequence[tuple[float, pd.DataFrame]]],
     n: int,
     *,
     random_state: int | None = None,
@@ -520,10 +535,11 @@ def simulate_scenarios(
 ) -> Draws:
     """Draws of several probability tables (scenarios) with one seed; see :class:`Draws`.
 
-    ``probs`` maps a scenario name to its probabilities in a year without a
-    shock; ``shock_sd`` is the year shock drawn on top (the model's
-    ``year_sd_``), ``blocs`` and ``bloc_sd`` as in :func:`draw_votes`.  A seed
-    of None draws one from fresh entropy, and records it.
+    ``probs`` maps a scenario name to its probabilities at a roll call without
+    a shock, or to a mixture of them (weight, table) for a scenario of
+    uncertain strength; ``shock_sd`` is the roll-call shock drawn on top,
+    ``blocs`` and ``bloc_sd`` as in :func:`draw_votes`.  A seed of None draws
+    one from fresh entropy, and records it.
 
     >>> probs = pd.DataFrame({"p_yes": [0.75, 0.5], "p_abstain": [0.25, 0.0],
     ...                       "p_no": [0.0, 0.5], "p_absent": 0.0}, index=["CUB", "USA"])
@@ -554,7 +570,13 @@ def simulate_scenarios(
     for name, table in probs.items():
         if progress is not None:
             progress(name)
-        kept = ScenarioDraws(name, table, int(n), seed, groups, float(bloc_sd), shock_sd)
+        components: tuple[tuple[float, pd.DataFrame], ...] = ()
+        if not isinstance(table, pd.DataFrame):
+            components = tuple((float(w), t) for w, t in table)
+            table = components[len(components) // 2][1]  # the central node
+        kept = ScenarioDraws(
+            name, table, int(n), seed, groups, float(bloc_sd), shock_sd, components=components
+        )
         counts = draw_counts(kept.votes)
         out[name] = ScenarioDraws(**{**kept.__dict__, "counts": counts})
     return Draws(out)

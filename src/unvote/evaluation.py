@@ -1,84 +1,162 @@
-"""Rolling-origin backtest of the vote model against two naive baselines.
+"""Forecast quality, measured forward: every forecast made only from votes before it.
 
-For each year ``Y``: fit on the votes before ``Y``, forecast ``Y``, score the
-forecast against what happened.  The baselines are
+Two evaluations share one scoring:
 
-* ``last_vote``: each member votes as it did last time, with probability
-  ``1 - e``; ``e`` (spread evenly over the other outcomes) is the share of
-  member-votes in the training years that differed from the member's last vote.
-* ``markov``: P(vote | last vote), the transition frequencies of the training
-  years with add-one smoothing.
+* :func:`forward_test`: for each session, the vote model fitted on the votes
+  before the session's first roll call forecasts every roll call of the
+  session, on two footings: *frozen* (features as of the session's start, as
+  a forecast made before the session) and *rolling* (features as of the day
+  before each vote, the session's earlier votes and absences included).
+* :func:`backtest`: each vote of one item (by default the Cuba-embargo text),
+  forecast as :func:`unvote.forecast` forecasts a past vote.
 
-Members without an earlier vote get the training years' outcome frequencies
-under both baselines.
+The model is refitted at the opening of each session (:func:`model_cutoff`),
+so both evaluations, and forecasts of past votes, share the same fits (cached
+on disk by :func:`unvote.forecasting.fitted_model`).  Baselines are scored on
+the same rows:
 
-:func:`backtest` returns a :class:`Backtest`: the scores of every year and
-method, the member-level forecasts they come from, and :meth:`Backtest.summary`,
-the table of means that ``forecast --backtest`` prints and the README shows.
+* ``always_yes``: the training window's outcome frequencies (yes is always
+  the likeliest);
+* ``last_vote``: the member's last vote on the item, with probability one minus
+  the training window's switching rate;
+* ``markov``: P(vote | last vote on the item), transitions of the training
+  window (the item's own earlier votes in :func:`backtest`);
+* ``issue_shares``: the member's outcome shares over the three previous
+  sessions on roll calls with the same Voeten issue code (only where the
+  record has the code: to 2019).
+
+Scores per member-vote: log loss, Brier and ranked probability score (over
+yes, abstain, no, absent in that order), accuracy, macro-F1 and F1 of each
+outcome (of the likeliest outcome); per roll call: the yes-count error
+(expected minus recorded) and whether the recorded count fell in the exact
+central 80 % and 95 % intervals (mixtures over the roll-call shock), and
+their widths.
 """
 
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
 from unvote.counts import count_distribution, interval
 from unvote.errors import InvalidValueError
+from unvote.forecasting import DEFAULT_ITEM, fitted_model, item_history, model_cutoff
+from unvote.items import get_item, load_items
 from unvote.model import VoteModel
-from unvote.panel import feature_panel
-from unvote.vocabulary import LEVELS, METHOD_LABELS, PROBABILITY_COLUMNS, level_key
-from unvote.vocabulary import OUTCOMES as VOTE_CATEGORIES
+from unvote.panel import Record, feature_rows, load_record, recorded_targets, training_rows
+from unvote.vocabulary import LEVELS, METHOD_LABELS, OUTCOMES, PROBABILITY_COLUMNS, level_key
 
-LAST_COLUMNS = [f"last_{c}" for c in VOTE_CATEGORIES]
+LAST_COLUMNS = [f"last_{c}" for c in OUTCOMES]
+TYPICAL_COLUMNS = [f"p0_{c}" for c in OUTCOMES]
+"""Columns of a forecast: the probabilities at a roll call without a shock."""
+
 CLIP = 1e-15  # probabilities are clipped here before taking logs
+HISTORY_SESSIONS = 3  # the issue-shares baseline looks back this many sessions
+
+Footing = Literal["frozen", "rolling"]
+Progress = Callable[[str], None]
+
+UNSIM: dict[str, dict[str, float]] = {
+    "UNSim v0.1": {"accuracy": 0.682, "f1_no": 0.172, "f1_abstain": 0.138},
+    "UNSim enhanced": {"accuracy": 0.814, "f1_no": 0.203, "f1_abstain": 0.019},
+}
+"""The only published per-vote figures: UNSim on sessions 60-74, in-sample, without absences."""
+
+
+# ----------------------------------------------------------------------------- baselines
 
 
 def _last_vote_codes(rows: pd.DataFrame) -> np.ndarray:
-    """Index of each row's previous vote in VOTE_CATEGORIES, -1 without one."""
+    """Index of each row's previous vote on the item in OUTCOMES, -1 without one."""
     last = rows[LAST_COLUMNS].to_numpy()
     return np.where(last.any(axis=1), last.argmax(axis=1), -1)
 
 
 def _vote_codes(rows: pd.DataFrame) -> np.ndarray:
-    return pd.Categorical(rows["vote"], categories=list(VOTE_CATEGORIES)).codes.astype(int)
+    return pd.Categorical(rows["vote"], categories=list(OUTCOMES)).codes.astype(int)
 
 
 def _frequencies(codes: np.ndarray) -> np.ndarray:
-    counts = np.bincount(codes, minlength=len(VOTE_CATEGORIES)) + 1.0
+    counts = np.bincount(codes[codes >= 0], minlength=len(OUTCOMES)) + 1.0
     return counts / counts.sum()
 
 
+def _table(values: np.ndarray, index: pd.Index) -> pd.DataFrame:
+    return pd.DataFrame(values, index=index, columns=list(PROBABILITY_COLUMNS))
+
+
+def always_yes_baseline(train: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
+    """The training rows' outcome frequencies for every row (yes the likeliest)."""
+    return _table(np.tile(_frequencies(_vote_codes(train)), (len(rows), 1)), rows.index)
+
+
 def last_vote_baseline(train: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
-    """Probabilities under "as last time", smoothed by the training years' switching rate."""
+    """Probabilities under "as last time", smoothed by the training rows' switching rate."""
     train = train[train["vote"].notna()]
     last, now = _last_vote_codes(train), _vote_codes(train)
     known = last >= 0
     switch = (np.sum(last[known] != now[known]) + 1.0) / (known.sum() + 2.0)
-    k = len(VOTE_CATEGORIES)
     probs = np.tile(_frequencies(now), (len(rows), 1))
     target = _last_vote_codes(rows)
     has = target >= 0
-    probs[has] = switch / (k - 1)
+    probs[has] = switch / (len(OUTCOMES) - 1)
     probs[has, target[has]] = 1 - switch
-    return pd.DataFrame(probs, index=rows.index, columns=list(PROBABILITY_COLUMNS))
+    return _table(probs, rows.index)
 
 
 def markov_baseline(train: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
-    """Probabilities P(vote | last vote) from the training years' transitions."""
+    """P(vote | last vote on the item), from the training rows' transitions (add-one smoothed).
+
+    Rows without a last vote get the outcome frequencies of the training rows
+    without one.
+    """
     train = train[train["vote"].notna()]
     last, now = _last_vote_codes(train), _vote_codes(train)
-    k = len(VOTE_CATEGORIES)
-    transitions = np.ones((k, k))
-    np.add.at(transitions, (last[last >= 0], now[last >= 0]), 1.0)
+    k = len(OUTCOMES)
+    transitions = np.ones((k + 1, k))  # the last row: no earlier vote on the item
+    np.add.at(transitions, (np.where(last >= 0, last, k), now), 1.0)
     transitions /= transitions.sum(axis=1, keepdims=True)
-    probs = np.tile(_frequencies(now), (len(rows), 1))
     target = _last_vote_codes(rows)
-    probs[target >= 0] = transitions[target[target >= 0]]
-    return pd.DataFrame(probs, index=rows.index, columns=list(PROBABILITY_COLUMNS))
+    return _table(transitions[np.where(target >= 0, target, k)], rows.index)
+
+
+def issue_shares_baseline(record: Record, rows: pd.DataFrame, session: int) -> pd.DataFrame | None:
+    """The member's outcome shares over the three previous sessions on the roll call's issues.
+
+    Voeten's issue codes (``issue`` of the roll calls, to 2019): for each row,
+    the member's votes at the roll calls of sessions ``session - 3`` to
+    ``session - 1`` sharing a code with the row's roll call, smoothed by half
+    a vote an outcome.  Rows whose roll call has no code get NaN; None when no
+    row has one.
+    """
+    calls = record.calls
+    issues = calls.set_index("id")["issue"].reindex(rows["id"]).fillna("").to_numpy()
+    if not (issues != "").any():
+        return None
+    window = np.flatnonzero(
+        calls["session"].between(session - HISTORY_SESSIONS, session - 1).to_numpy()
+        & record.counted
+    )
+    codes = record.codes[window]
+    window_issues = calls["issue"].to_numpy()[window]
+    column = record.countries.get_indexer(rows["iso3"].to_numpy())
+    out = np.full((len(rows), len(OUTCOMES)), np.nan)
+    for text in set(issues) - {""}:
+        wanted = set(text.split(";"))
+        same = np.array([bool(wanted & set(t.split(";"))) for t in window_issues], dtype=bool)
+        counts = np.stack([(codes[same] == k).sum(axis=0) for k in range(len(OUTCOMES))], axis=1)
+        these = issues == text
+        mine = counts[column[these]] + 0.5
+        out[these] = mine / mine.sum(axis=1, keepdims=True)
+    return _table(out, rows.index)
+
+
+# ----------------------------------------------------------------------------- scores
 
 
 def _f1(truth: np.ndarray, guess: np.ndarray, code: int) -> float:
@@ -88,163 +166,164 @@ def _f1(truth: np.ndarray, guess: np.ndarray, code: int) -> float:
     return float(2 * tp / positives) if positives else float("nan")
 
 
-TYPICAL_COLUMNS = [f"p0_{c}" for c in VOTE_CATEGORIES]
-"""Optional columns of a forecast: the probabilities in a year without a shock."""
+def member_scores(p: np.ndarray, truth: np.ndarray) -> dict[str, float]:
+    """Scores per member-vote of probabilities ``p`` (rows x 4) against outcome codes ``truth``.
 
+    ``log_loss``, ``brier`` (summed over the four outcomes) and ``rps`` (the
+    ranked probability score over yes, abstain, no, absent, divided by 3) are
+    means; ``accuracy``, ``macro_f1`` and ``f1_<outcome>`` are of the
+    likeliest outcome.
 
-def score(probs: pd.DataFrame, votes: pd.Series) -> dict[str, float]:
-    """Scores of one year's forecast against the votes cast.
-
-    Log loss and Brier score (summed over the four outcomes) are means per
-    member-vote; ``err_*`` is expected minus observed count; ``in80_*`` /
-    ``in95_*`` say whether the observed count fell in the exact central
-    interval of the forecast count distribution.  When ``probs`` carries
-    ``p0_*`` columns and a ``shock_sd`` column (the vote model's year shock),
-    that distribution is the mixture over the shock.
+    >>> p = np.array([[0.9, 0.05, 0.05, 0.0], [0.2, 0.2, 0.6, 0.0]])
+    >>> {k: round(v, 3) for k, v in member_scores(p, np.array([0, 2])).items()}["accuracy"]
+    1.0
     """
-    p = probs[list(PROBABILITY_COLUMNS)].to_numpy()
-    if set(TYPICAL_COLUMNS) <= set(probs.columns):
-        typical = probs[TYPICAL_COLUMNS].set_axis(list(PROBABILITY_COLUMNS), axis=1)
-        shock_sd = float(probs["shock_sd"].iloc[0])
-    else:
-        typical, shock_sd = probs[list(PROBABILITY_COLUMNS)], 0.0
-    truth = pd.Categorical(votes, categories=list(VOTE_CATEGORIES)).codes.astype(int)
-    onehot = np.eye(len(VOTE_CATEGORIES))[truth]
+    onehot = np.eye(len(OUTCOMES))[truth]
     guess = p.argmax(axis=1)
-    result = {
+    f1 = {f"f1_{o}": _f1(truth, guess, k) for k, o in enumerate(OUTCOMES)}
+    cum = np.cumsum(p, axis=1)[:, :-1] - np.cumsum(onehot, axis=1)[:, :-1]
+    return {
         "log_loss": float(-np.mean(np.log(np.clip(p[np.arange(len(p)), truth], CLIP, 1)))),
         "brier": float(np.mean(np.sum((p - onehot) ** 2, axis=1))),
+        "rps": float(np.mean(np.sum(cum**2, axis=1)) / (len(OUTCOMES) - 1)),
         "accuracy": float(np.mean(guess == truth)),
-        "f1_no": _f1(truth, guess, VOTE_CATEGORIES.index("no")),
-        "f1_abstain": _f1(truth, guess, VOTE_CATEGORIES.index("abstain")),
-    }
-    for k, outcome in enumerate(VOTE_CATEGORIES):
-        observed = int(np.sum(truth == k))
-        result[f"err_{outcome}"] = float(p[:, k].sum() - observed)
-        pmf = count_distribution(typical, outcome, shock_sd)
-        for level in LEVELS:
-            lo, hi = interval(pmf, level)
-            result[f"in{level_key(level)}_{outcome}"] = bool(lo <= observed <= hi)
-    return result
+        "macro_f1": float(np.nanmean(list(f1.values()))),
+    } | f1
 
 
-Forecaster = Callable[[pd.DataFrame, pd.DataFrame], pd.DataFrame]
+def call_scores(typical: np.ndarray, shock_sd: float, truth: np.ndarray) -> dict[str, float]:
+    """Scores of one roll call's yes count: error, interval hits and widths.
 
-
-def model_forecaster(model: VoteModel | None = None) -> Forecaster:
-    """A forecaster that fits ``model`` (default :class:`VoteModel`) on the training rows."""
-
-    def forecast(train: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
-        fitted = (model or VoteModel()).fit(train)
-        typical = fitted.predict_proba(rows, shock=0.0)
-        return fitted.predict_proba(rows).join(
-            typical.set_axis(TYPICAL_COLUMNS, axis=1).assign(shock_sd=fitted.year_sd_)
-        )
-
-    return forecast
-
-
-def rolling_predictions(
-    first: int = 1995,
-    last: int = 2024,
-    forecasters: dict[str, Forecaster] | None = None,
-    panel: pd.DataFrame | None = None,
-    progress: Callable[[int], None] | None = None,
-) -> pd.DataFrame:
-    """Every member-vote's rolling-origin forecast: for each year, fit on the earlier votes.
-
-    Returns one row a (method, year, member): ``method, year, iso3, vote``,
-    the four probabilities, the same in a year without a shock (``p0_*``) and
-    the standard deviation of the year shock (``shock_sd``; 0 for the
-    baselines).  ``forecasters`` maps a name to ``f(train, rows) -> probs``;
-    the default is the vote model and the two baselines.  ``progress`` is
-    called with each year as it starts.
-
-    >>> preds = rolling_predictions(2019, 2019)
-    >>> preds.groupby("method").size().to_dict()
-    {'last_vote': 193, 'markov': 193, 'model': 193}
+    ``typical``: the members' probabilities at a roll call without a shock;
+    the count distribution is the mixture over Normal(0, ``shock_sd``).
     """
-    first, last = _year(first, "first"), _year(last, "last")
-    panel = feature_panel() if panel is None else panel
-    years = sorted(int(y) for y in panel.loc[panel["vote"].notna(), "year"].unique())
-    # The default model learns from its first_year on: a year is forecast only
-    # when a vote it can learn from comes before it.
-    learns_from = VoteModel().first_year if forecasters is None else (years or [0])[0]
-    usable = [y for y in years if any(learns_from <= t < y for t in years)]
-    if not usable or first < usable[0] or last > usable[-1] or first > last:
-        span = f"{usable[0]}-{usable[-1]}" if usable else "(none)"
-        raise InvalidValueError(
-            f"backtest years must lie within {span} (a year is forecast from the votes "
-            f"before it, and the model learns from {learns_from} on), not {first}-{last}"
-        )
-    if not any(first <= y <= last for y in years):
-        raise InvalidValueError(
-            f"no vote was held in {first}"
-            + (f"-{last}" if last != first else "")
-            + f"; recorded votes: {years[0]}-{years[-1]} (none in "
-            + ", ".join(str(y) for y in range(years[0], years[-1]) if y not in years)
-            + ")"
-        )
-    forecasters = forecasters or {
-        "model": model_forecaster(),
-        "last_vote": last_vote_baseline,
-        "markov": markov_baseline,
+    typical = np.asarray(typical, dtype=float)
+    typical = typical / typical.sum(axis=1, keepdims=True)  # stored as float32: sums drift by 1e-8
+    probs = pd.DataFrame(typical, columns=list(PROBABILITY_COLUMNS))
+    pmf = count_distribution(probs, "yes", shock_sd)
+    observed = int(np.sum(truth == 0))
+    expected = float(np.arange(len(pmf)) @ pmf)
+    out: dict[str, float] = {
+        "yes": observed,
+        "expected_yes": expected,
+        "err_yes": expected - observed,
     }
-    frames = []
-    for year in (y for y in years if first <= y <= last):
-        if progress:
-            progress(year)
-        train = panel[panel["year"] < year]
-        rows = panel[panel["year"] == year].set_index("iso3")
-        for name, forecaster in forecasters.items():
-            probs = forecaster(train, rows)
-            if not set(TYPICAL_COLUMNS) <= set(probs.columns):
-                typical = probs[list(PROBABILITY_COLUMNS)].set_axis(TYPICAL_COLUMNS, axis=1)
-                probs = probs.join(typical).assign(shock_sd=0.0)
-            frame = probs.assign(method=name, year=year, vote=rows["vote"].astype(str))
-            frames.append(frame.rename_axis("iso3").reset_index())
-    columns = ["method", "year", "iso3", "vote", *PROBABILITY_COLUMNS, *TYPICAL_COLUMNS, "shock_sd"]
-    return pd.concat(frames, ignore_index=True)[columns]
+    for level in LEVELS:
+        lo, hi = interval(pmf, level)
+        key = level_key(level)
+        out[f"in{key}_yes"] = float(lo <= observed <= hi)
+        out[f"width{key}_yes"] = float(hi - lo)
+    return out
 
 
-def score_predictions(predictions: pd.DataFrame) -> pd.DataFrame:
-    """One row a (year, method): ``members`` and the columns of :func:`score`."""
-    rows = []
-    for (year, method), group in predictions.groupby(["year", "method"], sort=False):
-        rows.append({"year": year, "method": method, "members": len(group)})
-        members = group.set_index("iso3")
-        rows[-1] |= score(members.drop(columns=["method", "year", "vote"]), members["vote"])
-    return pd.DataFrame(rows)
+# ----------------------------------------------------------------------------- model fits
 
 
-def _year(value: object, what: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer):
-        raise InvalidValueError(f"the {what} backtest year must be a whole number, not {value!r}")
-    return int(value)
+def _model_probs(model: VoteModel, rows: pd.DataFrame) -> pd.DataFrame:
+    typical = model.predict_proba(rows, shock=0.0)
+    averaged = model.predict_proba(rows)
+    new = rows["item_new"].to_numpy() > 0.5
+    shock = np.where(new, model.new_text_shock_sd_, model.shock_sd_)
+    return averaged.join(typical.set_axis(TYPICAL_COLUMNS, axis=1)).assign(shock_sd=shock)
+
+
+def _with_typical(probs: pd.DataFrame) -> pd.DataFrame:
+    """A baseline's probabilities, with themselves as the shock-free ones (it has no shock)."""
+    typical = probs[list(PROBABILITY_COLUMNS)].set_axis(TYPICAL_COLUMNS, axis=1)
+    return probs.join(typical).assign(shock_sd=0.0)
+
+
+# ----------------------------------------------------------------------------- results
 
 
 SUMMARY_COLUMNS: dict[str, str] = {
     "log_loss": "log loss",
     "brier": "Brier",
+    "rps": "RPS",
     "accuracy": "accuracy",
-    "f1_no": "F1 no",
+    "macro_f1": "macro-F1",
+    "f1_yes": "F1 yes",
     "f1_abstain": "F1 abstain",
+    "f1_no": "F1 no",
+    "f1_absent": "F1 absent",
     "err_yes": "yes count error (expected - recorded)",
-    "in80_yes": "80 % interval hit (% of years)",
-    "in95_yes": "95 % interval hit (% of years)",
+    "in80_yes": "80 % interval hit (% of roll calls)",
+    "in95_yes": "95 % interval hit (% of roll calls)",
+    "width80_yes": "80 % interval width",
 }
-"""The columns of :meth:`Backtest.summary`: score column -> heading."""
+"""Columns of the summaries: score -> heading."""
+
+
+def _labels(methods: Iterable[str]) -> list[str]:
+    return [METHOD_LABELS.get(m, m) for m in methods]
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, float | np.floating):
+        return None if np.isnan(value) else round(float(value), 6) + 0.0
+    if isinstance(value, np.integer | np.bool_):
+        return value.item()
+    return value
+
+
+def _score_groups(predictions: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
+    """Member and roll-call scores of each group of ``by`` (each group holds one method)."""
+    out = []
+    for key, group in predictions.groupby(list(by), sort=False, observed=True):
+        truth = _vote_codes(group)
+        p = group[list(PROBABILITY_COLUMNS)].to_numpy(dtype=float)
+        row = dict(zip(by, key if isinstance(key, tuple) else (key,), strict=True))
+        row |= {"member_votes": len(group)} | member_scores(p, truth)
+        out.append(row)
+    return pd.DataFrame(out)
+
+
+def _call_table(predictions: pd.DataFrame) -> pd.DataFrame:
+    """One row a (method, roll call): its yes-count scores."""
+    rows = []
+    keys = [c for c in ("footing", "method", "session", "year", "id") if c in predictions]
+    for key, group in predictions.groupby(keys, sort=False, observed=True):
+        typical = group[TYPICAL_COLUMNS].to_numpy(dtype=float)
+        shock = float(group["shock_sd"].iloc[0])
+        rows.append(
+            dict(zip(keys, key, strict=True)) | call_scores(typical, shock, _vote_codes(group))
+        )
+    return pd.DataFrame(rows)
+
+
+def _summary(scores: pd.DataFrame, calls: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
+    """Means per method: member scores weighted by member-votes, call scores over roll calls."""
+    member = scores.groupby("method", sort=False).apply(
+        lambda g: pd.Series(
+            {
+                c: np.average(g[c].dropna(), weights=g.loc[g[c].notna(), "member_votes"])
+                if g[c].notna().any()
+                else np.nan
+                for c in SUMMARY_COLUMNS
+                if c in g
+            }
+        ),
+        include_groups=False,
+    )
+    per_call = calls.groupby("method", sort=False)[
+        [c for c in SUMMARY_COLUMNS if c in calls]
+    ].mean()
+    table = member.join(per_call)
+    for column in ("in80_yes", "in95_yes"):
+        table[column] = table[column] * 100
+    return table[[c for c in SUMMARY_COLUMNS if c in table]]
 
 
 @dataclass(frozen=True, repr=False, eq=False)  # tables inside: equal only to itself
 class Backtest:
-    """The result of :func:`backtest`: every year's scores and the forecasts behind them.
+    """The result of :func:`backtest`: every vote's scores and the forecasts behind them.
 
-    ``scores``: one row a (year, method) with ``members`` and the columns of
-    :func:`score`.  ``predictions``: one row a (method, year, member), as
-    :func:`rolling_predictions`.  :meth:`summary` is the table of means.
+    ``scores``: one row a (year, method) with ``members`` and the member and
+    roll-call scores.  ``predictions``: one row a (method, year, member).
+    :meth:`summary` is the table of means.
     """
 
+    item: str
     scores: pd.DataFrame
     predictions: pd.DataFrame
 
@@ -254,27 +333,26 @@ class Backtest:
         return sorted(int(y) for y in self.scores["year"].unique())
 
     def summary(self) -> pd.DataFrame:
-        """Means over the years, one row a method (best log loss first), as the README shows.
+        """Means over the votes, one row a method (best log loss first), as the README shows.
 
-        Columns (see :data:`SUMMARY_COLUMNS`): mean ``log loss`` and ``Brier``
-        score per member-vote (lower is better), ``accuracy``, ``F1 no`` and
-        ``F1 abstain`` (of the most likely outcome); the mean ``yes count
-        error``, expected minus recorded (negative: fewer yes votes forecast
-        than cast); and the share of years, in percent, whose recorded yes
-        count fell in the forecast's central 80 % and 95 % intervals.  The
-        index is the method's name (:data:`unvote.vocabulary.METHOD_LABELS`).
+        Columns (see :data:`SUMMARY_COLUMNS`): mean ``log loss``, ``Brier``
+        and ``RPS`` per member-vote (lower is better), ``accuracy``,
+        ``macro-F1`` and F1 of each outcome (of the likeliest outcome); the mean
+        ``yes count error``, expected minus recorded (negative: fewer yes votes
+        forecast than cast); the share of votes, in percent, whose recorded
+        yes count fell in the forecast's central 80 % and 95 % intervals, and
+        the 80 % interval's mean width.  The index is the method's name
+        (:data:`unvote.vocabulary.METHOD_LABELS`).
 
-        >>> sorted(backtest(2018, 2019).summary().index)
+        >>> sorted(backtest(2023, 2024).summary().index)
         ['Markov transitions', 'as last time', 'vote model']
         """
-        means = summarise(self.scores)[list(SUMMARY_COLUMNS)]
-        means = means.sort_values("log_loss", kind="stable")
+        means = self.scores.groupby("method", sort=False)[
+            [c for c in SUMMARY_COLUMNS if c in self.scores]
+        ].mean()
         for column in ("in80_yes", "in95_yes"):
             means[column] = means[column] * 100
-        digits = {c: 3 for c in SUMMARY_COLUMNS} | {"err_yes": 1, "in80_yes": 0, "in95_yes": 0}
-        table = means.round(digits) + 0.0  # + 0.0: no "-0.0"
-        table.index = [METHOD_LABELS.get(m, m) for m in table.index]
-        return table.rename(columns=SUMMARY_COLUMNS).rename_axis("method")
+        return _rounded(means)
 
     def per_year(self, score: str = "log_loss") -> pd.DataFrame:
         """One score by year (rows) and method (columns, named as in :meth:`summary`)."""
@@ -286,28 +364,21 @@ class Backtest:
         return wide[methods].rename(columns=METHOD_LABELS).rename_axis(columns="method")
 
     def to_dict(self) -> dict[str, object]:
-        """JSON-ready: the years, the summary (one record a method) and every year's scores.
+        """JSON-ready: the item, the years, the summary (a record a method) and every vote's scores.
 
         Numbers are plain floats rounded to 6 decimals; a score that does not
         exist (F1 of an outcome that neither happened nor was forecast) is None.
         """
-
-        def plain(value: object) -> object:
-            if isinstance(value, float | np.floating):
-                return None if np.isnan(value) else round(float(value), 6) + 0.0
-            if isinstance(value, np.integer | np.bool_):
-                return value.item()
-            return value
-
         summary = self.summary().reset_index()
         scores = self.scores.copy()
-        scores["method"] = scores["method"].map(lambda m: METHOD_LABELS.get(m, m))
+        scores["method"] = _labels(scores["method"])
         return {
+            "item": self.item,
             "first": self.years[0],
             "last": self.years[-1],
             "votes": len(self.years),
-            "summary": [{k: plain(v) for k, v in r.items()} for r in summary.to_dict("records")],
-            "years": [{k: plain(v) for k, v in r.items()} for r in scores.to_dict("records")],
+            "summary": [{k: _plain(v) for k, v in r.items()} for r in summary.to_dict("records")],
+            "years": [{k: _plain(v) for k, v in r.items()} for r in scores.to_dict("records")],
         }
 
     def __repr__(self) -> str:
@@ -315,49 +386,327 @@ class Backtest:
         with pd.option_context("display.width", 200, "display.max_columns", 20):
             table = self.summary().to_string()
         return (
-            f"<Backtest {years[0]}-{years[-1]}: {len(years)} votes, each forecast from the "
-            f"votes before it; means per member-vote>\n{table}"
+            f"<Backtest of {self.item} {years[0]}-{years[-1]}: {len(years)} votes, each "
+            f"forecast from the votes before it; means per member-vote>\n{table}"
         )
 
     def _repr_html_(self) -> str:
         years = self.years
         caption = (
-            f"Backtest {years[0]}-{years[-1]}: {len(years)} votes, each forecast from the votes "
-            "before it; means per member-vote"
+            f"Backtest of {self.item}, {years[0]}-{years[-1]}: {len(years)} votes, each "
+            "forecast from the votes before it; means per member-vote"
         )
         return f"<p>{html.escape(caption)}</p>" + self.summary().to_html()
+
+
+def _rounded(means: pd.DataFrame) -> pd.DataFrame:
+    means = means.sort_values("log_loss", kind="stable")
+    digits = {c: 3 for c in SUMMARY_COLUMNS} | {"err_yes": 1, "in80_yes": 0, "in95_yes": 0}
+    digits |= {"width80_yes": 1}
+    table = means.round({k: v for k, v in digits.items() if k in means}) + 0.0  # no "-0.0"
+    table.index = _labels(table.index)
+    return table.rename(columns=SUMMARY_COLUMNS).rename_axis("method")
+
+
+@dataclass(frozen=True, repr=False, eq=False)
+class ForwardTest:
+    """The result of :func:`forward_test`: every member-vote's forecast, scored.
+
+    ``predictions``: one row a (footing, method, roll call, member) with
+    ``session, id, linked, iso3, vote`` and the probabilities; ``calls``: one
+    row a (footing, method, roll call) with its yes-count scores.
+    """
+
+    sessions: tuple[int, int]
+    predictions: pd.DataFrame
+    calls: pd.DataFrame
+
+    def _rows(self, footing: Footing, methods: Sequence[str] | None = None) -> pd.DataFrame:
+        if footing not in ("frozen", "rolling"):
+            raise InvalidValueError(f"footing must be 'frozen' or 'rolling', not {footing!r}")
+        rows = self.predictions[self.predictions["footing"] == footing]
+        if rows.empty:
+            raise InvalidValueError(f"this forward test has no {footing} footing")
+        return rows if methods is None else rows[rows["method"].isin(methods)]
+
+    def summary(self, footing: Footing = "frozen", linked: bool | None = None) -> pd.DataFrame:
+        """Means per method over the sessions, on the rows every method forecast.
+
+        ``linked``: True for the roll calls on a text with an earlier recorded
+        vote, False for new texts, None for all.  Columns as
+        :meth:`Backtest.summary`, plus ``member-votes`` and ``log loss /
+        item Markov`` (the ratio to the item Markov baseline on the same rows).
+        The issue-shares baseline, defined only where Voeten's issue codes
+        exist, is left out here: see :meth:`issue_codes`.
+        """
+        rows = self._rows(footing)
+        rows = rows[rows["method"] != "issue_shares"]
+        calls = self.calls[
+            (self.calls["footing"] == footing) & (self.calls["method"] != "issue_shares")
+        ]
+        if linked is not None:
+            rows = rows[rows["linked"] == linked]
+            calls = calls[calls["id"].isin(rows["id"])]
+        scores = _score_groups(rows, ["method", "session"])
+        table = _summary(scores, calls, ["method"])
+        votes = rows.groupby("method", sort=False).size()
+        table.insert(0, "member_votes", votes)
+        markov = table.loc["markov", "log_loss"] if "markov" in table.index else np.nan
+        table.insert(2, "vs_markov", table["log_loss"] / markov)
+        out = _rounded(table)
+        return out.rename(
+            columns={"member_votes": "member-votes", "vs_markov": "log loss / item Markov"}
+        )
+
+    def by_session(self, footing: Footing = "frozen", score: str = "log_loss") -> pd.DataFrame:
+        """One score by session (rows) and method (columns)."""
+        scores = _score_groups(self._rows(footing), ["method", "session"])
+        if score not in scores:
+            raise InvalidValueError(
+                f"unknown score {score!r}; one of {', '.join(scores.columns[3:])}"
+            )
+        wide = scores.pivot(index="session", columns="method", values=score)
+        methods = list(dict.fromkeys(scores["method"]))
+        return wide[methods].rename(columns=METHOD_LABELS).rename_axis(columns="method")
+
+    def issue_codes(self, footing: Footing = "frozen") -> pd.DataFrame:
+        """The model, item Markov and issue shares on the rows that have Voeten issue codes."""
+        rows = self._rows(footing)
+        coded = rows.loc[rows["method"] == "issue_shares", ["id", "iso3"]]
+        keys = pd.MultiIndex.from_frame(coded)
+        same = rows[pd.MultiIndex.from_frame(rows[["id", "iso3"]]).isin(keys)]
+        same = same[same["method"].isin(["model", "markov", "issue_shares"])]
+        scores = _score_groups(same, ["method", "session"])
+        calls = self.calls[(self.calls["footing"] == footing) & self.calls["id"].isin(coded["id"])]
+        table = _summary(
+            scores, calls[calls["method"].isin(["model", "markov", "issue_shares"])], ["method"]
+        )
+        table.insert(0, "member_votes", same.groupby("method", sort=False).size())
+        return _rounded(table).rename(columns={"member_votes": "member-votes"})
+
+    def unsim(self, footing: Footing = "frozen") -> pd.DataFrame:
+        """Ours on UNSim's slice (sessions 60-74, votes cast only) beside its published figures.
+
+        UNSim's figures are in-sample and leave absences out; ours are forward
+        forecasts, scored on the member-votes that were yes, abstain or no,
+        with the likeliest of those three outcomes as the forecast.
+        """
+        rows = self._rows(footing, ["model", "markov"])
+        rows = rows[rows["session"].between(60, 74) & (rows["vote"] != "absent")]
+        out = {}
+        for method, group in rows.groupby("method", sort=False):
+            truth = _vote_codes(group)
+            guess = group[list(PROBABILITY_COLUMNS[:3])].to_numpy().argmax(axis=1)
+            out[f"unvote: {METHOD_LABELS.get(method, method)}"] = {
+                "accuracy": float(np.mean(guess == truth)),
+                "f1_no": _f1(truth, guess, 2),
+                "f1_abstain": _f1(truth, guess, 1),
+            }
+        table = pd.DataFrame({**UNSIM, **out}).T.round(3)
+        return table.rename(
+            columns={"accuracy": "accuracy", "f1_no": "F1 no", "f1_abstain": "F1 abstain"}
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: both footings' summaries, the linked / new split, the UNSim comparison."""
+        footings = sorted(set(self.predictions["footing"]))
+
+        def records(table: pd.DataFrame) -> list[dict[str, Any]]:
+            return [
+                {k: _plain(v) for k, v in r.items()} for r in table.reset_index().to_dict("records")
+            ]
+
+        return {
+            "sessions": list(self.sessions),
+            "footings": {
+                f: {
+                    "summary": records(self.summary(f)),
+                    "linked": records(self.summary(f, linked=True)),
+                    "new_texts": records(self.summary(f, linked=False)),
+                }
+                for f in footings
+            },
+            "unsim": records(self.unsim(footings[0])),
+        }
+
+    def __repr__(self) -> str:
+        first, last = self.sessions
+        with pd.option_context("display.width", 200, "display.max_columns", 20):
+            table = (
+                self.summary(sorted(set(self.predictions["footing"]))[0]).iloc[:, :6].to_string()
+            )
+        return f"<ForwardTest of sessions {first}-{last}>\n{table}"
+
+    def _repr_html_(self) -> str:
+        first, last = self.sessions
+        return f"<p>Forward test, sessions {first}-{last}</p>" + self.summary().to_html()
+
+
+# ----------------------------------------------------------------------------- the evaluations
+
+
+def _check_sessions(record: Record, first: int, last: int, window: int) -> None:
+    sessions = record.calls["session"]
+    lowest = int(sessions.min()) + window
+    highest = int(sessions.max())
+    for value, what in ((first, "first"), (last, "last")):
+        if isinstance(value, bool) or not isinstance(value, int | np.integer):
+            raise InvalidValueError(f"the {what} session must be a whole number, not {value!r}")
+    if not lowest <= first <= last <= highest:
+        raise InvalidValueError(
+            f"sessions must lie within {lowest}-{highest} (each is forecast by a model fitted "
+            f"on the {window} sessions before it), with first <= last, not {first}-{last}"
+        )
+
+
+def forward_test(
+    first: int = 60,
+    last: int = 79,
+    footings: Sequence[Footing] = ("frozen", "rolling"),
+    *,
+    model: VoteModel | None = None,
+    record: Record | None = None,
+    progress: Progress | None = None,
+) -> ForwardTest:
+    """Session-by-session forward test of the vote model against baselines on the same rows.
+
+    For each session ``s`` from ``first`` to ``last``: the model (default
+    :class:`~unvote.model.VoteModel`) fitted on the votes before the
+    session's first roll call forecasts every roll call of ``s``, as do the
+    baselines (module docstring), on each footing.  ``progress`` is called
+    with a line of text as each session starts.
+
+    >>> result = forward_test(79, 79, footings=["frozen"])
+    >>> table = result.summary()
+    >>> bool(table.loc["vote model", "log loss"] < table.loc["Markov transitions", "log loss"])
+    True
+    """
+    estimator = model if model is not None else VoteModel()
+    record = record if record is not None else load_record()
+    _check_sessions(record, first, last, estimator.window)
+    for footing in footings:
+        if footing not in ("frozen", "rolling"):
+            raise InvalidValueError(f"footing must be 'frozen' or 'rolling', not {footing!r}")
+    if progress:
+        progress(f"features of sessions {first - estimator.window}-{last}")
+    rolling = training_rows(record, first - estimator.window, last)
+    starts = record.calls.groupby("session")["date"].min()
+    frames = []
+    fitted = None
+    for session in range(first, last + 1):
+        if progress:
+            progress(f"session {session}")
+        through = model_cutoff(record, starts[session] - pd.Timedelta(days=1))
+        fitted = fitted_model(record, through, estimator, rows=rolling, init=fitted)
+        train = rolling[
+            (rolling["date"] <= through) & (rolling["session"] > session - 1 - estimator.window)
+        ]
+        train = train[train["vote"].notna()]
+        for footing in footings:
+            if footing == "rolling":
+                rows = rolling[rolling["session"] == session]
+            else:
+                targets = recorded_targets(record, record.calls["session"] == session, "frozen")
+                rows = feature_rows(record, targets)
+            rows = rows[rows["vote"].notna()].reset_index(drop=True)
+            methods = {
+                "model": _model_probs(fitted, rows),
+                "always_yes": _with_typical(always_yes_baseline(train, rows)),
+                "last_vote": _with_typical(last_vote_baseline(train, rows)),
+                "markov": _with_typical(markov_baseline(train, rows)),
+            }
+            shares = issue_shares_baseline(record, rows, session)
+            if shares is not None:
+                coded = shares["p_yes"].notna()
+                methods["issue_shares"] = _with_typical(shares[coded])
+            for method, probs in methods.items():
+                base = rows.loc[probs.index, ["id", "iso3", "vote", "item_new"]]
+                frame = probs.astype("float32").join(base)
+                frame["linked"] = base["item_new"] == 0
+                frame = frame.drop(columns="item_new").assign(
+                    footing=footing, method=method, session=session
+                )
+                frames.append(frame)
+    predictions = pd.concat(frames, ignore_index=True)
+    columns = ["footing", "method", "session", "id", "linked", "iso3", "vote"]
+    predictions = predictions[[*columns, *PROBABILITY_COLUMNS, *TYPICAL_COLUMNS, "shock_sd"]]
+    if progress:
+        progress("scoring the count intervals")
+    return ForwardTest((first, last), predictions, _call_table(predictions))
 
 
 def backtest(
     first: int = 1995,
     last: int = 2024,
-    forecasters: dict[str, Forecaster] | None = None,
-    panel: pd.DataFrame | None = None,
+    *,
+    item: str = DEFAULT_ITEM,
+    model: VoteModel | None = None,
+    record: Record | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> Backtest:
-    """Rolling-origin backtest: for each recorded year, fit on earlier votes and score.
+    """Each recorded vote of an item from ``first`` to ``last``, forecast from the votes before it.
 
-    Returns a :class:`Backtest`: ``scores`` has one row a (year, method) with
-    ``members`` and the columns of :func:`score`; ``summary()`` the means.
-    Arguments as :func:`rolling_predictions`.
+    Each vote is forecast as :func:`unvote.forecast` forecasts a past vote:
+    features as of the day before it, the model fitted on the sessions
+    before the vote's session (:func:`unvote.forecasting.model_cutoff`).
+    Against the item's own baselines: as last time, and Markov transitions of
+    its earlier votes (its members' moves from one vote on the text to the
+    next).  ``item`` is an id or words (default: the Cuba-embargo text);
+    ``progress`` is called with each year as it starts.
 
-    >>> result = backtest(2018, 2019)
+    >>> result = backtest(2023, 2024)
     >>> result.scores[["year", "method", "members"]].to_numpy().tolist()[:3]
-    [[2018, 'model', 193], [2018, 'last_vote', 193], [2018, 'markov', 193]]
+    [[2023, 'model', 193], [2023, 'last_vote', 193], [2023, 'markov', 193]]
     """
-    predictions = rolling_predictions(first, last, forecasters, panel, progress)
-    return Backtest(score_predictions(predictions), predictions)
-
-
-def summarise(table: pd.DataFrame | Backtest, years: Iterable[int] | None = None) -> pd.DataFrame:
-    """Means over years of each method's scores (interval columns become coverage rates).
-
-    ``table``: :func:`backtest`'s result or its ``scores``; the index keeps the
-    methods' internal names (see :meth:`Backtest.summary` for the named table).
-    """
-    if isinstance(table, Backtest):
-        table = table.scores
-    if years is not None:
-        table = table[table["year"].isin(list(years))]
-    numeric = table.drop(columns=["year"]).groupby("method", sort=False).mean(numeric_only=True)
-    return numeric
+    estimator = model if model is not None else VoteModel()
+    record = record if record is not None else load_record()
+    for value, what in ((first, "first"), (last, "last")):
+        if isinstance(value, bool) or not isinstance(value, int | np.integer):
+            raise InvalidValueError(
+                f"the {what} backtest year must be a whole number, not {value!r}"
+            )
+    chosen = get_item(item, load_items(record.calls))
+    calls = item_history(record, chosen)
+    years = calls["year"]
+    usable = sorted(set(years[years > years.min()]))  # the first vote has none before it
+    if not usable or not usable[0] <= first <= last <= usable[-1]:
+        if not usable:
+            raise InvalidValueError(
+                f"{chosen.label} was voted in one year only ({years.min()}): a backtest needs "
+                "an earlier vote on the text to forecast from"
+            )
+        raise InvalidValueError(
+            f"backtest years of {chosen.label} must lie within {usable[0]}-{usable[-1]} (each "
+            f"vote is forecast from the votes on the text before it), with first <= last, "
+            f"not {first}-{last}"
+        )
+    chosen_calls = calls[years.between(first, last)]
+    if chosen_calls.empty:
+        raise InvalidValueError(f"no vote on {chosen.label} was held in {first}-{last}")
+    history = feature_rows(record, recorded_targets(record, record.calls["id"].isin(calls["id"])))
+    sessions = chosen_calls["session"]
+    rolling = training_rows(record, int(sessions.min()) - estimator.window, int(sessions.max()))
+    frames = []
+    fitted = None
+    for call in chosen_calls.itertuples():
+        if progress:
+            progress(int(call.year))
+        through = model_cutoff(record, call.date - pd.Timedelta(days=1))
+        fitted = fitted_model(record, through, estimator, rows=rolling, init=fitted)
+        rows = history[history["id"] == call.id].reset_index(drop=True)
+        before = history[history["date"] < call.date]
+        methods = {
+            "model": _model_probs(fitted, rows),
+            "last_vote": _with_typical(last_vote_baseline(before, rows)),
+            "markov": _with_typical(markov_baseline(before, rows)),
+        }
+        for method, probs in methods.items():
+            frame = probs.join(rows[["id", "iso3", "vote"]])
+            frames.append(frame.assign(method=method, year=int(call.year)))
+    predictions = pd.concat(frames, ignore_index=True)
+    members = _score_groups(predictions, ["year", "method"])
+    per_call = _call_table(predictions).drop(columns=["id"])
+    scores = members.merge(per_call, on=["method", "year"]).rename(
+        columns={"member_votes": "members"}
+    )
+    return Backtest(chosen.label, scores, predictions)

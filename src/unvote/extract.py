@@ -15,7 +15,7 @@ turns one such file (``.json`` or ``.json.gz``) into the tables of the record:
 
 The reader is tolerant of the forms the UN has used over the sessions and
 strict about the facts.  Accepted forms: dates written ``2019-10-10 00:00:00``
-or ``29 October 2025`` (non-breaking spaces included); the way of adoption in
+or ``2 December 2024`` (non-breaking spaces included); the way of adoption in
 ``adoption_type`` ("Without a vote", "By a recorded vote") and/or
 ``voting_type`` (``adoptedWithoutVote``, ``adoptedRecordedVote``); counts as
 strings, ``"N.A."`` with an empty list meaning 0; member names as the UN writes
@@ -424,7 +424,7 @@ def _names(record: dict[str, Any], key: str, where: str) -> list[str]:
 
 
 def parse_date(text: str) -> dt.date | None:
-    """A DGACM adoption date: ``2019-10-10 00:00:00`` or ``29 October 2025``; blank is None.
+    """A DGACM adoption date: ``2019-10-10 00:00:00`` or ``2 December 2024``; blank is None.
 
     >>> parse_date("2019-10-10 00:00:00"), parse_date("29\\xa0October 2025"), parse_date("")
     (datetime.date(2019, 10, 10), datetime.date(2025, 10, 29), None)
@@ -575,7 +575,7 @@ def _read_row(record: Any, where: str, names: _Names) -> _Row:
     except ValueError:
         raise ExtractError(
             f"{where}: adoption_date {date_text!r} is not a date "
-            "(write 2019-10-10 00:00:00 or 29 October 2025)"
+            "(write 2019-10-10 00:00:00 or 2 December 2024)"
         ) from None
     if match.group("regular"):
         session_type, session = "regular", int(match.group("regular"))

@@ -1,8 +1,19 @@
-"""Forecasts: fit once, apply each scenario as an offset, and compute the count distributions.
+"""Forecasts: fit the pooled model once, apply each scenario as an offset, count exactly.
 
-:func:`forecast` returns a :class:`Forecast`, the one container that the
-command line, the JSON output and the charts all read; its
-:meth:`~Forecast.simulate` adds seeded random draws (:class:`unvote.draws.Draws`).
+Two entry points, one model:
+
+* :func:`forecast` forecasts one vote of a recurring text (an *item*, by
+  default the annual Cuba-embargo resolution) in a given year, under every
+  scenario of a campaign, and returns a :class:`Forecast`: the one container
+  that the command line, the JSON output and the charts all read; its
+  :meth:`~Forecast.simulate` adds seeded random draws.
+* :func:`forecast_roll_calls` forecasts any coming roll calls, given their
+  date and title (and sponsors, when known), and returns
+  :class:`RollCallForecasts`.
+
+The vote model (:class:`unvote.model.VoteModel`) is fitted on the last
+sessions of the record up to the cut-off ``through`` and cached on disk
+(:mod:`unvote.cache`), so a forecast made again on the same data does not refit.
 """
 
 from __future__ import annotations
@@ -17,28 +28,49 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from unvote.counts import expected_counts, integrate_shock, interval, marginals, prob_below
+from unvote import cache
+from unvote.counts import (
+    expected_counts,
+    integrate_shock,
+    interval,
+    marginals,
+    mixture_marginals,
+    mixture_probs,
+    prob_adopted,
+    prob_below,
+)
 from unvote.draws import Draws, simulate_scenarios
 from unvote.errors import (
+    DataFileError,
     EmptySelectionError,
     InvalidTypeError,
     InvalidValueError,
     ScenarioError,
     UnknownNameError,
 )
-from unvote.load import load_totals
+from unvote.extract import regular_session
+from unvote.items import Item, get_item, link_items, load_items
 from unvote.model import VoteModel
-from unvote.panel import feature_panel, last_vote
-from unvote.scenario import BOOLEAN_FEATURES, Scenario, builtin_scenarios, get_scenario
-from unvote.vocabulary import (
-    LEVELS,
-    OUTCOMES,
-    PROBABILITY_COLUMNS,
-    YES_THRESHOLDS,
-    level_key,
+from unvote.panel import (
+    MODEL_FEATURES,
+    US,
+    Record,
+    coming_targets,
+    feature_rows,
+    last_vote,
+    load_record,
+    recorded_targets,
+    training_rows,
 )
+from unvote.scenario import BOOLEAN_FEATURES, Scenario, builtin_scenarios, get_scenario
+from unvote.vocabulary import LEVELS, OUTCOMES, PROBABILITY_COLUMNS, level_key
 
 ScenarioLike = str | Path | Scenario
+
+DEFAULT_ITEM = "cuba embargo"
+"""The item ``forecast YEAR`` forecasts unless told otherwise: the annual Cuba-embargo text."""
+
+Progress = Callable[[str], None]
 
 
 def _round(value: float, digits: int) -> float:
@@ -46,17 +78,127 @@ def _round(value: float, digits: int) -> float:
     return round(float(value), digits) + 0.0
 
 
+def _day(value: Any, what: str) -> pd.Timestamp:
+    """A date from a date-like value or a year (a year means its last day)."""
+    if isinstance(value, bool):
+        raise InvalidTypeError(f"{what} must be a date or a year, not {value!r}")
+    if isinstance(value, int | np.integer):
+        return pd.Timestamp(int(value), 12, 31)
+    try:
+        day = pd.Timestamp(value)
+    except (TypeError, ValueError):
+        raise InvalidValueError(
+            f"{what} must be a date (YYYY-MM-DD) or a year, not {value!r}"
+        ) from None
+    if pd.isna(day):
+        raise InvalidValueError(f"{what} must be a date (YYYY-MM-DD) or a year, not {value!r}")
+    return day.normalize()
+
+
+# ----------------------------------------------------------------------------- the model
+
+
+def _model_key(estimator: VoteModel, through: pd.Timestamp, version: str) -> dict[str, Any]:
+    params = {
+        name: list(value) if isinstance(value, tuple | list) else value
+        for name, value in vars(estimator).items()
+        if not name.endswith("_")
+    }
+    return {"data": version, "through": f"{through:%Y-%m-%d}", "params": params}
+
+
+def model_cutoff(record: Record, through: pd.Timestamp) -> pd.Timestamp:
+    """The day the model used on ``through`` is fitted through: the eve of that session's opening.
+
+    The vote model is refitted once a session, at its opening (its first roll
+    call in the record): a forecast made during a session uses the model
+    fitted on every earlier session, and features up to the day it is made.
+    So forecasts of past votes, the backtest and the forward test share fits.
+    Before the session in progress on ``through`` has held a roll call, every
+    earlier session is complete, and the model is fitted through the last
+    roll call (the 2019 Cuba vote opened session 74's roll calls: its model
+    knows all of session 73).
+
+    >>> from unvote.panel import load_record
+    >>> record = load_record()
+    >>> f"{model_cutoff(record, pd.Timestamp('2024-10-29')):%Y-%m-%d}"
+    '2024-09-17'
+    >>> f"{model_cutoff(record, pd.Timestamp('2019-11-06')):%Y-%m-%d}"
+    '2019-09-16'
+    """
+    through = pd.Timestamp(through)
+    calls = record.calls[record.calls["date"] <= through]
+    if calls.empty:
+        raise InvalidValueError(f"no roll call in the record on or before {through:%Y-%m-%d}")
+    opened = calls.loc[calls["session"] == regular_session(through), "date"]
+    if opened.empty:
+        return pd.Timestamp(calls["date"].max())
+    return pd.Timestamp(opened.min()) - pd.Timedelta(days=1)
+
+
+def fitted_model(
+    record: Record,
+    through: pd.Timestamp,
+    model: VoteModel | None = None,
+    *,
+    rows: pd.DataFrame | None = None,
+    init: VoteModel | None = None,
+    progress: Progress | None = None,
+) -> VoteModel:
+    """The vote model fitted on the record's last sessions up to ``through``, cached on disk.
+
+    ``model`` is the estimator (default :class:`~unvote.model.VoteModel`,
+    left unfitted); its parameters, the data and ``through`` key the cache
+    entry.  ``rows``: training rows already built (:func:`unvote.panel.training_rows`
+    of at least the window's sessions); ``init``: a fit of a nearby cut-off to
+    start from (see :meth:`~unvote.model.VoteModel.fit`).  A cached entry that
+    cannot be rebuilt into a model is discarded and refitted.
+    """
+    estimator = model if model is not None else VoteModel()
+    through = pd.Timestamp(through)
+    key = _model_key(estimator, through, cache.data_version())
+    saved = cache.fetch("model", key)
+    if saved is not None:
+        try:
+            return VoteModel.from_dict(saved)
+        except Exception:  # whatever is wrong with an entry, it is rebuilt, never trusted
+            cache.discard("model", key)
+    before = record.calls[record.calls["date"] <= through]
+    if before.empty:
+        raise InvalidValueError(f"no roll call in the record on or before {through:%Y-%m-%d}")
+    last = int(before["session"].iloc[-1])
+    if rows is None:
+        if progress:
+            progress(f"features of sessions {last - estimator.window + 1}-{last}")
+        rows = training_rows(record, last - estimator.window + 1, last)
+    if progress:
+        progress(f"fitting the vote model on sessions {last - estimator.window + 1}-{last}")
+    params = {k: v for k, v in vars(estimator).items() if not k.endswith("_")}
+    fitted = VoteModel(**params).fit(rows, through=through, init=init)
+    cache.store("model", key, fitted.to_dict())
+    return fitted
+
+
+# ----------------------------------------------------------------------------- one scenario
+
+
+ALREADY_THE_CAMPAIGNS_WAY: tuple[str, ...] = ("abstain", "no")
+"""Last votes that already do what a campaign against a text asks: such members are not movers."""
+
+
 @dataclass(repr=False)
 class ScenarioForecast:
     """One scenario's forecast: per-member probabilities and the exact count distributions.
 
     ``members``: one row a member (index iso3) with ``country, last_vote``,
-    the four probabilities, the baseline ``p_yes`` (``p_yes_baseline``) and
-    the ``channels`` acting on the member (comma-separated); probabilities are
-    averaged over the model's year shock.  ``typical``: the probabilities in a
-    year without a shock, and ``shock_sd`` the shock's standard deviation, from
-    which ``marginals`` (the exact pmf of each outcome's count, index 0..n) is
-    the mixture, and random draws are made.
+    the four probabilities (averaged over the roll-call shock and the
+    scenario's strength prior), ``p_not_yes_baseline`` (without any campaign)
+    and the ``channels`` acting on the member (comma-separated).
+    ``marginals`` is the exact pmf of each outcome's count (index 0..n), a
+    mixture over the strength prior and the shock; ``components`` are the
+    (weight, probabilities at a roll call without a shock) at each node of
+    the prior, from which random draws are made; ``shock_sd`` the shock's sd.
+    ``baseline`` holds every member's probabilities without a campaign.
     """
 
     scenario: Scenario
@@ -64,8 +206,9 @@ class ScenarioForecast:
     marginals: pd.DataFrame
     expected: pd.Series
     intervals: dict[str, dict[str, tuple[int, int]]]
-    typical: pd.DataFrame
+    components: tuple[tuple[float, pd.DataFrame], ...]
     shock_sd: float
+    baseline: pd.DataFrame
 
     @property
     def name(self) -> str:
@@ -80,22 +223,46 @@ class ScenarioForecast:
         """The four probabilities per member (index iso3)."""
         return self.members[list(PROBABILITY_COLUMNS)]
 
+    @property
+    def typical(self) -> pd.DataFrame:
+        """The probabilities at a roll call without a shock, at the prior's median strength."""
+        return self.components[len(self.components) // 2][1]
+
     def prob_yes_below(self, threshold: int) -> float:
         """P(yes count < threshold)."""
         return prob_below(self.marginals["yes"], threshold)
 
-    def movers(self, top: int = 10) -> pd.DataFrame:
-        """The members most likely not to vote as they did last time, most likely first.
+    def moved_by_campaign(self, top: int = 10) -> pd.DataFrame:
+        """The members whose vote the campaign moves most: the change in P(not yes) it makes.
 
-        Adds ``p_move`` (1 - probability of repeating the last vote; of voting
-        yes for a member with no earlier vote).
+        Columns ``country, last_vote, p_not_yes_baseline, p_not_yes, change``,
+        largest change first.  Left out: the campaigner, members no channel
+        acts on, and members whose last vote already was the campaign's way
+        (:data:`ALREADY_THE_CAMPAIGNS_WAY`).
         """
-        frame = self.members.copy()
-        probs = frame[list(PROBABILITY_COLUMNS)].to_numpy()
-        # A member with no earlier vote "moves" unless it votes yes.
+        frame = self.members[["country", "last_vote", "p_not_yes_baseline"]].copy()
+        frame["p_not_yes"] = 1.0 - self.members["p_yes"]
+        frame["change"] = frame["p_not_yes"] - frame["p_not_yes_baseline"]
+        keep = (frame.index != self.scenario.campaigner) & ~frame["last_vote"].isin(
+            ALREADY_THE_CAMPAIGNS_WAY
+        )
+        targeted = self.members["channels"] != ""
+        frame = frame[keep & targeted & (frame["change"] > 0)]
+        return frame.sort_values(["change", "country"], ascending=[False, True]).head(top)
+
+    def likely_to_change_anyway(self, top: int = 10) -> pd.DataFrame:
+        """The members likeliest to vote otherwise than last time without any campaign.
+
+        From history alone (the baseline): ``p_change`` is 1 minus the
+        probability of repeating the last vote (of voting yes, for a member
+        with none).  Columns ``country, last_vote`` and the four baseline
+        probabilities, largest ``p_change`` first.
+        """
+        frame = self.members[["country", "last_vote"]].join(self.baseline)
+        probs = self.baseline.to_numpy()
         last = frame["last_vote"].map({c: k for k, c in enumerate(OUTCOMES)}).fillna(0)
-        frame["p_move"] = 1 - probs[np.arange(len(frame)), last.to_numpy(dtype=int)]
-        return frame.sort_values(["p_move", "country"], ascending=[False, True]).head(top)
+        frame["p_change"] = 1 - probs[np.arange(len(frame)), last.to_numpy(dtype=int)]
+        return frame.sort_values(["p_change", "country"], ascending=[False, True]).head(top)
 
     def __repr__(self) -> str:
         lo, hi = self.intervals[level_key(LEVELS[0])]["yes"]
@@ -107,25 +274,98 @@ class ScenarioForecast:
         )
 
 
+def scenario_forecast(
+    model: VoteModel,
+    rows: pd.DataFrame,
+    scenario: Scenario,
+    baseline: pd.DataFrame | None = None,
+) -> ScenarioForecast:
+    """Apply one scenario to a fitted model's forecast of ``rows`` (feature rows, index iso3).
+
+    The scenario's offsets are taken at each node of its strength prior
+    (:meth:`unvote.scenario.Scenario.strength_grid`); the count distributions
+    are exact mixtures over the prior and the roll-call shock.  ``baseline``:
+    the members' probabilities without a campaign, if at hand.
+    """
+    chosen = scenario.selected(rows)
+    shock_sd = model.shock_sd(rows)
+    nodes, weights = scenario.strength_grid()
+    log_odds = model.linear_predictor(rows)
+    components = tuple(
+        (
+            float(w),
+            model.predict_proba(
+                rows, offset=scenario.offsets(rows, chosen, z), shock=0.0, log_odds=log_odds
+            ),
+        )
+        for z, w in zip(nodes, weights, strict=True)
+    )
+    probs = mixture_probs(components, shock_sd)
+    if baseline is None:  # computed as the scenario's, so untargeted members do not move
+        untouched = model.predict_proba(rows, shock=0.0, log_odds=log_odds)
+        baseline = mixture_probs(((1.0, untouched),), shock_sd)
+    members = pd.DataFrame(
+        {"country": rows["country"], "last_vote": last_vote(rows)}, index=rows.index
+    ).join(probs)
+    members["p_not_yes_baseline"] = 1.0 - baseline["p_yes"]
+    # Few members differ in which channels act on them: join names once a pattern.
+    patterns, which = np.unique(chosen.to_numpy(dtype=bool), axis=0, return_inverse=True)
+    labels = np.array([", ".join(chosen.columns[p]) for p in patterns] or [""], dtype=object)
+    members["channels"] = labels[which.ravel()] if len(chosen.columns) else ""
+    pmfs = mixture_marginals(components, shock_sd)
+    return ScenarioForecast(
+        scenario=scenario,
+        members=members,
+        marginals=pmfs,
+        expected=expected_counts(probs),
+        intervals={
+            level_key(level): {o: interval(pmfs[o].to_numpy(), level) for o in pmfs}
+            for level in LEVELS
+        },
+        components=components,
+        shock_sd=shock_sd,
+        baseline=baseline[list(PROBABILITY_COLUMNS)],
+    )
+
+
+# ----------------------------------------------------------------------------- one vote of an item
+
+
+def _counts(row: Mapping[str, Any]) -> dict[str, Any]:
+    date = pd.Timestamp(row["date"])
+    return {"year": int(date.year), "date": f"{date:%Y-%m-%d}"} | {o: int(row[o]) for o in OUTCOMES}
+
+
 @dataclass(repr=False)
 class Forecast:
-    """Forecasts of one vote under several scenarios, from one fitted model.
+    """Forecasts of one vote of an item under several scenarios, from one fitted model.
 
-    In a notebook it shows as its :meth:`table`.  ``scenarios`` maps a
+    In a notebook it shows as its :meth:`table`.  ``item`` is the text
+    forecast (:class:`unvote.items.Item`), ``date`` the vote's date (its
+    recorded date, or the item's usual date in ``year``), ``through`` the last
+    day of the record the forecast uses; ``history`` the item's recorded roll
+    calls (``id, date, year, session`` and the four counts); ``features``
+    the feature rows of the vote, indexed by iso3.  ``scenarios`` maps a
     scenario's name to its :class:`ScenarioForecast`; ``skipped`` lists the
     built-in scenarios that do not apply to the vote, with the reason.
     """
 
+    item: Item
     year: int
-    through: int
-    as_of: pd.Timestamp
+    date: pd.Timestamp
+    through: pd.Timestamp
     model: VoteModel
     history: pd.DataFrame
     features: pd.DataFrame
-    """The feature rows of the vote forecast, indexed by iso3."""
+    roll_call: str | None = None
+    """The record's id of the vote forecast, when it is in the record."""
     scenarios: dict[str, ScenarioForecast] = field(default_factory=dict)
     skipped: dict[str, str] = field(default_factory=dict)
-    """Built-in scenarios that do not apply to this vote, with the reason."""
+
+    @property
+    def as_of(self) -> pd.Timestamp:
+        """The vote's date (kept for older callers: see ``date``)."""
+        return self.date
 
     def sweep(
         self,
@@ -151,43 +391,50 @@ class Forecast:
             )
         return pd.DataFrame(out)
 
-    def recorded(self, year: int) -> dict[str, int] | None:
-        """The recorded counts of the vote of ``year``, or None if it is not in the record."""
+    def recorded(self, year: int) -> dict[str, Any] | None:
+        """The counts of the item's last recorded roll call in ``year``, or None."""
         rows = self.history[self.history["year"] == year]
-        if rows.empty:
-            return None
-        row = rows.iloc[0]
-        return {"year": int(year)} | {c: int(row[c]) for c in OUTCOMES}
+        return None if rows.empty else _counts(rows.iloc[-1])
 
     @property
-    def last_observed(self) -> dict[str, int]:
-        """The last vote used in training: year and counts."""
-        counts = self.recorded(self.through)
-        assert counts is not None  # forecast() only fits through recorded years
-        return counts
+    def last_observed(self) -> dict[str, Any]:
+        """The item's last roll call known on ``through``: year, date and counts."""
+        known = self.history[self.history["date"] <= self.through]
+        if known.empty:
+            return {"year": None, "date": None} | dict.fromkeys(OUTCOMES)
+        return _counts(known.iloc[-1])
 
     @property
-    def outcome(self) -> dict[str, int] | None:
+    def outcome(self) -> dict[str, Any] | None:
         """The recorded counts of the vote forecast, when it is already in the record."""
-        return self.recorded(self.year)
+        if self.roll_call is None:
+            return None
+        return _counts(self.history.set_index("id").loc[self.roll_call].to_dict() | {})
 
     @property
     def members(self) -> int:
-        return len(next(iter(self.scenarios.values())).members)
+        return len(self.features)
 
-    def table(self, thresholds: Sequence[int] = YES_THRESHOLDS) -> pd.DataFrame:
+    @property
+    def thresholds(self) -> tuple[int, ...]:
+        """The yes counts worth asking about for this item (:attr:`Item.thresholds`)."""
+        return self.item.thresholds
+
+    def table(self, thresholds: Sequence[int] | None = None) -> pd.DataFrame:
         """One row a scenario: expected counts, their intervals and P(yes < t), rounded.
 
         Columns, for each outcome ``o`` of ``yes, abstain, no, absent``: ``o``,
         the expected count (1 decimal); ``o 80 %`` and ``o 95 %``, the central
         intervals of the count as ``"low-high"``; then ``P(yes<t)`` for each
-        threshold ``t``, the probability that fewer than ``t`` members vote yes
-        (3 decimals).  The index is the scenario's name.
+        threshold ``t`` (default: the item's :attr:`thresholds`), the
+        probability that fewer than ``t`` members vote yes (3 decimals).  The
+        index is the scenario's name.
 
         >>> fc = forecast(2025, ["baseline"])
         >>> fc.table().columns.tolist()[:4]
         ['yes', 'yes 80 %', 'yes 95 %', 'abstain']
         """
+        thresholds = self.thresholds if thresholds is None else thresholds
         rows = []
         for name, sf in self.scenarios.items():
             row: dict[str, Any] = {"scenario": name}
@@ -211,12 +458,12 @@ class Forecast:
     ) -> Draws:
         """Seeded random draws of the vote under every scenario: a :class:`~unvote.draws.Draws`.
 
-        Each draw adds a year shock (the model's ``year_sd_``, so the draws
-        follow the exact distributions) and, with ``blocs`` and ``bloc_sd``, a
-        shock shared by the members of each bloc: group names such as ``"eu"``
-        or ``["eu", "nato"]`` (a boolean feature of the vote's members), or a
-        mapping of bloc names to ISO3 codes.  Every scenario uses the seed
-        ``random_state`` (None: a fresh one, recorded in the result).
+        Each draw adds a roll-call shock (the model's, so the
+        draws follow the exact distributions) and, with ``blocs`` and
+        ``bloc_sd``, a shock shared by the members of each bloc: group names
+        such as ``"eu"`` or ``["eu", "nato"]`` (a boolean feature of the vote's
+        members), or a mapping of bloc names to ISO3 codes.  Every scenario
+        uses the seed ``random_state`` (None: a fresh one, recorded in the result).
 
         >>> fc = forecast(2025, ["baseline", "cable"])
         >>> draws = fc.simulate(1000, random_state=1, blocs="eu", bloc_sd=0.5)
@@ -226,12 +473,12 @@ class Forecast:
         ['yes', 'abstain', 'no', 'absent']
         """
         return simulate_scenarios(
-            {name: sf.typical for name, sf in self.scenarios.items()},
+            {name: sf.components for name, sf in self.scenarios.items()},
             n,
             random_state=random_state,
             blocs=self._bloc_members(blocs),
             bloc_sd=bloc_sd,
-            shock_sd=self.model.year_sd_,
+            shock_sd=self.model.shock_sd(self.features),
             progress=progress,
         )
 
@@ -254,7 +501,7 @@ class Forecast:
     def to_dict(
         self,
         top: int = 10,
-        thresholds: Sequence[int] = YES_THRESHOLDS,
+        thresholds: Sequence[int] | None = None,
         *,
         draws: Draws | None = None,
         countries: Sequence[str] = (),
@@ -262,13 +509,14 @@ class Forecast:
         """The forecast as JSON-ready data (the shape documented for ``forecast --json``).
 
         ``top``: how many members ``movers`` lists (0: none); ``thresholds``:
-        the yes counts for ``prob_yes_below``; ``draws``: a
-        :meth:`simulate` result, summarised under each scenario's ``draws``;
-        ``countries``: ISO3 codes shown first, under ``countries_asked``, with
-        their probabilities under every scenario.  Every number is a plain int
-        or float (no numpy types), and outcomes come in the order
-        ``yes, abstain, no, absent``.
+        the yes counts for ``prob_yes_below`` (default: the item's);
+        ``draws``: a :meth:`simulate` result, summarised under each
+        scenario's ``draws``; ``countries``: ISO3 codes shown first, under
+        ``countries_asked``, with their probabilities under every scenario.
+        Every number is a plain int or float (no numpy types), and outcomes
+        come in the order ``yes, abstain, no, absent``.
         """
+        thresholds = self.thresholds if thresholds is None else thresholds
         last = self.last_observed
         summaries = draws.to_dict() if draws is not None else {}
         scenarios = []
@@ -286,6 +534,10 @@ class Forecast:
                     strict=True,
                 )
             ]
+            change = {
+                k: None if last[k] is None else _round(sf.expected[k] - last[k], 4)
+                for k in OUTCOMES
+            }
             entry: dict[str, Any] = {
                 "name": sf.name,
                 "description": sf.description,
@@ -298,23 +550,33 @@ class Forecast:
                     str(int(t)): _round(sf.prob_yes_below(t), 6) for t in thresholds
                 },
                 "last_observed": last,
-                "expected_change": {k: _round(sf.expected[k] - last[k], 4) for k in OUTCOMES},
-                "movers": [str(c) for c in sf.movers(top).index] if top else [],
+                "expected_change": change,
+                "campaign": sf.scenario.describe(),
+                "moved_by_campaign": _member_list(sf.moved_by_campaign(top), "change")
+                if top
+                else [],
+                "likely_to_change_anyway": (
+                    _member_list(sf.likely_to_change_anyway(top), "p_change") if top else []
+                ),
                 "countries": rows,
             }
             if sf.name in summaries:
                 entry["draws"] = summaries[sf.name]
             scenarios.append(entry)
+        first, last_session = self.model.train_sessions_
         return {
             "year": int(self.year),
-            "through": int(self.through),
-            "as_of": f"{self.as_of:%Y-%m-%d}",
+            "item": {"id": self.item.id, "title": self.item.title, "label": self.item.label},
+            "date": f"{self.date:%Y-%m-%d}",
+            "through": f"{self.through:%Y-%m-%d}",
             "members": int(self.members),
             "outcome": self.outcome,
             "model": {
-                "fitted_on": f"{self.model.first_year}-{self.model.train_through_}",
+                "fitted_on": f"sessions {first}-{last_session}",
+                "fitted_through": f"{self.model.train_through_:%Y-%m-%d}",
                 "member_votes": int(self.model.n_train_),
-                "year_shock_sd": _round(self.model.year_sd_, 4),
+                "roll_calls": int(self.model.n_calls_),
+                "roll_call_shock_sd": _round(self.model.shock_sd(self.features), 4),
             },
             "countries_asked": [self.member(code) for code in countries],
             "scenarios": scenarios,
@@ -340,12 +602,17 @@ class Forecast:
             }
         return out
 
+    def _caption(self) -> str:
+        first, last = self.model.train_sessions_
+        return (
+            f"Forecast of the {self.year} vote on {self.item.phrase} ({self.date:%Y-%m-%d}): "
+            f"{self.members} members; model fitted on sessions {first}-{last}, "
+            f"record through {self.through:%Y-%m-%d}"
+        )
+
     def __repr__(self) -> str:
         key = level_key(LEVELS[0])
-        lines = [
-            f"<Forecast of the {self.year} vote: {self.members} members, model fitted on "
-            f"{self.model.first_year}-{self.through}; expected yes ({key} % interval):"
-        ]
+        lines = [f"<{self._caption()}; expected yes ({key} % interval):"]
         width = max((len(n) for n in self.scenarios), default=0)
         for name, sf in self.scenarios.items():
             lo, hi = sf.intervals[key]["yes"]
@@ -355,47 +622,23 @@ class Forecast:
         return "\n".join(lines) + ">"
 
     def _repr_html_(self) -> str:
-        caption = (
-            f"Forecast of the {self.year} vote: {self.members} members, model fitted on "
-            f"{self.model.first_year}-{self.through}"
-        )
         skipped = "".join(
             f"<p>skipped {html.escape(n)}: {html.escape(r)}</p>" for n, r in self.skipped.items()
         )
-        return f"<p>{html.escape(caption)}</p>{self.table().to_html()}{skipped}"
+        return f"<p>{html.escape(self._caption())}</p>{self.table().to_html()}{skipped}"
 
 
-def scenario_forecast(
-    model: VoteModel, rows: pd.DataFrame, scenario: Scenario, baseline_yes: pd.Series | None = None
-) -> ScenarioForecast:
-    """Apply one scenario to a fitted model's forecast of ``rows`` (feature rows, index iso3)."""
-    chosen = scenario.selected(rows)
-    offsets = scenario.offsets(rows, chosen)
-    # The probabilities in a year without a shock, then averaged over the
-    # shock exactly as VoteModel.predict_proba does.
-    typical = model.predict_proba(rows, offset=offsets, shock=0.0)
-    probs = integrate_shock(typical, model.year_sd_)
-    members = pd.DataFrame(
-        {"country": rows["country"], "last_vote": last_vote(rows)}, index=rows.index
-    ).join(probs)
-    members["p_yes_baseline"] = probs["p_yes"] if baseline_yes is None else baseline_yes
-    # Few members differ in which channels act on them: join names once a pattern.
-    patterns, which = np.unique(chosen.to_numpy(dtype=bool), axis=0, return_inverse=True)
-    labels = np.array([", ".join(chosen.columns[p]) for p in patterns] or [""], dtype=object)
-    members["channels"] = labels[which.ravel()] if len(chosen.columns) else ""
-    pmfs = marginals(typical, shock_sd=model.year_sd_)
-    return ScenarioForecast(
-        scenario=scenario,
-        members=members,
-        marginals=pmfs,
-        expected=expected_counts(probs),
-        intervals={
-            level_key(level): {o: interval(pmfs[o].to_numpy(), level) for o in pmfs}
-            for level in LEVELS
-        },
-        typical=typical,
-        shock_sd=model.year_sd_,
-    )
+def _member_list(frame: pd.DataFrame, measure: str) -> list[dict[str, Any]]:
+    """A ranked list of members as JSON: iso3, country, last vote and the measure ranked by."""
+    return [
+        {
+            "iso3": str(iso3),
+            "country": str(row["country"]),
+            "last_vote": str(row["last_vote"]),
+            measure: _round(row[measure], 6),
+        }
+        for iso3, row in frame.iterrows()
+    ]
 
 
 def _whole(value: Any, what: str) -> int:
@@ -434,72 +677,110 @@ def _scenario_list(scenarios: ScenarioLike | Iterable[ScenarioLike] | None) -> l
     return chosen
 
 
+def item_history(record: Record, item: Item) -> pd.DataFrame:
+    """The item's recorded roll calls: ``id, date, year, session`` and the four counts."""
+    calls = record.calls.iloc[record.item_calls(item.id)]
+    calls = calls[calls["identical_to"].fillna("") == ""]
+    frame = calls[["id", "date", "session", *OUTCOMES]].reset_index(drop=True)
+    frame.insert(2, "year", frame["date"].dt.year)
+    return frame
+
+
+def _names(record: Record) -> pd.Series:
+    members = record.members.drop_duplicates("iso3", keep="last")
+    return members.set_index("iso3")["country"]
+
+
+def _vote_of(
+    record: Record, item: Item, year: int, through: Any
+) -> tuple[pd.Timestamp, str | None, pd.Timestamp]:
+    """The vote of ``item`` in ``year``: its date, its record id (None if coming), the cut-off."""
+    history = item_history(record, item)
+    years = sorted(set(history["year"]))
+    last_date = record.last_date
+    next_year = max(years[-1] + 1 if years else item.first_year, last_date.year)
+    if not item.first_year <= year <= next_year:
+        raise InvalidValueError(
+            f"year {year} cannot be forecast: {item.phrase} was voted "
+            f"{years[0] if years[0] == years[-1] else f'{years[0]}-{years[-1]}'} and "
+            f"the record runs to {last_date:%Y-%m-%d}, so the years {item.first_year}-"
+            f"{next_year} can be forecast"
+        )
+    held = history[history["year"] == year]
+    if not held.empty:
+        vote = held.iloc[-1]
+        date, call = pd.Timestamp(vote["date"]), str(vote["id"])
+    elif year <= last_date.year and year in range(years[0], years[-1] + 1):
+        raise InvalidValueError(
+            f"no vote on {item.phrase} was held in {year}; recorded votes: "
+            f"{', '.join(str(y) for y in years)}"
+        )
+    else:
+        date, call = item.usual_date(year), None
+        if date <= last_date:  # its usual date has passed without a vote in the record
+            date = last_date + pd.Timedelta(days=1)
+    day_before = date - pd.Timedelta(days=1)
+    cutoff = day_before if through is None else _day(through, "through")
+    if cutoff >= date:
+        raise InvalidValueError(
+            f"through must be before the vote forecast ({date:%Y-%m-%d}), not {cutoff:%Y-%m-%d}"
+        )
+    return date, call, min(cutoff, last_date)
+
+
 def forecast(
     year: int,
     scenarios: ScenarioLike | Iterable[ScenarioLike] | None = None,
-    through: int | None = None,
-    as_of: str | pd.Timestamp | None = None,
+    through: str | pd.Timestamp | int | None = None,
+    *,
+    item: str | Item = DEFAULT_ITEM,
     model: VoteModel | None = None,
+    record: Record | None = None,
+    progress: Progress | None = None,
 ) -> Forecast:
-    """Forecast the vote of ``year`` under each scenario.
+    """Forecast the vote of ``item`` in ``year`` under each scenario.
 
-    The model (default :class:`~unvote.model.VoteModel`) is fitted on every
-    recorded vote before ``year``, or through ``through``; ``scenarios`` are
-    built-in names, scenario files or :class:`~unvote.scenario.Scenario`
-    objects, one or a list (default: every built-in scenario).  Two scenarios
-    may not share a name.
+    ``item`` is an item id or words that find it (:func:`unvote.items.get_item`;
+    default: the Cuba-embargo resolution).  The vote is the item's roll call
+    in ``year`` when the record holds one (a past vote, forecast as it could
+    have been the day before, with its outcome beside it), else the next one,
+    on the item's usual date.  ``through`` (a date, or a year meaning its last
+    day) is the last day of the record used, by default the day before the
+    vote or the end of the record.  ``scenarios`` are built-in names,
+    scenario files or :class:`~unvote.scenario.Scenario` objects, one or a
+    list (default: every built-in scenario); two may not share a name.
+    ``model`` is the estimator to fit (default
+    :class:`~unvote.model.VoteModel`); ``record`` the record if already loaded
+    (:func:`unvote.panel.load_record`).
 
     >>> fc = forecast(2025, ["baseline", "cable"])
-    >>> fc.through, fc.members
-    (2024, 193)
+    >>> fc.item.label, f"{fc.through:%Y-%m-%d}", fc.members
+    ('Ending the US embargo against Cuba', '2025-09-19', 193)
     >>> bool(fc.scenarios["cable"].expected["yes"] < fc.scenarios["baseline"].expected["yes"])
     True
     """
     year = _whole(year, "year")
-    through = None if through is None else _whole(through, "through")
     chosen_by_user = scenarios is not None
     chosen = _scenario_list(scenarios)
-    estimator = model or VoteModel()
-    history = load_totals()
-    recorded = sorted(int(y) for y in history["year"])
-    # The model learns from its first_year on: a year can be forecast when a
-    # recorded vote from then on comes before it, up to the year after the record.
-    after = recorded[-1] + 1
-    first = next(
-        (y for y in [*recorded, after] if any(estimator.first_year <= t < y for t in recorded)),
-        after,
-    )
-    if not first <= year <= after:
-        raise UnknownNameError(
-            f"year {year} cannot be forecast: the record runs {recorded[0]}-{recorded[-1]} and "
-            f"the model learns from {estimator.first_year} on, so the years {first}-{after} "
-            "can be forecast"
-        )
-    panel = feature_panel(year, as_of, totals=history)
-    fit_years = [y for y in recorded if estimator.first_year <= y < year]
-    if through is None:
-        through = fit_years[-1]
-    elif through not in fit_years:
-        raise UnknownNameError(
-            f"through must be a recorded year before {year} from which the model learns "
-            f"({fit_years[0]}-{fit_years[-1]}), not {through}"
-        )
-    fitted = (model or VoteModel()).fit(panel, through=through)
-    rows = panel[panel["year"] == year].set_index("iso3")
-    baseline_yes = fitted.predict_proba(rows)["p_yes"]
+    inputs = _vote_inputs(year, item, through, model, record, progress)
+    fitted, rows = inputs["model"], inputs["rows"]
+    shock_sd = fitted.shock_sd(rows)
+    baseline = integrate_shock(fitted.predict_proba(rows, shock=0.0), shock_sd)
     result = Forecast(
+        item=inputs["item"],
         year=year,
-        through=through,
-        as_of=pd.Timestamp(rows["date"].iloc[0]),
+        date=inputs["date"],
+        through=inputs["through"],
         model=fitted,
-        history=history,
+        history=inputs["history"],
         features=rows,
+        roll_call=inputs["roll_call"],
     )
+    agreements = _campaigner_agreements(chosen, rows, inputs["through"], record)
     for scenario in chosen:
         try:
-            result.scenarios[scenario.name] = scenario_forecast(
-                fitted, rows, scenario, baseline_yes
-            )
+            these = rows.assign(campaigner_agreement=agreements[scenario.campaigner])
+            result.scenarios[scenario.name] = scenario_forecast(fitted, these, scenario, baseline)
         except EmptySelectionError as err:
             # A built-in scenario may not apply to a past year (no ES-11 votes
             # before 2022): skip it and say why.  A scenario the user asked
@@ -512,11 +793,167 @@ def forecast(
     return result
 
 
+def _campaigner_agreements(
+    scenarios: Sequence[Scenario], rows: pd.DataFrame, through: pd.Timestamp, record: Record | None
+) -> dict[str, pd.Series]:
+    """Each campaigner's agreement with every member over the 12 months through ``through``."""
+    out = {US: rows["us_agreement"]}
+    others = {s.campaigner for s in scenarios} - {US}
+    if others:
+        from unvote.panel import agreement_with
+
+        record = record if record is not None else load_record()
+        for code in others:
+            out[code] = agreement_with(record, code, through).reindex(rows.index).fillna(0.5)
+    return out
+
+
+def _vote_inputs(
+    year: int,
+    item: str | Item,
+    through: Any,
+    model: VoteModel | None,
+    record: Record | None,
+    progress: Progress | None,
+) -> dict[str, Any]:
+    """Everything a forecast of one vote needs but the scenarios, from the cache when there.
+
+    The cache key is the data version, the item asked for, the year, the
+    cut-off and the estimator: on a warm cache no record is loaded at all.
+    """
+    estimator = model if model is not None else VoteModel()
+    query = item.id if isinstance(item, Item) else str(item)
+    through_key = None if through is None else f"{_day(through, 'through'):%Y-%m-%d}"
+    key = {
+        "data": cache.data_version(),
+        "item": query,
+        "year": year,
+        "through": through_key,
+        "estimator": _model_key(estimator, pd.Timestamp(0), "")["params"],
+    }
+    saved = cache.fetch("vote", key) if record is None else None
+    if saved is not None:
+        try:
+            return _decode_inputs(saved)
+        except Exception:  # whatever is wrong with an entry, it is rebuilt, never trusted
+            cache.discard("vote", key)
+    record = record if record is not None else load_record()
+    if not isinstance(item, Item):
+        item = get_item(query, _items_of(record))
+    date, call, cutoff = _vote_of(record, item, year, through)
+    fitted = fitted_model(record, model_cutoff(record, cutoff), estimator, progress=progress)
+    if call is not None:
+        targets = recorded_targets(record, record.calls["id"] == call)
+        targets["tau"] = cutoff + pd.Timedelta(days=1)
+    else:
+        coming = pd.DataFrame({"id": [f"{item.id}-{year}"], "date": [date], "title": [item.title]})
+        sponsors = _last_sponsors(record, item)
+        targets = coming_targets(record, coming, cutoff, items=[item.id])
+        targets["sponsors"] = [sponsors]
+    rows = feature_rows(record, targets).set_index("iso3")
+    rows.insert(0, "country", rows.index.map(_names(record)))
+    inputs = {
+        "item": item,
+        "date": date,
+        "through": cutoff,
+        "roll_call": call,
+        "model": fitted,
+        "history": item_history(record, item),
+        "rows": rows,
+    }
+    cache.store("vote", key, _encode_inputs(inputs))
+    return inputs
+
+
+def _last_sponsors(record: Record, item: Item) -> frozenset[str] | None:
+    """The sponsors of the item's last roll call, when known: the likeliest sponsors of the next."""
+    calls = record.calls.iloc[record.item_calls(item.id)]
+    for symbol in calls["resolution"].iloc[::-1]:
+        sponsors = record.sponsors.get(symbol)
+        if isinstance(sponsors, frozenset):
+            return sponsors
+    return None
+
+
+def _items_of(record: Record) -> pd.DataFrame:
+    """The items table of a record (its roll calls already carry their items)."""
+    return load_items(record.calls)
+
+
+def _encode_inputs(inputs: Mapping[str, Any]) -> dict[str, Any]:
+    item = inputs["item"]
+    return {
+        "item": {k: (str(v) if isinstance(v, pd.Timestamp) else v) for k, v in vars(item).items()},
+        "date": f"{inputs['date']:%Y-%m-%d}",
+        "through": f"{inputs['through']:%Y-%m-%d}",
+        "roll_call": inputs["roll_call"],
+        "model": inputs["model"].to_dict(),
+        "history": _encode_frame(inputs["history"]),
+        "rows": _encode_frame(inputs["rows"]),
+    }
+
+
+def _decode_inputs(saved: Mapping[str, Any]) -> dict[str, Any]:
+    item = dict(saved["item"])
+    item["last_date"] = pd.Timestamp(item["last_date"])
+    history = _decode_frame(saved["history"]).reset_index(drop=True)
+    rows = _decode_frame(saved["rows"])
+    missing = [c for c in MODEL_FEATURES if c not in rows.columns]
+    if missing or len(rows) == 0:
+        raise DataFileError(f"a cached forecast lacks feature column(s) {missing}")
+    rows["vote"] = pd.Categorical(rows["vote"], categories=list(OUTCOMES))
+    rows.index.name = "iso3"
+    return {
+        "item": Item(**item),
+        "date": pd.Timestamp(saved["date"]),
+        "through": pd.Timestamp(saved["through"]),
+        "roll_call": saved["roll_call"],
+        "model": VoteModel.from_dict(saved["model"]),
+        "history": history,
+        "rows": rows,
+    }
+
+
+def _encode_frame(frame: pd.DataFrame) -> dict[str, Any]:
+    """A frame as JSON-ready columns, each with its kind: date, integer, number or text."""
+    columns = {}
+    for name, values in frame.items():
+        if pd.api.types.is_datetime64_any_dtype(values):
+            columns[str(name)] = {"date": values.dt.strftime("%Y-%m-%d").tolist()}
+        elif pd.api.types.is_integer_dtype(values):
+            columns[str(name)] = {"integer": values.astype(int).tolist()}
+        elif pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+            columns[str(name)] = {"number": values.astype(float).tolist()}
+        else:
+            columns[str(name)] = {
+                "text": values.astype(object).where(values.notna(), None).tolist()
+            }
+    return {"index": [str(i) for i in frame.index], "columns": columns}
+
+
+def _decode_frame(data: Mapping[str, Any]) -> pd.DataFrame:
+    columns = {}
+    for name, value in data["columns"].items():
+        ((kind, values),) = value.items()
+        if kind == "date":
+            columns[name] = pd.to_datetime(values, format="%Y-%m-%d")
+        elif kind == "integer":
+            columns[name] = np.asarray(values, dtype=np.int64)
+        elif kind == "number":
+            columns[name] = np.asarray(values, dtype=float)
+        else:
+            columns[name] = np.asarray(values, dtype=object)
+    frame = pd.DataFrame(columns, index=pd.Index(data["index"]))
+    return frame
+
+
 def sweep(
     year: int,
     scenario: ScenarioLike,
     factors: Sequence[float] = tuple(np.linspace(0, 2, 21)),
-    through: int | None = None,
+    through: str | pd.Timestamp | int | None = None,
+    *,
+    item: str | Item = DEFAULT_ITEM,
 ) -> pd.DataFrame:
     """:meth:`Forecast.sweep` of a scenario for the vote of ``year`` (fitted as :func:`forecast`).
 
@@ -524,4 +961,248 @@ def sweep(
     >>> bool(table["expected_yes"].is_monotonic_decreasing)
     True
     """
-    return forecast(year, [scenario], through=through).sweep(scenario, factors)
+    return forecast(year, [scenario], through=through, item=item).sweep(scenario, factors)
+
+
+# ----------------------------------------------------------------------------- any coming roll call
+
+
+@dataclass(repr=False)
+class RollCallForecast:
+    """The forecast of one coming roll call.
+
+    ``item`` is the text it continues (``linked``: an earlier roll call of the
+    record is on the same text; otherwise a new item, forecast from the
+    members' alignment, participation, sponsorship and votes on similar
+    titles).  ``members``: one row a member (index iso3) with ``country`` and
+    the four probabilities (averaged over the roll-call shock); ``marginals``
+    the exact pmf of each count; ``p_adopted`` the probability of more yes
+    than no votes (a simple majority of those present and voting),
+    ``p_two_thirds`` of the two-thirds majority important questions need.
+    """
+
+    id: str
+    date: pd.Timestamp
+    title: str
+    item: str
+    linked: bool
+    members: pd.DataFrame
+    marginals: pd.DataFrame
+    expected: pd.Series
+    intervals: dict[str, dict[str, tuple[int, int]]]
+    p_adopted: float
+    p_two_thirds: float
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: the shape of one entry of ``forecast --roll-calls --json``."""
+        probs = self.members[list(PROBABILITY_COLUMNS)].astype(float).round(6) + 0.0
+        return {
+            "id": self.id,
+            "date": f"{self.date:%Y-%m-%d}",
+            "title": self.title,
+            "item": self.item,
+            "linked": bool(self.linked),
+            "expected": {o: _round(self.expected[o], 4) for o in OUTCOMES},
+            "intervals": {
+                key: {o: [int(v) for v in bounds[o]] for o in OUTCOMES}
+                for key, bounds in self.intervals.items()
+            },
+            "p_adopted": _round(self.p_adopted, 6),
+            "p_two_thirds": _round(self.p_two_thirds, 6),
+            "members": [
+                {"iso3": str(i), **p}
+                for i, p in zip(probs.index, probs.to_dict("records"), strict=True)
+            ],
+        }
+
+    def __repr__(self) -> str:
+        lo, hi = self.intervals[level_key(LEVELS[0])]["yes"]
+        return (
+            f"<RollCallForecast {self.id!r} ({self.date:%Y-%m-%d}): expected yes "
+            f"{self.expected['yes']:.1f} ({lo}-{hi}), no {self.expected['no']:.1f}; "
+            f"P(adopted) {self.p_adopted:.3f}{'' if self.linked else '; a new text'}>"
+        )
+
+
+@dataclass(repr=False)
+class RollCallForecasts(Sequence[RollCallForecast]):
+    """Forecasts of coming roll calls (:func:`forecast_roll_calls`), in the order given."""
+
+    through: pd.Timestamp
+    model: VoteModel
+    forecasts: list[RollCallForecast]
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, str):
+            for rc in self.forecasts:
+                if rc.id == index:
+                    return rc
+            raise KeyError(index)
+        return self.forecasts[index]
+
+    def __len__(self) -> int:
+        return len(self.forecasts)
+
+    def table(self) -> pd.DataFrame:
+        """One row a roll call: item, linked, expected counts, the 80 % yes interval, P(adopted)."""
+        key = level_key(LEVELS[0])
+        rows = []
+        for rc in self.forecasts:
+            lo, hi = rc.intervals[key]["yes"]
+            rows.append(
+                {"id": rc.id, "date": rc.date, "item": rc.item, "linked": rc.linked}
+                | {o: _round(rc.expected[o], 1) for o in OUTCOMES}
+                | {f"yes {key} %": f"{lo}-{hi}", "P(adopted)": _round(rc.p_adopted, 3)}
+            )
+        return pd.DataFrame(rows).set_index("id")
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: ``{"through": ..., "roll_calls": [...]}``."""
+        return {
+            "through": f"{self.through:%Y-%m-%d}",
+            "roll_calls": [rc.to_dict() for rc in self.forecasts],
+        }
+
+    def __repr__(self) -> str:
+        return (
+            f"<RollCallForecasts: {len(self)} roll calls, record through {self.through:%Y-%m-%d}>"
+        )
+
+    def _repr_html_(self) -> str:
+        return self.table().to_html()
+
+
+ROLL_CALL_FILE_COLUMNS: tuple[str, ...] = ("id", "date", "title")
+"""Columns a table of coming roll calls must have; ``agenda_item``, ``committee`` and
+``sponsors`` (names or ISO3 codes separated by ``;``) are optional."""
+
+
+def _check_calls(calls: pd.DataFrame, through: pd.Timestamp) -> pd.DataFrame:
+    if not isinstance(calls, pd.DataFrame):
+        raise InvalidTypeError(f"calls must be a DataFrame, not {type(calls).__name__}")
+    missing = [c for c in ROLL_CALL_FILE_COLUMNS if c not in calls.columns]
+    if missing:
+        raise InvalidValueError(
+            f"the roll calls lack column(s) {', '.join(missing)}; needed: "
+            f"{', '.join(ROLL_CALL_FILE_COLUMNS)} (optional: agenda_item, committee, sponsors)"
+        )
+    if calls.empty:
+        raise InvalidValueError("no roll call to forecast: the table is empty")
+    calls = calls.reset_index(drop=True).copy()
+    calls["id"] = calls["id"].astype(str).str.strip()
+    blank = calls["id"] == ""
+    if blank.any():
+        raise InvalidValueError(f"roll call {int(blank.idxmax()) + 1} has no id")
+    twice = calls["id"].duplicated()
+    if twice.any():
+        raise InvalidValueError(f"roll call id {calls.loc[twice, 'id'].iloc[0]!r} appears twice")
+    dates = pd.to_datetime(calls["date"], format="%Y-%m-%d", errors="coerce")
+    bad = dates.isna()
+    if bad.any():
+        row = calls[bad].iloc[0]
+        raise InvalidValueError(
+            f"roll call {row['id']!r}: date {row['date']!r} is not a date (YYYY-MM-DD)"
+        )
+    calls["date"] = dates
+    early = calls["date"] <= through
+    if early.any():
+        row = calls[early].iloc[0]
+        raise InvalidValueError(
+            f"roll call {row['id']!r} is dated {row['date']:%Y-%m-%d}, on or before the cut-off "
+            f"{through:%Y-%m-%d}: a forecast may only use what came before the vote"
+        )
+    calls["title"] = calls["title"].fillna("").astype(str)
+    return calls
+
+
+def _link_coming(record: Record, calls: pd.DataFrame, cutoff: pd.Timestamp) -> list[str]:
+    """The record's item for each coming call (linked as the record's titles), else a new one.
+
+    Only roll calls through ``cutoff`` count: a text first voted after it is new to a
+    forecast made then.
+    """
+    from unvote.items import ROLL_CALL_COLUMNS
+
+    known = record.calls.loc[record.calls["date"] <= cutoff, list(ROLL_CALL_COLUMNS)]
+    new = pd.DataFrame(
+        {
+            "id": [f"coming:{i}" for i in calls["id"]],
+            "date": calls["date"],
+            "session": 0,
+            "resolution": "",
+            "title": calls["title"],
+            "vote_on": "resolution",
+            "identical_to": "",
+        }
+    )
+    joint = link_items(pd.concat([known, new], ignore_index=True)).to_numpy()
+    ours = pd.Series(record.calls.loc[known.index, "item"].to_numpy(), index=joint[: len(known)])
+    ours = ours[~ours.index.duplicated()]
+    return [
+        str(ours.get(j, f"new:{i}")) for i, j in zip(calls["id"], joint[len(known) :], strict=True)
+    ]
+
+
+def forecast_roll_calls(
+    calls: pd.DataFrame,
+    through: str | pd.Timestamp | int | None = None,
+    *,
+    model: VoteModel | None = None,
+    record: Record | None = None,
+    progress: Progress | None = None,
+) -> RollCallForecasts:
+    """Forecast coming roll calls: one :class:`RollCallForecast` a row of ``calls``.
+
+    ``calls`` has the columns ``id, date, title`` and optionally
+    ``agenda_item, committee, sponsors`` (member names or ISO3 codes
+    separated by ``;``).  ``through`` (a date, or a year meaning its last
+    day) is the last day of the record used, by default the last date in the
+    record (shipped or imported); a call dated on or before it is refused,
+    as a forecast of it would be fitted on its answer.  Each call is linked
+    to the text it continues by its title, as the record's own titles are;
+    one that continues none is forecast as a new text.
+
+    >>> calls = pd.DataFrame({"id": ["x"], "date": ["2025-12-01"],
+    ...     "title": ["Assistance to Palestine refugees"], "sponsors": ["Egypt; Jordan"]})
+    >>> result = forecast_roll_calls(calls)
+    >>> rc = result["x"]
+    >>> rc.linked, bool(rc.p_adopted > 0.9), bool(rc.expected["yes"] > 100)
+    (True, True, True)
+    """
+    record = record if record is not None else load_record()
+    cutoff = record.last_date if through is None else _day(through, "through")
+    cutoff = min(cutoff, record.last_date)
+    calls = _check_calls(calls, cutoff)
+    items = _link_coming(record, calls, cutoff)
+    fitted = fitted_model(record, model_cutoff(record, cutoff), model, progress=progress)
+    targets = coming_targets(record, calls, cutoff, items=items)
+    rows = feature_rows(record, targets)
+    names = _names(record)
+    out = []
+    for call, item in zip(calls.itertuples(index=False), items, strict=True):
+        mine = rows[rows["id"] == call.id].set_index("iso3")
+        typical = fitted.predict_proba(mine, shock=0.0)
+        shock_sd = fitted.shock_sd(mine)
+        probs = integrate_shock(typical, shock_sd)
+        pmfs = marginals(typical, shock_sd=shock_sd)
+        members = probs.copy()
+        members.insert(0, "country", members.index.map(names))
+        out.append(
+            RollCallForecast(
+                id=call.id,
+                date=pd.Timestamp(call.date),
+                title=call.title,
+                item=item,
+                linked=not item.startswith("new:"),
+                members=members,
+                marginals=pmfs,
+                expected=expected_counts(probs),
+                intervals={
+                    level_key(level): {o: interval(pmfs[o].to_numpy(), level) for o in pmfs}
+                    for level in LEVELS
+                },
+                p_adopted=prob_adopted(typical, shock_sd),
+                p_two_thirds=prob_adopted(typical, shock_sd, majority="two-thirds"),
+            )
+        )
+    return RollCallForecasts(through=cutoff, model=fitted, forecasts=out)

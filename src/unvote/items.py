@@ -56,6 +56,7 @@ from __future__ import annotations
 import csv
 import difflib
 import functools
+import itertools
 import re
 import unicodedata
 from collections import defaultdict
@@ -1154,6 +1155,12 @@ class Item:
     usual_day: int
 
     @property
+    def phrase(self) -> str:
+        """The label inside a sentence: "Ending the US embargo" -> "ending the US embargo"."""
+        label = self.label
+        return label[:1].lower() + label[1:] if label[1:2].islower() else label
+
+    @property
     def thresholds(self) -> tuple[int, ...]:
         """Yes counts worth reporting: see :func:`thresholds_for`."""
         return thresholds_for(self.last_yes) if self.last_yes is not None else ()
@@ -1186,7 +1193,8 @@ def get_item(id_or_words: str, items: pd.DataFrame | None = None) -> Item:
 
     Words are looked up as in :func:`find_items` (``"cuba-embargo"`` and
     ``"embargo Cuba"`` both work); when they find several items and exactly
-    one of them is a vote on a text as a whole, that one is meant.  Raises
+    one of them is a vote on a text as a whole, or exactly one has the words
+    as its whole title, that one is meant.  Raises
     :class:`~unvote.errors.UnknownNameError` naming the nearest ids when
     nothing matches, and listing the candidates when several do.
     ``items`` defaults to :func:`load_items`.
@@ -1219,6 +1227,10 @@ def get_item(id_or_words: str, items: pd.DataFrame | None = None) -> Item:
     found = find_items(words, items) if _words(words) else items.iloc[:0]
     if len(found) > 1 and (found["vote_on"] == "resolution").sum() == 1:
         found = found[found["vote_on"] == "resolution"]
+    if len(found) > 1:  # the words are a whole title: that text is meant
+        key = normalise_title(id_or_words)
+        whole = found[[normalise_title(t) == key for t in found["title"]]]
+        found = whole if len(whole) == 1 else found
     if len(found) == 1:
         return Item.from_row(found.iloc[0])
     if len(found) > 1:
@@ -1228,5 +1240,162 @@ def get_item(id_or_words: str, items: pd.DataFrame | None = None) -> Item:
             f"{id_or_words!r} matches {len(found)} items: {shown}{more}; give an id"
         )
     near = difflib.get_close_matches(id_or_words, list(items["item"]), n=3, cutoff=0.75)
-    hint = f"; did you mean {' or '.join(near)}?" if near else "; find_items() lists items by words"
+    hint = f"; did you mean {' or '.join(near)}?" if near else ": no item id or title matches it"
     raise UnknownNameError(f"unknown item {id_or_words!r}{hint}")
+
+
+# --------------------------------------------------------------------------
+# Similar titles
+
+SIMILAR_TOP = 10
+"""How many neighbours :func:`similar_items` keeps per item."""
+
+SIMILAR_MIN = 0.2
+"""Cosine similarity below which two titles are not neighbours."""
+
+_COMMON_TERM = 0.05
+"""Terms in more than this share of titles (e.g. "united nations") carry almost no
+weight under TF-IDF; leaving them out of the pairing keeps it fast (they still
+count in each title's norm)."""
+
+
+def _terms(key: str) -> list[str]:
+    words = [w for w in key.split() if w not in _STOPWORDS and w != "..."]
+    return words + [f"{a} {b}" for a, b in itertools.pairwise(words)]
+
+
+def similar_items(titles: pd.Series, top: int = SIMILAR_TOP) -> pd.DataFrame:
+    """The most similar other items of each item, by the words of their titles.
+
+    ``titles`` maps item ids to a title each (e.g. ``load_items()`` indexed by
+    ``item``).  Similarity is the cosine of TF-IDF vectors of the normalised
+    titles (words and pairs of neighbouring words, stop words left out,
+    sublinear term frequency).  Returns ``item, neighbour, similarity``: up to
+    ``top`` neighbours an item with similarity at least :data:`SIMILAR_MIN`,
+    best first.  A text voted on for the first time is forecast from the
+    member's votes on its nearest neighbours (:mod:`unvote.panel`).
+
+    >>> titles = pd.Series({
+    ...     "a": "Nuclear disarmament", "b": "Nuclear disarmament verification",
+    ...     "c": "Assistance to Palestine refugees"})
+    >>> similar_items(titles).round(2).to_numpy().tolist()
+    [['a', 'b', 0.68], ['b', 'a', 0.68]]
+    """
+    items = titles.index.to_numpy()
+    docs = [_terms(normalise_title(str(t))) for t in titles]
+    vocabulary: dict[str, int] = {}
+    doc_of, term_of, counts = [], [], []
+    for d, terms in enumerate(docs):
+        for term, count in pd.Series(terms, dtype=object).value_counts().items():
+            doc_of.append(d)
+            term_of.append(vocabulary.setdefault(str(term), len(vocabulary)))
+            counts.append(count)
+    doc = np.asarray(doc_of, dtype=np.int64)
+    term = np.asarray(term_of, dtype=np.int64)
+    df = np.bincount(term, minlength=len(vocabulary))
+    weight = (1 + np.log(np.asarray(counts, float))) * (np.log((1 + len(docs)) / (1 + df)) + 1)[
+        term
+    ]
+    norm = np.sqrt(np.bincount(doc, weights=weight**2, minlength=len(docs)))
+    weight = weight / norm[doc]
+    # Pair every two titles that share a term no more common than _COMMON_TERM.
+    useful = (df[term] >= 2) & (df[term] <= max(2, _COMMON_TERM * len(docs)))
+    order = np.argsort(term[useful], kind="stable")
+    t, d, w = term[useful][order], doc[useful][order], weight[useful][order]
+    starts = np.flatnonzero(np.r_[True, t[1:] != t[:-1]])
+    ends = np.r_[starts[1:], len(t)]
+    left, right, product = [], [], []
+    for a, b in zip(starts, ends, strict=True):
+        i, j = np.meshgrid(np.arange(a, b), np.arange(a, b), indexing="ij")
+        keep = i != j
+        left.append(d[i[keep]])
+        right.append(d[j[keep]])
+        product.append(w[i[keep]] * w[j[keep]])
+    if not left:
+        return pd.DataFrame({"item": [], "neighbour": [], "similarity": []})
+    pairs = pd.DataFrame(
+        {"a": np.concatenate(left), "b": np.concatenate(right), "s": np.concatenate(product)}
+    )
+    pairs = pairs.groupby(["a", "b"], sort=False)["s"].sum().reset_index()
+    pairs = pairs[pairs["s"] >= SIMILAR_MIN]
+    pairs = pairs.sort_values(["a", "s", "b"], ascending=[True, False, True], kind="stable")
+    pairs = pairs.groupby("a", sort=False).head(top)
+    return pd.DataFrame(
+        {
+            "item": items[pairs["a"].to_numpy()],
+            "neighbour": items[pairs["b"].to_numpy()],
+            "similarity": pairs["s"].to_numpy(),
+        }
+    ).reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------
+# One item's votes
+
+
+def _item_calls(item: str | Item, roll_calls: pd.DataFrame | None) -> tuple[Item, pd.DataFrame]:
+    """The item and its roll calls on the text as a whole, a vote recorded twice counted once."""
+    from unvote.load import load_resolutions, load_roll_calls
+
+    calls = load_roll_calls() if roll_calls is None else roll_calls
+    if "item" not in calls:
+        calls = with_items(calls, load_resolutions())
+    found = item if isinstance(item, Item) else get_item(str(item), load_items(calls))
+    mine = calls[(calls["item"] == found.id) & (calls["identical_to"].fillna("") == "")]
+    return found, mine.sort_values("date", kind="stable")
+
+
+def load_totals(item: str | Item, *, roll_calls: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The tallies of every recorded vote on one text: one row a roll call.
+
+    Columns ``year, date, session, resolution, yes, abstain, no, absent,
+    members, id``; ``item`` is an item id or words that find it
+    (:func:`get_item`).  ``roll_calls`` takes :func:`unvote.load.load_roll_calls`
+    output already at hand.
+
+    >>> totals = load_totals("cuba embargo")
+    >>> totals.loc[totals["year"] == 2024, ["yes", "no", "abstain"]].to_numpy().tolist()
+    [[187, 2, 1]]
+    >>> len(totals), int(totals["year"].min())
+    (32, 1992)
+    """
+    _, calls = _item_calls(item, roll_calls)
+    frame = calls.assign(year=calls["date"].dt.year)
+    columns = ["year", "date", "session", "resolution", "yes", "abstain", "no", "absent"]
+    return frame[[*columns, "members", "id"]].reset_index(drop=True)
+
+
+def load_votes(
+    item: str | Item,
+    *,
+    roll_calls: pd.DataFrame | None = None,
+    votes: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Every member's vote at every recorded vote on one text.
+
+    Columns ``year, date, session, resolution, iso3, country, vote``;
+    ``vote`` is a Categorical (``yes, abstain, no, absent``; absent: a member
+    that cast no vote, whatever the reason), one row a member on the day of
+    each vote.  ``item`` is an item id or words (:func:`get_item`);
+    ``roll_calls`` and ``votes`` take the loaders' output already at hand.
+
+    >>> votes = load_votes("cuba embargo")
+    >>> votes.shape
+    (6086, 7)
+    >>> votes.query("year == 2024 and vote == 'no'")["iso3"].tolist()
+    ['ISR', 'USA']
+    """
+    from unvote.load import load_ga_votes, load_members
+
+    _, calls = _item_calls(item, roll_calls)
+    if votes is None:
+        votes = load_ga_votes()
+    chosen = votes[votes["id"].isin(calls["id"])]
+    frame = chosen.assign(id=chosen["id"].astype(str), iso3=chosen["iso3"].astype(str)).merge(
+        calls[["id", "date", "session", "resolution"]], on="id"
+    )
+    names = load_members().drop_duplicates("iso3", keep="last").set_index("iso3")["country"]
+    frame["country"] = frame["iso3"].map(names)
+    frame["year"] = frame["date"].dt.year
+    frame = frame.sort_values(["date", "iso3"], ignore_index=True)
+    return frame[["year", "date", "session", "resolution", "iso3", "country", "vote"]]

@@ -20,17 +20,11 @@ import numpy as np
 import pandas as pd
 
 from unvote.datadir import imports_dir
-from unvote.errors import DataFileError, RecordNotFoundError, UnknownNameError
+from unvote.errors import DataFileError, RecordNotFoundError
 from unvote.vocabulary import COUNTRY_GROUPS, OUTCOMES, UN_GROUPS
 
 VOTE_CATEGORIES: tuple[str, ...] = OUTCOMES
 """The outcomes of a member at a roll call (:data:`unvote.vocabulary.OUTCOMES`)."""
-
-RESOLUTIONS: dict[str, str] = {
-    "cuba-embargo": "Necessity of ending the economic, commercial and financial embargo "
-    "imposed by the United States of America against Cuba",
-}
-"""Recurring resolutions whose full record ships with unvote: key -> title."""
 
 GA_DATA_ENV = "UNVOTE_GA_DATA"
 
@@ -152,12 +146,6 @@ def _read_text(path: Path) -> pd.DataFrame:
         raise DataFileError(f"{path}: cannot be read as CSV ({err})") from err
 
 
-def _check_resolution(resolution: str) -> None:
-    if resolution not in RESOLUTIONS:
-        known = ", ".join(sorted(RESOLUTIONS))
-        raise UnknownNameError(f"unknown resolution {resolution!r}; known: {known}")
-
-
 def _vote_categorical(values: Any) -> pd.Categorical:
     return pd.Categorical(values, categories=list(VOTE_CATEGORIES))
 
@@ -207,116 +195,29 @@ def members_on(date: pd.Timestamp | str, members: pd.DataFrame | None = None) ->
     return members[current].reset_index(drop=True)
 
 
-def load_totals(
-    resolution: str = "cuba-embargo", *, members: pd.DataFrame | None = None
-) -> pd.DataFrame:
-    """The official tallies of a recurring resolution: one row a vote.
-
-    Columns ``year, date, resolution, yes, no, abstain, absent, members``
-    (and ``session``, ``source``).  ``yes``, ``no`` and ``abstain`` are the
-    official figures; ``members`` is the membership on the day and ``absent``
-    the members that cast no vote (``members`` minus the three).  The keyword
-    ``members`` takes :func:`load_members` output already at hand.
-
-    >>> totals = load_totals()
-    >>> totals.loc[totals["year"] == 2024, ["yes", "no", "abstain"]].to_numpy().tolist()
-    [[187, 2, 1]]
-    """
-    _check_resolution(resolution)
-    path = data_path(f"{resolution}/totals.csv")
-    frame = read_table(
-        path,
-        ["year", "date", "session", "resolution", "yes", "no", "abstain", "source"],
-        dates=["date"],
-        integers=["year", "session", "yes", "no", "abstain"],
-        required=["date", "resolution"],
-    )
-    if frame["year"].duplicated().any():
-        year = frame.loc[frame["year"].duplicated(), "year"].iloc[0]
-        raise DataFileError(f"{path}: year {year} appears twice")
-    members = load_members() if members is None else members
-    frame["members"] = membership_matrix(frame["date"], members).sum(axis=1)
-    frame["absent"] = frame["members"] - frame[["yes", "no", "abstain"]].sum(axis=1)
-    columns = ["year", "date", "session", "resolution", "yes", "no", "abstain", "absent"]
-    return frame[[*columns, "members", "source"]]
-
-
-def load_votes(
-    resolution: str = "cuba-embargo",
-    *,
-    totals: pd.DataFrame | None = None,
-    members: pd.DataFrame | None = None,
-) -> pd.DataFrame:
-    """Every member's vote at every vote on a recurring resolution.
-
-    Columns ``year, date, session, resolution, iso3, country, vote``; ``vote``
-    is a Categorical with categories ``yes, abstain, no, absent`` (``absent``:
-    a member that cast no vote, whatever the reason).  For ``cuba-embargo``:
-    6,086 rows, the 32 votes of 1992-2019 and 2021-2024 (none in 2020), every
-    member on each date.
-
-    Sources: the UN Digital Library voting data (1992-2021) and the UN DGACM
-    machine-readable resolutions (2022-2024); see ``data/README.md``.
-    ``totals`` and ``members`` take :func:`load_totals` / :func:`load_members`
-    output already at hand.
-
-    >>> votes = load_votes()
-    >>> votes.shape
-    (6086, 7)
-    >>> votes.query("year == 2024 and vote == 'no'")["iso3"].tolist()
-    ['ISR', 'USA']
-    """
-    _check_resolution(resolution)
-    path = data_path(f"{resolution}/votes.csv")
-    votes = read_table(
-        path,
-        ["year", "iso3", "vote"],
-        integers=["year"],
-        choices={"vote": VOTE_CATEGORIES},
-        required=["iso3"],
-    )
-    members = load_members() if members is None else members
-    totals = load_totals(resolution, members=members) if totals is None else totals
-    unknown = ~votes["year"].isin(totals["year"])
-    if unknown.any():
-        row = int(unknown.to_numpy().nonzero()[0][0])
-        raise DataFileError(f"{path}, line {row + 2}: year {votes['year'].iloc[row]} has no tally")
-    twice = votes.duplicated(["year", "iso3"])
-    if twice.any():
-        row = int(twice.to_numpy().nonzero()[0][0])
-        raise DataFileError(f"{path}, line {row + 2}: {votes['iso3'].iloc[row]} votes twice")
-    frame = votes.merge(totals[["year", "date", "session", "resolution"]], on="year")
-    names = members.drop_duplicates("iso3").set_index("iso3")["country"]
-    frame["country"] = frame["iso3"].map(names)
-    if frame["country"].isna().any():
-        code = frame.loc[frame["country"].isna(), "iso3"].iloc[0]
-        raise DataFileError(f"{path}: {code!r} is not in members.csv")
-    frame["vote"] = _vote_categorical(frame["vote"])
-    frame = frame.sort_values(["year", "iso3"], ignore_index=True)
-    return frame[["year", "date", "session", "resolution", "iso3", "country", "vote"]]
-
-
 def load_ukraine_votes() -> pd.DataFrame:
-    """Every member's vote on the emergency-session resolutions on Ukraine, ES-11/1 to /6.
+    """Every member's vote on the emergency-session resolutions on Ukraine (ES-11).
 
-    Columns ``resolution, date, iso3, vote`` (Categorical as in :func:`load_votes`).
-    ES-11/7 and /8 (February 2025) are left out: their member lists are only
-    partly known.  Source: the UN DGACM extract.
+    Columns ``resolution, date, iso3, vote`` (``vote`` a Categorical, absent
+    members included): the record's roll calls on ES-11 resolutions, ES-11/1
+    (2 March 2022) to ES-11/6 (23 February 2023); the record lacks ES-11/7
+    and /8 (24 February 2025).  Source: the UN DGACM extract.
 
     >>> es11 = load_ukraine_votes()
     >>> es11.groupby("resolution").size().unique().tolist()
     [193]
     """
-    path = data_path("ukraine-es11.csv")
-    frame = read_table(
-        path,
-        ["resolution", "date", "iso3", "vote"],
-        dates=["date"],
-        choices={"vote": VOTE_CATEGORIES},
-        required=["resolution", "date", "iso3"],
+    calls = load_roll_calls()
+    es11 = calls[
+        calls["resolution"].str.startswith("A/RES/ES-11/") & (calls["vote_on"] == "resolution")
+    ]
+    votes = load_ga_votes(roll_calls=calls)
+    votes = votes[votes["id"].isin(es11["id"])]
+    frame = votes.assign(id=votes["id"].astype(str), iso3=votes["iso3"].astype(str)).merge(
+        es11[["id", "resolution", "date"]], on="id"
     )
-    frame["vote"] = _vote_categorical(frame["vote"])
-    return frame
+    frame = frame.sort_values(["date", "resolution", "iso3"], ignore_index=True)
+    return frame[["resolution", "date", "iso3", "vote"]]
 
 
 def load_country_groups() -> pd.DataFrame:
@@ -673,49 +574,3 @@ def load_sponsors() -> pd.DataFrame:
 
     # An import brings the whole sponsor list of each symbol it adds.
     return _shipped_and_imported("sponsors.csv.gz", read, "symbol")
-
-
-def load_us_agreement() -> pd.DataFrame:
-    """Each member's agreement with the United States per calendar year, 1946-2025.
-
-    Columns ``iso3, year, n_votes, agreement, ideal_point``, one row a
-    country-year.  ``agreement`` is the agreement index over the year's
-    General Assembly roll calls on resolutions as a whole at which both the
-    country and the USA voted (1 same vote, 0.5 when exactly one of the two
-    abstained, 0 yes against no; the USA's own row is 1), ``n_votes`` the number
-    of those roll calls, and ``ideal_point`` a one-dimensional PCA score of the
-    year's votes, USA positive, comparable only within a year (see
-    :func:`unvote.agreement.us_agreement`).  The Cuba-embargo roll calls
-    themselves are left out.  2025 is a partial year: the record ends on
-    2025-09-19, before the 2025 Cuba vote.
-
-    Source: computed by ``scripts/build_us_agreement.py`` from the UN's own
-    record of plenary roll calls (UN Digital Library voting data and the
-    DGACM extract; see ``../shared/data/README.md``); recompute it from a copy
-    of that record with :func:`unvote.agreement.recompute_us_agreement`.
-
-    >>> table = load_us_agreement()
-    >>> row = table.query("iso3 == 'USA' and year == 2024")
-    >>> float(row["agreement"].iloc[0])
-    1.0
-    """
-    path = data_path("us-agreement.csv")
-    frame = read_table(
-        path,
-        ["iso3", "year", "n_votes", "agreement", "ideal_point"],
-        integers=["year", "n_votes"],
-        numbers=["agreement", "ideal_point"],
-        required=["iso3"],
-    )
-    outside = frame["agreement"].isna() | (frame["agreement"] < 0) | (frame["agreement"] > 1)
-    if outside.any():
-        row = int(outside.to_numpy().nonzero()[0][0])
-        value = float(frame["agreement"].iloc[row])
-        raise DataFileError(f"{path}, line {row + 2}: agreement {value} is not in [0, 1]")
-    twice = frame.duplicated(["iso3", "year"])
-    if twice.any():
-        row = int(twice.to_numpy().nonzero()[0][0])
-        raise DataFileError(
-            f"{path}, line {row + 2}: {frame['iso3'].iloc[row]} {frame['year'].iloc[row]} twice"
-        )
-    return frame[["iso3", "year", "n_votes", "agreement", "ideal_point"]]

@@ -1,37 +1,90 @@
-"""The feature panel: one row a member for each vote, built only from earlier facts.
+"""The feature panel: one row a member at each roll call, every value known before a cut-off.
 
-For the vote of year ``Y`` held on date ``d``, every feature of a member is
-known before ``d``: its votes on this resolution in earlier years, its
-memberships and alliances on ``d``, its votes in the emergency session on
-Ukraine held before ``d``, and its agreement with the United States across all
-General Assembly roll calls of the calendar year before ``Y``.  For a vote not
-in the record yet, ``d`` is the ``as_of`` date (default: 31 October of that
-year or today, whichever is earlier), and the members are those on ``d``.
+A row describes member ``j`` at roll call ``t`` as of a cut-off date ``tau``:
+only roll calls dated strictly before ``tau`` inform it.  Footings:
+
+* *rolling*: ``tau`` is the roll call's own date, so the day before the vote
+  is the last one known (the model is trained on such rows);
+* *frozen*: ``tau`` is the first day of the roll call's session, as a forecast
+  made before the session would see it;
+* a forecast made on date ``T`` (``through``) uses ``tau = T + 1 day``.
+
+Features (:data:`MODEL_FEATURES`), in groups:
+
+* the member's history on the text (the roll call's *item*,
+  :mod:`unvote.items`): its last vote, its shares over the item's last three
+  roll calls, whether it never voted on the item; and the item's own history:
+  the last outcome, how often and how long ago it was voted, how many members
+  changed their vote between its last two roll calls, whether its latest
+  decision was an adoption without a vote;
+* for a text with no earlier roll call, the member's vote on the most similar
+  earlier title (:func:`unvote.items.similar_items`);
+* sponsorship of the draft, where the UN's extract lists the sponsors;
+* alignment over the 12 months before ``tau``: agreement with the United
+  States, with the Assembly majority, with the text's sponsors, and with the
+  members that voted yes and no at the item's last roll call; the member's
+  shares of abstentions and no votes; how often it changed its vote on a text;
+* participation: the share of roll calls missed over the 12 months, in the
+  session so far and over its last ten, and its current run of absences;
+* dated memberships and alliances, the UN regional group, and the stance on
+  Russia's war on Ukraine (the emergency-session votes held before ``tau``).
+
+>>> record = load_record()
+>>> targets = recorded_targets(record, record.calls["resolution"] == "A/RES/79/7")
+>>> rows = feature_rows(record, targets).set_index("iso3")
+>>> float(rows.loc["USA", "last_no"]), rows.loc["USA", "vote"]
+(1.0, 'no')
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
+import hashlib
+import itertools
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
 
 import numpy as np
 import pandas as pd
 
-from unvote.errors import UnknownNameError
+from unvote.countries import normalise, to_iso3
+from unvote.errors import UnknownCountryError
+from unvote.extract import OBSERVERS, regular_session
+from unvote.items import link_resolutions, normalise_title, similar_items
 from unvote.load import (
-    VOTE_CATEGORIES,
     load_country_groups,
+    load_ga_votes,
     load_members,
     load_regions,
-    load_totals,
-    load_ukraine_votes,
-    load_us_agreement,
-    load_votes,
+    load_resolutions,
+    load_roll_calls,
+    load_sponsors,
     membership_matrix,
 )
+from unvote.vocabulary import COUNTRY_GROUPS, OUTCOMES
+
+US = "USA"
+"""The member whose agreement with every member is a feature."""
+
+WINDOW = pd.Timedelta(days=365)
+"""The alignment and participation features look back this far from the cut-off."""
 
 HISTORY = 3
-"""How many earlier votes of a member the ``share_*`` features average over."""
+"""How many of an item's earlier roll calls the ``share_*`` features average over."""
+
+MARKOV_PAIRS = 5
+"""How many of an item's latest pairs of consecutive roll calls ``item_markov_*`` count."""
+
+RECENT = 10
+"""How many of a member's latest roll calls ``missed_recent`` looks at."""
+
+SESSION_PRIOR = 5.0
+"""``missed_session`` counts the 12-month share as this many roll calls of the session."""
+
+TREATY_GROUPS: tuple[str, ...] = ("nato", "rio_treaty", "anzus", "us_bilateral_treaty")
+"""Groups whose members are US treaty allies (``us_treaty_ally``)."""
+
+GROUP_FEATURES: tuple[str, ...] = ("eu", "nato", "us_treaty_ally", "mnna", "cofa", "oas")
 
 REGION_COLUMNS: dict[str, str] = {
     "Asia-Pacific": "region_asia_pacific",
@@ -41,265 +94,822 @@ REGION_COLUMNS: dict[str, str] = {
 }
 """UN regional groups as indicator columns; the African Group is the reference."""
 
-MODEL_FEATURES: tuple[str, ...] = (
-    "last_yes",
-    "last_abstain",
-    "last_no",
-    "last_absent",
-    "share_yes",
-    "share_abstain",
-    "share_no",
-    "share_absent",
-    "yes_streak",
-    "ever_no",
-    "us_agreement",
-    "ideal_point",
-    "eu",
-    "nato",
-    "us_treaty_ally",
-    "mnna",
-    "cofa",
-    "oas",
-    "ukraine_support",
-    "climate_yes",
-    *REGION_COLUMNS.values(),
+HISTORY_FEATURES: tuple[str, ...] = (
+    *(f"last_{o}" for o in OUTCOMES),
+    *(f"share_{o}" for o in OUTCOMES),
+    "item_new",
+    "member_new",
+    *(f"item_{o}_share" for o in OUTCOMES),
+    "item_calls",
+    "item_gap",
+    "item_volatility",
+    "item_trend",
+    "item_consensus",
+    *(f"item_{o}_logit" for o in OUTCOMES),
+    *(f"item_markov_{o}" for o in OUTCOMES[1:]),
 )
-"""The columns of the panel that the vote model uses, in order.
+SIMILAR_FEATURES: tuple[str, ...] = (*(f"similar_{o}" for o in OUTCOMES), "similarity")
+ALIGNMENT_FEATURES: tuple[str, ...] = (
+    "sponsor",
+    "sponsors_known",
+    "sponsor_agreement",
+    "us_agreement",
+    "majority_agreement",
+    "yes_camp_agreement",
+    "no_camp_agreement",
+    "abstain_12m",
+    "no_12m",
+    "member_volatility",
+)
+PARTICIPATION_FEATURES: tuple[str, ...] = (
+    "missed_12m",
+    "missed_session",
+    "missed_recent",
+    "absent_streak",
+)
+RATE_LOGITS: tuple[str, ...] = (
+    "missed_12m",
+    "missed_session",
+    "missed_recent",
+    "abstain_12m",
+    "no_12m",
+)
+"""Rates that also enter the model on the log-odds scale (``<rate>_logit``): a member that
+misses 1 % of votes and one that misses 8 % differ by two units there, by 0.07 as shares."""
+FACT_FEATURES: tuple[str, ...] = (*GROUP_FEATURES, "ukraine_support", *REGION_COLUMNS.values())
 
-``last_*``: the member's previous vote on this resolution (all zero for a
-member's first vote); ``share_*``: its outcomes over its last three votes;
-``yes_streak``: log(1 + consecutive yes votes up to the last); ``ever_no``:
-voted no at least once; ``us_agreement`` and ``ideal_point``: agreement with
-the United States and a one-dimensional score over all GA roll calls of the
-previous calendar year; alliance and membership indicators on the vote date
-(``us_treaty_ally``: NATO, Rio Treaty, ANZUS or a bilateral US defence treaty);
-``ukraine_support``: share of the ES-11 resolutions held before the vote that
-the member voted for (0 before March 2022); ``climate_yes``: the share of all
-members that voted yes at the previous vote (the same for every member).
+MODEL_FEATURES: tuple[str, ...] = (
+    *HISTORY_FEATURES,
+    *SIMILAR_FEATURES,
+    *ALIGNMENT_FEATURES,
+    *PARTICIPATION_FEATURES,
+    *(f"{rate}_logit" for rate in RATE_LOGITS),
+    *FACT_FEATURES,
+)
+"""The numeric columns of the panel, in order.
+
+History on the item: ``last_*`` the member's previous vote on it (all zero
+when it has none), ``share_*`` its outcomes over the item's last three roll
+calls, ``item_new`` (no earlier roll call on the text), ``member_new`` (the
+text has one, the member never voted on it), ``item_*_share`` the outcome
+shares at the item's last roll call, ``item_calls`` log(1 + earlier roll
+calls, at most three counted), ``item_gap`` log(1 + years since the last),
+``item_volatility`` the share of members whose cast vote changed between its
+last two roll calls, ``item_trend`` the change of its yes share between them,
+``item_consensus`` its latest decision was an adoption without a vote (known
+from session 74), ``item_*_logit`` the outcome shares of its last roll call
+on the log-odds scale (0 for a new text).  A new text: ``similar_*`` the
+member's vote at the last roll call on the most similar earlier title,
+``similarity`` how similar (0-1).  Alignment over the 12 months before the
+cut-off: ``sponsor`` (a sponsor of this draft), ``sponsors_known`` (the
+sponsors are listed: session 74 on), ``sponsor_agreement`` (mean agreement
+with the sponsors), ``us_agreement``, ``majority_agreement`` (with the
+majority's vote), ``yes_camp_agreement`` / ``no_camp_agreement`` (with the
+members that voted yes / no at the item's last roll call), ``abstain_12m`` /
+``no_12m`` (shares of the member's cast votes), ``member_volatility`` (share
+of its cast votes that differed from its previous vote on the same text).
+Participation: ``missed_12m``, ``missed_session`` (this session so far,
+shrunk toward the 12-month share as if it were five roll calls of it),
+``missed_recent`` (its last ten roll calls), ``absent_streak`` (log(1 +
+roll calls missed in a row)), and the rates of :data:`RATE_LOGITS` again
+on the log-odds scale (``*_logit``).
+Dated facts: groups on the vote date, ``ukraine_support`` (share of the
+ES-11 resolutions held before the cut-off that the member voted for), and
+the regional group (African Group the reference).
 """
 
-TREATY_GROUPS = ("nato", "rio_treaty", "anzus", "us_bilateral_treaty")
+Footing = Literal["rolling", "frozen"]
+
+TARGET_COLUMNS: tuple[str, ...] = ("id", "call", "date", "session", "item", "tau", "sponsors")
+"""Columns of a targets table: which roll calls to describe, and as of when.
+
+``call`` is the roll call's position in ``Record.calls`` (-1 for one not in
+the record, which may then give its ``title``: a new text's neighbours are
+found by it); ``sponsors`` a frozenset of ISO3 codes, or None when unknown."""
+
+
+# ----------------------------------------------------------------------------- the record
 
 
 @dataclass(frozen=True)
-class VoteDate:
-    """A vote to build features for: its year and the date information stops."""
+class Record:
+    """The plenary record as arrays, with what the features need beside it.
 
-    year: int
-    date: pd.Timestamp
-    recorded: bool
-
-
-def default_as_of(year: int, today: dt.date | None = None) -> pd.Timestamp:
-    """31 October of ``year``, or ``today`` if that is earlier.
-
-    >>> default_as_of(2025, today=dt.date(2026, 1, 1))
-    Timestamp('2025-10-31 00:00:00')
+    ``calls`` are the roll calls in date order (columns of
+    :func:`unvote.load.load_roll_calls` and ``item``); ``codes[t, j]`` is
+    country ``countries[j]``'s outcome at roll call ``t`` (0 yes, 1 abstain,
+    2 no, 3 absent; -1 when not a member that day).  ``counted`` marks the
+    roll calls that count for alignment and participation: votes on a text as
+    a whole, each vote once.  ``consensus`` dates each item's adoptions
+    without a vote, ``sponsors`` lists the member sponsors of each symbol,
+    ``similar`` the nearest titles of each item.
     """
-    today = today or dt.date.today()
-    return pd.Timestamp(min(dt.date(year, 10, 31), today))
 
+    calls: pd.DataFrame
+    countries: pd.Index
+    codes: np.ndarray
+    counted: np.ndarray
+    consensus: pd.DataFrame
+    sponsors: pd.Series
+    similar: pd.DataFrame
+    members: pd.DataFrame
+    groups: pd.DataFrame
+    regions: pd.DataFrame
+    _item_calls: dict[str, np.ndarray] = field(repr=False, default_factory=dict)
 
-def vote_dates(
-    totals: pd.DataFrame, year: int | None = None, as_of: str | pd.Timestamp | None = None
-) -> list[VoteDate]:
-    """The recorded votes, plus ``year`` when it is the one after the record.
+    @property
+    def dates(self) -> np.ndarray:
+        return self.calls["date"].to_numpy(dtype="datetime64[ns]")
 
-    Raises :class:`~unvote.errors.UnknownNameError` (a ``ValueError``) for a
-    year before the first vote, a year with no vote, or a year more than one
-    past the record.
-    """
-    dates = [
-        VoteDate(int(y), pd.Timestamp(d), True)
-        for y, d in zip(totals["year"], totals["date"], strict=True)
-    ]
-    if year is None:
-        return dates
-    first, last = dates[0].year, dates[-1].year
-    recorded = {v.year for v in dates}
-    if year < first or year > last + 1:
-        raise UnknownNameError(
-            f"year {year} is out of range: the record runs {first}-{last}, "
-            f"so years {first}-{last + 1} can be asked for"
+    @property
+    def last_date(self) -> pd.Timestamp:
+        """The date of the last roll call in the record."""
+        return pd.Timestamp(self.dates[-1])
+
+    def cutoff(self, tau: Iterable[pd.Timestamp] | np.ndarray) -> np.ndarray:
+        """How many roll calls are dated strictly before each cut-off."""
+        return np.searchsorted(self.dates, np.asarray(tau, dtype="datetime64[ns]"), side="left")
+
+    def item_calls(self, item: str) -> np.ndarray:
+        """Positions of an item's roll calls, in date order (empty for an unknown item)."""
+        return self._item_calls.get(item, np.empty(0, dtype=np.int64))
+
+    @property
+    def version(self) -> str:
+        """A digest of the votes and items: fitted models are cached under it."""
+        digest = hashlib.sha256(np.ascontiguousarray(self.codes).tobytes())
+        digest.update("\n".join(self.calls["id"] + " " + self.calls["item"]).encode())
+        digest.update(str(self.calls["date"].astype("int64").sum()).encode())
+        return digest.hexdigest()[:16]
+
+    def __repr__(self) -> str:
+        return (
+            f"<Record: {len(self.calls):,} roll calls, {len(self.countries)} countries, "
+            f"{self.calls['date'].min():%Y-%m-%d} to {self.last_date:%Y-%m-%d}>"
         )
-    if year <= last and year not in recorded:
-        raise UnknownNameError(f"no vote was held in {year}; recorded votes: {first}-{last}")
-    if year in recorded:
-        return dates
-    day = pd.Timestamp(as_of) if as_of is not None else default_as_of(year)
-    if day <= dates[-1].date:
-        raise UnknownNameError(f"as_of {day:%Y-%m-%d} is not after the last recorded vote")
-    return [*dates, VoteDate(year, day, False)]
 
 
-def _history_features(codes: np.ndarray, member: np.ndarray) -> dict[str, np.ndarray]:
-    """Lagged features from a (votes x countries) matrix of outcome codes.
+def build_record(
+    calls: pd.DataFrame,
+    votes: pd.DataFrame,
+    resolutions: pd.DataFrame | None = None,
+    sponsors: pd.DataFrame | None = None,
+) -> Record:
+    """A :class:`Record` from the loaders' tables.
 
-    ``codes[t, j]`` is country j's outcome at vote t (index into
-    VOTE_CATEGORIES, -1 when not a member); row ``t`` of each result uses
-    votes ``0..t-1`` only.
+    ``calls`` and ``votes`` as :func:`unvote.load.load_roll_calls` and
+    :func:`unvote.load.load_ga_votes` return them; the roll calls are linked
+    into items here (with ``resolutions``, the DGACM table, as evidence and
+    for the adoptions without a vote).  ``sponsors`` as
+    :func:`unvote.load.load_sponsors` returns them (members only are used).
     """
-    n_votes, n_countries = codes.shape
-    k = len(VOTE_CATEGORIES)
-    out = {f"last_{v}": np.zeros((n_votes, n_countries)) for v in VOTE_CATEGORIES}
-    out |= {f"share_{v}": np.zeros((n_votes, n_countries)) for v in VOTE_CATEGORIES}
-    out["yes_streak"] = np.zeros((n_votes, n_countries))
-    out["ever_no"] = np.zeros((n_votes, n_countries))
-    window = np.full((HISTORY, n_countries), -1)  # the last HISTORY votes, newest last
-    streak = np.zeros(n_countries)
-    ever_no = np.zeros(n_countries)
-    onehot = np.vstack([np.eye(k), np.zeros((1, k))])  # code -1 (no vote) -> all zero
-    for t in range(n_votes):
-        last = onehot[window[-1]]
-        counts = onehot[window].sum(axis=0)
-        seen = counts.sum(axis=1, keepdims=True)
-        shares = np.divide(counts, seen, out=np.zeros_like(counts), where=seen > 0)
-        for c, outcome in enumerate(VOTE_CATEGORIES):
-            out[f"last_{outcome}"][t] = last[:, c]
-            out[f"share_{outcome}"][t] = shares[:, c]
-        out["yes_streak"][t] = np.log1p(streak)
-        out["ever_no"][t] = ever_no
-        voted = member[t]
-        window[:, voted] = np.vstack([window[1:, voted], codes[t, voted]])
-        streak[voted] = np.where(codes[t, voted] == 0, streak[voted] + 1, 0)
-        ever_no[voted] = np.maximum(ever_no[voted], codes[t, voted] == 2)
+    calls = calls.sort_values("date", kind="stable", ignore_index=True)
+    if resolutions is not None:
+        resolutions = resolutions.reset_index(drop=True)
+        items, resolution_items = link_resolutions(calls, resolutions)
+        calls["item"] = items.to_numpy()
+        adopted = resolutions["adoption"].eq("without a vote").to_numpy() & (
+            resolution_items.to_numpy() != ""
+        )
+        consensus = pd.DataFrame(
+            {
+                "item": resolution_items.to_numpy()[adopted],
+                "date": resolutions["date"].to_numpy()[adopted],
+            }
+        ).dropna()
+    else:
+        from unvote.items import link_items
+
+        calls["item"] = link_items(calls).to_numpy()
+        consensus = pd.DataFrame({"item": [], "date": pd.to_datetime([])})
+    countries = pd.Index(sorted(pd.unique(votes["iso3"].astype(str))))
+    row = pd.Index(calls["id"]).get_indexer(votes["id"].astype(str))
+    col = countries.get_indexer(votes["iso3"].astype(str))
+    codes = np.full((len(calls), len(countries)), -1, dtype=np.int8)
+    codes[row, col] = pd.Categorical(votes["vote"], categories=list(OUTCOMES)).codes
+    counted = calls["vote_on"].eq("resolution").to_numpy() & (
+        calls["identical_to"].fillna("").to_numpy() == ""
+    )
+    if sponsors is not None:
+        members = sponsors[sponsors["kind"] == "member"]
+        by_symbol = members.groupby("symbol")["iso3"].agg(frozenset)
+    else:
+        by_symbol = pd.Series(dtype=object)
+    titles = calls.groupby("item", sort=False)["title"].last()
+    positions = pd.Series(np.arange(len(calls))).groupby(calls["item"].to_numpy()).indices
+    return Record(
+        calls=calls,
+        countries=countries,
+        codes=codes,
+        counted=counted,
+        consensus=consensus,
+        sponsors=by_symbol,
+        similar=similar_items(titles),
+        members=load_members(),
+        groups=load_country_groups(),
+        regions=load_regions(),
+        _item_calls={str(k): np.asarray(v, dtype=np.int64) for k, v in positions.items()},
+    )
+
+
+def load_record() -> Record:
+    """The whole record as a :class:`Record`: roll calls, votes, items, sponsors, adoptions.
+
+    Reads what the loaders read (the shipped record, ``$UNVOTE_GA_DATA``,
+    imported extracts).  About a second.
+    """
+    calls = load_roll_calls()
+    votes = load_ga_votes(roll_calls=calls)
+    return build_record(calls, votes, load_resolutions(), load_sponsors())
+
+
+# ----------------------------------------------------------------------------- targets
+
+
+def session_starts(record: Record) -> pd.Series:
+    """The date of each session's first roll call (the frozen footing's cut-off)."""
+    return record.calls.groupby("session")["date"].min()
+
+
+def recorded_targets(
+    record: Record, which: pd.Series | np.ndarray | Sequence[bool], footing: Footing = "rolling"
+) -> pd.DataFrame:
+    """Targets for roll calls of the record (``which``: a boolean mask over ``record.calls``).
+
+    ``footing="rolling"`` describes each as of the day before its vote,
+    ``"frozen"`` as of its session's first roll call (see the module docstring).
+    """
+    if footing not in ("rolling", "frozen"):
+        raise ValueError(f"footing must be 'rolling' or 'frozen', not {footing!r}")
+    calls = record.calls
+    at = np.flatnonzero(np.asarray(which, dtype=bool))
+    chosen = calls.iloc[at]
+    if footing == "rolling":
+        tau = chosen["date"].to_numpy()
+    else:
+        tau = chosen["session"].map(session_starts(record)).to_numpy()
+    sponsors = chosen["resolution"].map(record.sponsors)
+    return pd.DataFrame(
+        {
+            "id": chosen["id"].to_numpy(),
+            "call": at,
+            "date": chosen["date"].to_numpy(),
+            "session": chosen["session"].to_numpy(),
+            "item": chosen["item"].to_numpy(),
+            "tau": tau,
+            "sponsors": [s if isinstance(s, frozenset) else None for s in sponsors],
+        }
+    )
+
+
+def sponsor_codes(
+    text: str | Iterable[str] | None, where: str = "sponsors"
+) -> frozenset[str] | None:
+    """ISO3 codes of sponsors written as names or codes, ``;``-separated; None when not given.
+
+    Observers (the State of Palestine, the Holy See) are kept out: they
+    sponsor texts but do not vote, so no agreement with them can be measured.
+
+    >>> sorted(sponsor_codes("Cuba; Mexico;VEN"))
+    ['CUB', 'MEX', 'VEN']
+    >>> sponsor_codes("") is None
+    True
+    """
+    if text is None or (isinstance(text, float) and np.isnan(text)):
+        return None
+    names = [n.strip() for n in text.split(";")] if isinstance(text, str) else list(text)
+    names = [n for n in names if n]
+    if not names:
+        return None
+    observers = {normalise(n) for n in OBSERVERS.values()} | {normalise(c) for c in OBSERVERS}
+    codes = set()
+    for name in names:
+        if normalise(name) in observers:
+            continue
+        try:
+            codes.add(to_iso3(name))
+        except UnknownCountryError as err:
+            raise UnknownCountryError(f"{where}: {err}") from None
+    return frozenset(codes)
+
+
+def coming_targets(
+    record: Record,
+    calls: pd.DataFrame,
+    through: pd.Timestamp,
+    items: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Targets for roll calls not in the record: ``calls`` has ``id, date, title``.
+
+    Each is described as of ``through`` (cut-off the day after).  Its item is
+    the record's item whose normalised title is the same (``items`` overrides
+    this: an id per call), else a new item of its own; ``sponsors``, when
+    present, are names or ISO3 codes separated by ``;``.
+    """
+    dates = pd.to_datetime(calls["date"]).to_numpy()
+    if items is None:
+        keys = record.calls.assign(key=record.calls["title"].map(normalise_title))
+        by_key = keys.groupby("key")["item"].last()
+        items = [
+            by_key.get(normalise_title(str(title)), f"new:{call_id}")
+            for call_id, title in zip(calls["id"], calls["title"], strict=True)
+        ]
+    sponsors = calls["sponsors"] if "sponsors" in calls else [None] * len(calls)
+    return pd.DataFrame(
+        {
+            "id": calls["id"].astype(str).to_numpy(),
+            "call": -1,
+            "date": dates,
+            "session": [regular_session(pd.Timestamp(d)) for d in dates],
+            "item": list(items),
+            "title": calls["title"].astype(str).to_numpy(),
+            "tau": pd.Timestamp(through) + pd.Timedelta(days=1),
+            "sponsors": [
+                sponsor_codes(s, where=f"roll call {i!r}: sponsors")
+                for i, s in zip(calls["id"], sponsors, strict=True)
+            ],
+        }
+    )
+
+
+# ----------------------------------------------------------------------------- features
+
+
+def feature_rows(record: Record, targets: pd.DataFrame) -> pd.DataFrame:
+    """One row a member at each target roll call: ``id, date, item, iso3, vote``, then the features.
+
+    ``targets`` as :data:`TARGET_COLUMNS` (from :func:`recorded_targets` or
+    :func:`coming_targets`).  The members of a recorded roll call are those the
+    record lists; of a coming one, the members on its date.  ``vote`` is the
+    recorded outcome (a Categorical; missing for a coming roll call).  Every
+    feature comes from roll calls dated strictly before the row's ``tau``.
+    Also: ``un_group`` (the regional group, for charts and selectors) and a
+    0/1 column for every group of :data:`unvote.vocabulary.COUNTRY_GROUPS`
+    (the model uses some; scenarios may select on any).
+    """
+    missing = [c for c in TARGET_COLUMNS if c not in targets]
+    if missing:
+        raise ValueError(f"targets lack column(s) {', '.join(missing)}")
+    targets = targets.reset_index(drop=True)
+    cut = record.cutoff(targets["tau"])
+    present = _members_present(record, targets)
+    t_of, j_of = np.nonzero(present)
+    out: dict[str, np.ndarray] = {
+        "id": targets["id"].to_numpy()[t_of],
+        "date": targets["date"].to_numpy(dtype="datetime64[ns]")[t_of],
+        "item": targets["item"].to_numpy()[t_of],
+        "iso3": record.countries.to_numpy()[j_of],
+    }
+    call = targets["call"].to_numpy()
+    vote = np.full(len(t_of), -1, dtype=np.int8)
+    known = call[t_of] >= 0
+    vote[known] = record.codes[call[t_of[known]], j_of[known]]
+    out["vote"] = pd.Categorical.from_codes(vote, categories=list(OUTCOMES))
+
+    previous = _previous_item_calls(record, targets["item"].to_numpy(), cut)
+    out |= _history(record, targets, previous, t_of, j_of)
+    out |= _similar(record, targets, cut, previous[:, 0] < 0, t_of, j_of)
+    out |= _alignment(record, targets, cut, previous[:, 0], t_of, j_of)
+    for rate in RATE_LOGITS:  # as if each rate were measured on 60 roll calls
+        out[f"{rate}_logit"] = _logit(out[rate], 60.0)
+    out |= _facts(record, out["iso3"], out["date"], cut[t_of], j_of)
+    frame = pd.DataFrame(out)
+    frame[list(MODEL_FEATURES)] = frame[list(MODEL_FEATURES)].astype(float)
+    return frame
+
+
+def _members_present(record: Record, targets: pd.DataFrame) -> np.ndarray:
+    """Booleans, targets x countries: the record's list, else the membership on the day."""
+    present = np.zeros((len(targets), len(record.countries)), dtype=bool)
+    call = targets["call"].to_numpy()
+    known = call >= 0
+    present[known] = record.codes[call[known]] >= 0
+    if (~known).any():
+        members = record.members
+        spells = membership_matrix(targets.loc[~known, "date"], members)
+        column = record.countries.get_indexer(members["iso3"].to_numpy())
+        for r, row in zip(np.flatnonzero(~known), spells, strict=True):
+            present[r, column[row & (column >= 0)]] = True
+    return present
+
+
+def _previous_item_calls(record: Record, items: np.ndarray, cut: np.ndarray) -> np.ndarray:
+    """Each target's item's last HISTORY roll calls before its cut-off: (targets, HISTORY).
+
+    Newest first; -1 where the item has fewer.
+    """
+    out = np.full((len(items), HISTORY), -1, dtype=np.int64)
+    for r, (item, k) in enumerate(zip(items, cut, strict=True)):
+        calls = record.item_calls(item)
+        stop = int(np.searchsorted(calls, k, side="left"))
+        earlier = calls[max(0, stop - HISTORY) : stop][::-1]
+        out[r, : len(earlier)] = earlier
     return out
 
 
-def _group_indicators(rows: pd.DataFrame, groups: pd.DataFrame) -> pd.DataFrame:
-    """Booleans, one column a group: was the member in the group on the row's date?"""
-    names = list(dict.fromkeys(groups["group"]))
-    pairs = rows[["iso3", "date"]].reset_index(names="row").merge(groups, on="iso3")
-    active = (pairs["start"] <= pairs["date"]) & (
-        pairs["end"].isna() | (pairs["date"] < pairs["end"])
+def _history(
+    record: Record, targets: pd.DataFrame, previous: np.ndarray, t_of: np.ndarray, j_of: np.ndarray
+) -> dict[str, np.ndarray]:
+    """The member's and the item's history before the cut-off."""
+    k = len(OUTCOMES)
+    prev = previous[t_of]
+    codes_at = np.where(prev >= 0, record.codes[np.clip(prev, 0, None), j_of[:, None]], -1)
+    present = codes_at >= 0
+    onehot = np.zeros((*codes_at.shape, k))
+    rows, cols = np.nonzero(present)
+    onehot[rows, cols, codes_at[rows, cols]] = 1.0
+    voted = present.any(axis=1)
+    last = onehot[np.arange(len(codes_at)), np.argmax(present, axis=1)] * voted[:, None]
+    seen = present.sum(axis=1, keepdims=True)
+    shares = np.divide(onehot.sum(axis=1), seen, out=np.zeros((len(seen), k)), where=seen > 0)
+    out = {f"last_{o}": last[:, c] for c, o in enumerate(OUTCOMES)}
+    out |= {f"share_{o}": shares[:, c] for c, o in enumerate(OUTCOMES)}
+
+    last_call = previous[:, 0]
+    has_item = last_call >= 0
+    out["item_new"] = (~has_item[t_of]).astype(float)
+    out["member_new"] = (has_item[t_of] & ~voted).astype(float)
+    at = record.codes[np.clip(last_call, 0, None)]
+    members_then = np.maximum((at >= 0).sum(axis=1), 1)
+    for c, o in enumerate(OUTCOMES):
+        out[f"item_{o}_share"] = np.where(has_item, (at == c).sum(axis=1) / members_then, 0)[t_of]
+    for c, o in enumerate(OUTCOMES):
+        share = np.where(has_item, (at == c).sum(axis=1) / members_then, 0)
+        out[f"item_{o}_logit"] = np.where(has_item, _logit(share, members_then), 0.0)[t_of]
+    out["item_calls"] = np.log1p((previous >= 0).sum(axis=1))[t_of]
+    years = (
+        targets["date"].to_numpy(dtype="datetime64[ns]") - record.dates[np.clip(last_call, 0, None)]
     )
-    pairs = pairs[active]
-    rows_at = rows.index.get_indexer(pairs["row"])
-    values = np.zeros((len(rows), len(names)), dtype=bool)
-    values[rows_at, [names.index(g) for g in pairs["group"]]] = True
-    return pd.DataFrame(values, index=rows.index, columns=names)
-
-
-def _ukraine_support(rows: pd.DataFrame, es11: pd.DataFrame) -> pd.Series:
-    """Share of the ES-11 votes held before the row's date that the member voted for."""
-    pairs = (
-        rows[["iso3", "date"]]
-        .reset_index()
-        .merge(es11[["iso3", "date", "vote"]].rename(columns={"date": "es11_date"}), on="iso3")
+    years = years / np.timedelta64(365, "D")
+    out["item_gap"] = np.where(has_item, np.log1p(np.clip(years, 0, None)), 0.0)[t_of]
+    before = record.codes[np.clip(previous[:, 1], 0, None)]
+    cast_both = (at >= 0) & (at <= 2) & (before >= 0) & (before <= 2)
+    changed = ((at != before) & cast_both).sum(axis=1)
+    volatility = np.divide(
+        changed, cast_both.sum(axis=1), out=np.zeros(len(at)), where=cast_both.any(axis=1)
     )
-    pairs = pairs[pairs["es11_date"] < pairs["date"]]
-    share = (pairs["vote"] == "yes").groupby(pairs["index"]).mean()
-    return share.reindex(rows.index, fill_value=0.0).astype(float)
+    out["item_volatility"] = np.where(previous[:, 1] >= 0, volatility, 0.0)[t_of]
+    yes_before = (before == 0).sum(axis=1) / np.maximum((before >= 0).sum(axis=1), 1)
+    yes_last = (at == 0).sum(axis=1) / members_then
+    out["item_trend"] = np.where(previous[:, 1] >= 0, yes_last - yes_before, 0.0)[t_of]
+    out["item_consensus"] = _last_consensus(record, targets, last_call)[t_of]
+    out |= _item_markov(record, targets, codes_at, t_of)
+    return out
 
 
-def _us_agreement(rows: pd.DataFrame, agreement: pd.DataFrame) -> pd.DataFrame:
-    """Agreement and ideal point of the calendar year before the vote; gaps get that year's mean."""
-    previous = agreement.assign(year=agreement["year"] + 1)[
-        ["iso3", "year", "agreement", "ideal_point"]
-    ]
-    merged = rows[["iso3", "year"]].merge(previous, on=["iso3", "year"], how="left")
-    merged.index = rows.index
-    for column in ["agreement", "ideal_point"]:
-        yearly_mean = previous.groupby("year")[column].mean()
-        merged[column] = merged[column].fillna(merged["year"].map(yearly_mean)).fillna(0.0)
-    return merged.rename(columns={"agreement": "us_agreement"})[["us_agreement", "ideal_point"]]
+def _item_markov(
+    record: Record, targets: pd.DataFrame, codes_at: np.ndarray, t_of: np.ndarray
+) -> dict[str, np.ndarray]:
+    """How the item's members moved after each vote: log-odds of each outcome against yes.
 
-
-def feature_panel(
-    year: int | None = None,
-    as_of: str | pd.Timestamp | None = None,
-    resolution: str = "cuba-embargo",
-    *,
-    totals: pd.DataFrame | None = None,
-) -> pd.DataFrame:
-    """The feature panel of every recorded vote, and of ``year`` if it is the next one.
-
-    One row a member at each vote: ``year, date, iso3, country, vote`` (``vote``
-    is missing for a vote not yet held), the descriptive columns ``un_group``
-    and one boolean column a country group, then the numeric
-    :data:`MODEL_FEATURES`.  Every value in a row is known before that row's
-    date.  ``totals`` takes :func:`~unvote.load.load_totals` output already at hand.
-
-    >>> panel = feature_panel(2025)
-    >>> panel.groupby("year").size().loc[[1992, 2024, 2025]].tolist()
-    [179, 193, 193]
+    From the transitions of every member between the item's last
+    :data:`MARKOV_PAIRS` pairs of consecutive roll calls before the cut-off,
+    with half a member added to each cell; applied to the member's own last
+    vote on the item (``codes_at``, newest first).  A text whose dissenters
+    have been coming round to yes, as on the Cuba embargo in the 1990s, shows
+    it here.
     """
-    members = load_members()
-    totals = load_totals(resolution, members=members) if totals is None else totals
-    votes = load_votes(resolution, totals=totals, members=members)
-    dates = vote_dates(totals, year, as_of)
+    k = len(OUTCOMES)
+    cut = targets["tau"].to_numpy(dtype="datetime64[ns]")
+    tables = np.zeros((len(targets), k, k))
+    for r, item in enumerate(targets["item"]):
+        calls = record.item_calls(item)
+        calls = calls[record.dates[calls] < cut[r]][-(MARKOV_PAIRS + 1) :]
+        for before, after in itertools.pairwise(calls):
+            a, b = record.codes[before], record.codes[after]
+            both = (a >= 0) & (b >= 0)
+            np.add.at(tables[r], (a[both], b[both]), 1.0)
+    tables += 0.5
+    present = codes_at >= 0
+    last = np.where(
+        present.any(axis=1), codes_at[np.arange(len(codes_at)), np.argmax(present, 1)], -1
+    )
+    rows = tables[t_of, np.clip(last, 0, None)]
+    logits = np.log(rows[:, 1:]) - np.log(rows[:, [0]])
+    return {
+        f"item_markov_{o}": np.where(last >= 0, logits[:, c], 0.0)
+        for c, o in enumerate(OUTCOMES[1:])
+    }
 
-    # One row a member at each vote: every (vote, membership spell) pair current that day.
-    current = membership_matrix([v.date for v in dates], members)
-    which_vote, which_spell = np.nonzero(current)
-    spells = members.iloc[which_spell]
-    panel = pd.DataFrame(
-        {
-            "year": np.array([v.year for v in dates])[which_vote],
-            "date": np.array([v.date for v in dates], dtype="datetime64[ns]")[which_vote],
-            "iso3": spells["iso3"].to_numpy(),
-            "country": spells["country"].to_numpy(),
-        }
-    ).drop_duplicates(["year", "iso3"], ignore_index=True)
-    panel = panel.merge(votes[["year", "iso3", "vote"]], on=["year", "iso3"], how="left")
-    panel["vote"] = pd.Categorical(panel["vote"], categories=list(VOTE_CATEGORIES))
 
-    # Lagged votes: a (votes x countries) matrix of outcome codes, walked in date order.
-    years = [v.year for v in dates]
-    countries, j = np.unique(panel["iso3"].to_numpy(dtype=str), return_inverse=True)
-    t = pd.Index(years).get_indexer(panel["year"])
-    codes = np.full((len(years), len(countries)), -1, dtype=np.int64)
-    codes[t, j] = panel["vote"].cat.codes.to_numpy()
-    member = np.zeros(codes.shape, dtype=bool)
-    recorded = np.array([v.recorded for v in dates])
-    member[t, j] = recorded[t]
-    history = _history_features(codes, member)
-    lagged = pd.DataFrame({name: matrix[t, j] for name, matrix in history.items()})
-    panel = pd.concat([panel, lagged.set_axis(panel.index)], axis=1)
+def _logit(share: np.ndarray, n: np.ndarray | float) -> np.ndarray:
+    """log-odds of a share of ``n``, with half an observation added each side (0 % stays finite)."""
+    smoothed = (share * n + 0.5) / (n + 1.0)
+    return np.log(smoothed / (1.0 - smoothed))
 
-    groups = _group_indicators(panel, load_country_groups())
-    panel = pd.concat([panel, groups], axis=1)
-    panel["us_treaty_ally"] = panel[list(TREATY_GROUPS)].any(axis=1)
 
-    regions = load_regions().set_index("iso3")["un_group"]
-    # The United States sits in no regional group; it observes in WEOG.
-    panel["un_group"] = panel["iso3"].map(regions).replace("none", "Western European and Others")
+def _last_consensus(record: Record, targets: pd.DataFrame, last_call: np.ndarray) -> np.ndarray:
+    """1 where the item's latest decision before the cut-off was an adoption without a vote."""
+    out = np.zeros(len(targets))
+    adopted = record.consensus.groupby("item")["date"].agg(lambda d: np.sort(d.to_numpy()))
+    if adopted.empty:
+        return out
+    last_vote = record.dates[np.clip(last_call, 0, None)]
+    taus = targets["tau"].to_numpy(dtype="datetime64[ns]")
+    for r, item in enumerate(targets["item"]):
+        dates = adopted.get(item)
+        if dates is None:
+            continue
+        before = dates[dates < taus[r]]
+        if before.size and (last_call[r] < 0 or before[-1] > last_vote[r]):
+            out[r] = 1.0
+    return out
+
+
+def _neighbours(record: Record, targets: pd.DataFrame) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Ranked similar items of each target's item; a new title is compared on the fly."""
+    ranked = {
+        item: (group["neighbour"].to_numpy(), group["similarity"].to_numpy())
+        for item, group in record.similar.groupby("item", sort=False)
+    }
+    unknown = [
+        (item, title)
+        for item, title in zip(
+            targets["item"], targets.get("title", [""] * len(targets)), strict=True
+        )
+        if item not in record._item_calls and title
+    ]
+    if unknown:
+        known = record.calls.groupby("item", sort=False)["title"].last()
+        fresh = pd.Series({item: title for item, title in unknown})
+        table = similar_items(pd.concat([known, fresh[~fresh.index.isin(known.index)]]))
+        table = table[table["item"].isin(fresh.index) & ~table["neighbour"].isin(fresh.index)]
+        for item, group in table.groupby("item", sort=False):
+            ranked[item] = (group["neighbour"].to_numpy(), group["similarity"].to_numpy())
+    return ranked
+
+
+def _similar(
+    record: Record,
+    targets: pd.DataFrame,
+    cut: np.ndarray,
+    new: np.ndarray,
+    t_of: np.ndarray,
+    j_of: np.ndarray,
+) -> dict[str, np.ndarray]:
+    """A new text: the member's vote at the last roll call on the most similar earlier title."""
+    neighbour_call = np.full(len(targets), -1, dtype=np.int64)
+    score = np.zeros(len(targets))
+    ranked = _neighbours(record, targets) if new.any() else {}
+    for r in np.flatnonzero(new):
+        neighbours, values = ranked.get(targets["item"].iloc[r], ((), ()))
+        for neighbour, value in zip(neighbours, values, strict=True):
+            calls = record.item_calls(neighbour)
+            stop = int(np.searchsorted(calls, cut[r], side="left"))
+            if stop:  # the nearest title already voted on before the cut-off
+                neighbour_call[r], score[r] = calls[stop - 1], value
+                break
+    at = neighbour_call[t_of]
+    code = np.where(at >= 0, record.codes[np.clip(at, 0, None), j_of], -1)
+    out = {f"similar_{o}": (code == c).astype(float) for c, o in enumerate(OUTCOMES)}
+    out["similarity"] = np.where(code >= 0, score[t_of], 0.0)
+    return out
+
+
+@dataclass(frozen=True)
+class _Window:
+    """What the 12 months before a cut-off say of every country (arrays over countries)."""
+
+    agreement: np.ndarray  # countries x countries; NaN where two never both voted
+    columns: dict[str, np.ndarray]
+
+
+def _fill(values: np.ndarray) -> np.ndarray:
+    """NaN (a member with nothing to measure, e.g. newly admitted) becomes the others' mean."""
+    finite = np.isfinite(values)
+    return np.where(finite, values, values[finite].mean() if finite.any() else 0.0)
+
+
+def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
+    return np.divide(
+        numerator, denominator, out=np.full(np.shape(numerator), np.nan), where=denominator > 0
+    )
+
+
+def _window(
+    record: Record, calls: np.ndarray, changed: np.ndarray, comparable: np.ndarray, k: int
+) -> _Window:
+    """Alignment and participation over the roll calls ``calls`` (the 12 months before ``k``).
+
+    Agreement index: 1 for the same vote, 0.5 when exactly one of the two
+    abstained, 0 for yes against no; absences and non-members do not count.
+    """
+    codes = record.codes[calls]
+    yes, abstain, no = ((codes == c).astype(np.float64) for c in range(3))
+    cast = yes + abstain + no
+    same = yes.T @ yes + abstain.T @ abstain + no.T @ no
+    half = abstain.T @ (yes + no)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        agreement = (same + 0.5 * (half + half.T)) / (cast.T @ cast)
+    # The majority's vote at each roll call: the most common vote cast.
+    majority = np.argmax(np.stack([yes.sum(1), abstain.sum(1), no.sum(1)]), axis=0)
+    score = np.array([1.0, 0.0, -1.0])
+    distance = np.abs(score[np.clip(codes, 0, 2)] - score[majority][:, None]) / 2
+    member = (codes >= 0).sum(axis=0)
+    n_cast = cast.sum(axis=0)
+    columns = {
+        "us_agreement": agreement[:, record.countries.get_loc(US)],
+        "majority_agreement": _ratio(((1 - distance) * cast).sum(axis=0), n_cast),
+        "abstain_12m": _ratio(abstain.sum(axis=0), n_cast),
+        "no_12m": _ratio(no.sum(axis=0), n_cast),
+        "member_volatility": _ratio(changed[calls].sum(axis=0), comparable[calls].sum(axis=0)),
+        "missed_12m": _ratio((codes == 3).sum(axis=0), member),
+    }
+    columns = {name: _fill(values) for name, values in columns.items()}
+    columns["missed_recent"], columns["absent_streak"] = _recent_absence(record, k)
+    return _Window(agreement, columns)
+
+
+def _changes(record: Record) -> tuple[np.ndarray, np.ndarray]:
+    """Per roll call and member: did its cast vote differ from its previous one on the text?
+
+    ``comparable`` marks the cells where both votes were cast (yes, abstain or
+    no) on an item with an earlier roll call.
+    """
+    previous = np.full(len(record.calls), -1, dtype=np.int64)
+    for calls in record._item_calls.values():
+        previous[calls[1:]] = calls[:-1]
+    before = np.where(previous[:, None] >= 0, record.codes[np.clip(previous, 0, None)], -1)
+    now = record.codes
+    comparable = (now >= 0) & (now <= 2) & (before >= 0) & (before <= 2)
+    return comparable & (now != before), comparable
+
+
+def _recent_absence(record: Record, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Share of its last RECENT roll calls before ``k`` each member missed, and its absent streak.
+
+    The streak, log(1 + roll calls missed in a row up to ``k``), is long for a
+    member without a vote under Article 19 (arrears) or staying away.
+    """
+    latest = np.flatnonzero(record.counted[:k])[-200:][::-1]  # newest first
+    codes = record.codes[latest]
+    recent = np.zeros(codes.shape[1])
+    streak = np.zeros(codes.shape[1])
+    for j in range(codes.shape[1]):
+        mine = codes[:, j][codes[:, j] >= 0]
+        if mine.size:
+            recent[j] = np.mean(mine[:RECENT] == 3)
+            voted = np.flatnonzero(mine != 3)
+            streak[j] = np.log1p(voted[0] if voted.size else mine.size)
+    return recent, streak
+
+
+def _camp(agreement: np.ndarray, j: np.ndarray, camp: np.ndarray) -> np.ndarray:
+    """Mean agreement of each member ``j`` with the members of ``camp`` (itself left out)."""
+    if camp.size == 0:
+        return np.zeros(len(j))
+    block = agreement[np.ix_(j, camp)]
+    block = np.where(j[:, None] == camp[None, :], np.nan, block)
+    counts = np.isfinite(block).sum(axis=1)
+    mean = _ratio(np.nansum(block, axis=1), counts)
+    return _fill(mean) if np.isfinite(mean).any() else np.zeros(len(j))
+
+
+def _alignment(
+    record: Record,
+    targets: pd.DataFrame,
+    cut: np.ndarray,
+    last_call: np.ndarray,
+    t_of: np.ndarray,
+    j_of: np.ndarray,
+) -> dict[str, np.ndarray]:
+    """Alignment and participation of each row, one 12-month window per distinct cut-off."""
+    names = (*ALIGNMENT_FEATURES, *PARTICIPATION_FEATURES)
+    out = {name: np.zeros(len(t_of)) for name in names}
+    changed, comparable = _changes(record)
+    dates, sessions = record.dates, record.calls["session"].to_numpy()
+    rows_of = pd.Series(np.arange(len(t_of))).groupby(t_of).indices
+    taus = targets["tau"].to_numpy(dtype="datetime64[ns]")
+    for tau in np.unique(taus):
+        k = int(np.searchsorted(dates, tau, side="left"))
+        start = int(np.searchsorted(dates, tau - WINDOW.to_timedelta64(), side="left"))
+        calls = np.arange(start, k)[record.counted[start:k]]
+        window = _window(record, calls, changed, comparable, k)
+        for r in np.flatnonzero(taus == tau):
+            rows = rows_of.get(r)
+            if rows is None:
+                continue
+            j = j_of[rows]
+            for name, values in window.columns.items():
+                out[name][rows] = values[j]
+            # This session so far, shrunk toward the 12-month share: one roll call
+            # missed is weak evidence, ten are strong.
+            in_session = calls[sessions[calls] == targets["session"].iloc[r]]
+            codes = record.codes[np.ix_(in_session, j)]
+            prior = out["missed_12m"][rows]
+            missed = (codes == 3).sum(axis=0)
+            out["missed_session"][rows] = (missed + SESSION_PRIOR * prior) / (
+                (codes >= 0).sum(axis=0) + SESSION_PRIOR
+            )
+            sponsors = targets["sponsors"].iloc[r]
+            if sponsors is not None:
+                columns = record.countries.get_indexer(sorted(sponsors))
+                columns = columns[columns >= 0]
+                out["sponsors_known"][rows] = 1.0
+                out["sponsor"][rows] = np.isin(j, columns).astype(float)
+                out["sponsor_agreement"][rows] = _camp(window.agreement, j, columns)
+            if last_call[r] >= 0:
+                at = record.codes[last_call[r]]
+                out["yes_camp_agreement"][rows] = _camp(
+                    window.agreement, j, np.flatnonzero(at == 0)
+                )
+                out["no_camp_agreement"][rows] = _camp(window.agreement, j, np.flatnonzero(at == 2))
+    return out
+
+
+def _facts(
+    record: Record, iso3: np.ndarray, dates: np.ndarray, cut: np.ndarray, j_of: np.ndarray
+) -> dict[str, np.ndarray]:
+    """Dated group memberships, the regional group and the stance on the war on Ukraine."""
+    groups = record.groups
+    flags = {g: np.zeros(len(iso3), dtype=bool) for g in COUNTRY_GROUPS}
+    for spell in groups.itertuples():
+        end = spell.end if pd.notna(spell.end) else pd.Timestamp.max
+        flags[spell.group] |= (iso3 == spell.iso3) & (dates >= spell.start) & (dates < end)
+    flags["us_treaty_ally"] = np.logical_or.reduce([flags[g] for g in TREATY_GROUPS])
+    out: dict[str, np.ndarray] = {
+        g: flags[g].astype(float) for g in (*COUNTRY_GROUPS, "us_treaty_ally")
+    }
+    region = pd.Series(iso3).map(record.regions.set_index("iso3")["un_group"]).fillna("").to_numpy()
     for group, column in REGION_COLUMNS.items():
-        panel[column] = (panel["un_group"] == group).astype(float)
+        out[column] = (region == group).astype(float)
+    # The United States sits in no regional group; it observes in WEOG.
+    out["un_group"] = np.where(region == "none", "Western European and Others", region)
+    out["ukraine_support"] = _ukraine_support(record, cut, j_of)
+    return out
 
-    panel["ukraine_support"] = _ukraine_support(panel, load_ukraine_votes())
-    panel[["us_agreement", "ideal_point"]] = _us_agreement(panel, load_us_agreement())
 
-    yes_share = (totals["yes"] / totals["members"]).to_numpy()
-    climate = pd.Series(np.r_[np.nan, yes_share][: len(years)], index=years)
-    panel["climate_yes"] = panel["year"].map(climate).fillna(0.0)
+def _ukraine_support(record: Record, cut: np.ndarray, j_of: np.ndarray) -> np.ndarray:
+    """Share of the ES-11 resolutions before each cut-off the member voted for (0 before any)."""
+    es11 = np.flatnonzero(
+        record.calls["resolution"].fillna("").str.startswith("A/RES/ES-11/").to_numpy()
+        & record.counted
+    )
+    codes = record.codes[es11]
+    yes = np.vstack([np.zeros(codes.shape[1]), np.cumsum(codes == 0, axis=0)])
+    member = np.vstack([np.zeros(codes.shape[1]), np.cumsum(codes >= 0, axis=0)])
+    m = np.searchsorted(es11, cut, side="left")
+    return np.nan_to_num(_ratio(yes[m, j_of], member[m, j_of]))
 
-    panel[list(MODEL_FEATURES)] = panel[list(MODEL_FEATURES)].astype(float)
-    return panel
+
+# ----------------------------------------------------------------------------- conveniences
+
+
+def training_rows(
+    record: Record, first_session: int, last_session: int | None = None
+) -> pd.DataFrame:
+    """Rolling rows of every roll call of sessions ``first_session`` to ``last_session``.
+
+    What :class:`unvote.model.VoteModel` is fitted on.  Adds ``session``.
+    """
+    sessions = record.calls["session"]
+    which = sessions >= first_session
+    if last_session is not None:
+        which &= sessions <= last_session
+    targets = recorded_targets(record, which)
+    rows = feature_rows(record, targets)
+    rows.insert(
+        2,
+        "session",
+        np.repeat(
+            targets["session"].to_numpy(),
+            rows.groupby("id", sort=False).size().reindex(targets["id"]).to_numpy(),
+        ),
+    )
+    return rows
 
 
 def last_vote(rows: pd.DataFrame) -> pd.Series:
-    """Each row's previous vote on the resolution as a label (``none`` before its first).
+    """Each row's previous vote on the item as a label (``none`` before its first).
 
-    >>> last_vote(features(2025)).loc[["USA", "MDA"]].tolist()
-    ['no', 'abstain']
+    >>> rows = pd.DataFrame({"last_yes": [1.0, 0.0], "last_abstain": [0.0, 0.0],
+    ...     "last_no": [0.0, 0.0], "last_absent": [0.0, 0.0]}, index=["CUB", "SSD"])
+    >>> last_vote(rows).tolist()
+    ['yes', 'none']
     """
-    last = rows[[f"last_{c}" for c in VOTE_CATEGORIES]].to_numpy()
-    labels = np.array(VOTE_CATEGORIES, dtype=object)[last.argmax(axis=1)]
+    last = rows[[f"last_{c}" for c in OUTCOMES]].to_numpy()
+    labels = np.array(OUTCOMES, dtype=object)[last.argmax(axis=1)]
     return pd.Series(np.where(last.any(axis=1), labels, "none"), index=rows.index)
 
 
-def features(
-    year: int, as_of: str | pd.Timestamp | None = None, resolution: str = "cuba-embargo"
-) -> pd.DataFrame:
-    """The feature rows of one vote, indexed by iso3.
+def agreement_with(record: Record, code: str, through: pd.Timestamp) -> pd.Series:
+    """Every member's agreement with ``code`` over the 12 months through ``through`` (index iso3).
 
-    ``year`` may be a recorded vote or the one after the record (then built
-    from facts dated before ``as_of``).
+    The agreement index of :data:`MODEL_FEATURES`' ``us_agreement``, with any
+    member in place of the United States: what a scenario's response to a
+    campaigner other than the United States follows.
 
-    >>> x = features(2025)
-    >>> len(x), bool(x.loc["POL", "nato"]), float(x.loc["USA", "last_no"])
-    (193, True, 1.0)
+    >>> agreement = agreement_with(load_record(), "RUS", pd.Timestamp("2024-12-31"))
+    >>> bool(agreement["BLR"] > agreement["POL"])
+    True
     """
-    panel = feature_panel(year, as_of, resolution)
-    return panel[panel["year"] == year].set_index("iso3")
+    if code not in record.countries:
+        raise UnknownCountryError(f"{code!r} is not a member in the record")
+    tau = pd.Timestamp(through) + pd.Timedelta(days=1)
+    k = int(np.searchsorted(record.dates, tau.to_datetime64(), side="left"))
+    start = int(np.searchsorted(record.dates, (tau - WINDOW).to_datetime64(), side="left"))
+    calls = np.arange(start, k)[record.counted[start:k]]
+    changed, comparable = _changes(record)
+    window = _window(record, calls, changed, comparable, k)
+    column = window.agreement[:, record.countries.get_loc(code)]
+    return pd.Series(_fill(column), index=record.countries, name=f"agreement_with_{code}")

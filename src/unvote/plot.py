@@ -31,7 +31,6 @@ from unvote.vocabulary import (
     OUTCOME_VERBS,
     OUTCOMES,
     PROBABILITY_COLUMNS,
-    YES_THRESHOLDS,
     level_key,
 )
 
@@ -55,7 +54,11 @@ OUTCOME_COLOURS: dict[str, str] = {
 _SCENARIO_COLOURS = ("#000000", "#0072B2", "#CC79A7", "#E69F00", "#56B4E9", "#D55E00", "#009E73")
 _SCENARIO_MARKERS = ("o", "s", "D", "^", "v", "P", "X")
 _LOGIT_TICKS = (1e-6, 1e-5, 1e-4, 1e-3, 0.01, 0.1, 0.5, 0.9, 0.99, 0.999, 0.9999, 0.99999)
-_EMBARGO = "ending the US embargo against Cuba"
+
+
+def _about(label: str) -> str:
+    """An item's label inside a sentence (as :attr:`unvote.items.Item.phrase`)."""
+    return label[:1].lower() + label[1:] if label[1:2].islower() else label
 
 
 # --- shared helpers -----------------------------------------------------------------------------
@@ -122,6 +125,7 @@ def _short(name: str, width: int = 28) -> str:
 def _by_year(frame: pd.DataFrame, last: int | None = None) -> pd.DataFrame:
     """``frame`` indexed by every year from its first to ``last``: a year without a vote
     (2020) becomes a row of NaN, so that lines break there instead of bridging it."""
+    frame = frame.drop_duplicates("year", keep="last")  # two votes in a year: the later one
     years = frame["year"].astype(int)
     last = int(years.max()) if last is None else last
     return frame.set_index("year").reindex(range(int(years.min()), last + 1))
@@ -131,11 +135,11 @@ def record(totals: pd.DataFrame, ax: Axes | None = None, *, last: int | None = N
     """The recorded counts of every vote: yes, abstain, no and absent on one scale.
 
     ``totals``: one row a vote with ``year`` and the four counts (as
-    :func:`unvote.load.load_totals`).  Lines break at a year without a vote
+    :func:`unvote.items.load_totals`).  Lines break at a year without a vote
     (2020), marked in grey.  ``last`` extends the x-axis to that year.
 
-    >>> from unvote.load import load_totals
-    >>> ax = record(load_totals())
+    >>> from unvote.items import load_totals
+    >>> ax = record(load_totals("cuba embargo"))
     >>> ax.get_ylabel()
     'Members'
     """
@@ -233,8 +237,9 @@ def history(fc: Forecast, ax: Axes | None = None, scenarios: Sequence[str] | Non
     ax.set_xlim(first - 0.7, fc.year + 0.6 + len(names) * width / 2)
     ax.set_ylabel("Members")
     ax.set_title(
-        f"UN General Assembly votes on {_EMBARGO}, {first}–{last},\n"
-        f"and the forecast yes count for {fc.year} under each scenario of a US campaign"
+        f"UN General Assembly votes on {_about(fc.item.label)}, {first}–{last},\n"
+        f"and the forecast yes count for {fc.year}"
+        + (" under each scenario of a campaign" if len(names) > 1 else "")
     )
     handles, labels = ax.get_legend_handles_labels()
     outcomes = len(OUTCOMES)
@@ -254,7 +259,7 @@ def history(fc: Forecast, ax: Axes | None = None, scenarios: Sequence[str] | Non
 
 
 def scenario_comparison(
-    fc: Forecast, ax: Axes | None = None, thresholds: Sequence[int] = YES_THRESHOLDS
+    fc: Forecast, ax: Axes | None = None, thresholds: Sequence[int] | None = None
 ) -> Axes:
     """The exact distribution of the yes count under each scenario.
 
@@ -269,6 +274,7 @@ def scenario_comparison(
     'Members voting yes'
     """
     ax = _new_axes(ax, (10, 5.5))
+    thresholds = list(fc.thresholds if thresholds is None else thresholds)
     names = list(fc.scenarios)
     styles = _scenario_styles(names)
     visible = np.zeros(0, dtype=int)
@@ -276,8 +282,9 @@ def scenario_comparison(
         pmf = fc.scenarios[name].marginals["yes"]
         visible = np.union1d(visible, pmf.index[pmf.to_numpy() > 1e-4].to_numpy())
     last = fc.last_observed
-    lo = min([int(visible.min()), *thresholds, last["yes"]]) - 4  # room for threshold labels
-    hi = max(int(visible.max()), last["yes"]) + 1
+    known = [] if last["yes"] is None else [last["yes"]]
+    lo = min([int(visible.min()), *thresholds, *known]) - 4  # room for threshold labels
+    hi = max([int(visible.max()), *known]) + 1
 
     peak = 0.0
     for name in names:
@@ -316,7 +323,8 @@ def scenario_comparison(
         )
 
     last_line = {"color": "#333333", "linestyle": "--", "linewidth": 1.2}
-    marked_line(last["yes"], f"{last['year']} vote:\n{last['yes']} yes", last_line, "black")
+    if known:
+        marked_line(last["yes"], f"{last['year']} vote:\n{last['yes']} yes", last_line, "black")
     threshold_line = {"color": "#d95f02", "linestyle": ":", "linewidth": 1.4}
     # Staggered below the label of the last vote, so that close thresholds stay legible.
     for row, t in enumerate(sorted(thresholds, reverse=True), start=2):
@@ -327,8 +335,9 @@ def scenario_comparison(
     ax.set_ylabel("Probability of each yes count")
     ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=None))
     ax.set_title(
-        f"Forecast yes count in the {fc.year} UN General Assembly vote on {_EMBARGO},\n"
-        f"by scenario of a US campaign (exact distributions; fitted on votes through {fc.through})"
+        f"Forecast yes count in the {fc.year} UN General Assembly vote on "
+        f"{_about(fc.item.label)},\nby scenario of a campaign (exact distributions; "
+        f"record through {fc.through:%Y-%m-%d})"
     )
     ax.legend(
         loc="upper left",
@@ -343,92 +352,142 @@ def scenario_comparison(
 
 
 def movers(
-    sf: ScenarioForecast, ax: Axes | None = None, top: int = 15, *, year: int | None = None
+    sf: ScenarioForecast,
+    ax: Axes | None = None,
+    top: int = 15,
+    *,
+    year: int | None = None,
+    about: str = "the text",
 ) -> Axes:
-    """The members most likely to leave "yes" under one scenario.
+    """Two ranked lists of members, side by side, as the command line and the JSON give them.
 
-    Members that voted yes last time, ranked by their probability of not
-    voting yes (topped up with the likeliest movers from other votes if there
-    are fewer than ``top``), as stacked bars of the probabilities of
-    abstaining, voting no and being absent; the largest at the top.  A black
-    tick marks the same member's chance of leaving yes without any campaign.
-    ``year`` (the vote forecast) goes into the title when given.
+    Left, "moved by the campaign": the members whose probability of not
+    voting yes the scenario raises most, each drawn from its value without
+    the campaign (a tick) to its value with it (the bar's end), the
+    campaigner and members already voting the campaign's way left out.
+    Right, "likely to change anyway": the members likeliest to vote otherwise
+    than last time without any campaign, from history alone.  Both lists are
+    ``top`` long, the largest at the top.  Returns the left axes (``ax`` when
+    given; the right one is added beside it in the same figure).
 
     >>> from unvote.forecasting import forecast
     >>> fc = forecast(2025, ["baseline", "cable"])
     >>> ax = movers(fc.scenarios["cable"], top=10, year=fc.year)
-    >>> len(ax.get_yticklabels())
-    10
+    >>> ax.get_title(loc="left").startswith("Moved by the campaign")
+    True
     """
-    members = sf.members
-    yes_voters = members[members["last_vote"] == "yes"].copy()
-    yes_voters["p_move"] = 1 - yes_voters["p_yes"]
-    chosen = yes_voters.sort_values(["p_move", "country"], ascending=[False, True]).head(top)
-    if len(chosen) < top:
-        others = sf.movers(len(members))
-        others = others[~others.index.isin(chosen.index)].head(top - len(chosen))
-        chosen = pd.concat([chosen, others])
-    chosen = chosen.iloc[::-1]  # barh draws bottom-up: largest last, at the top
+    from matplotlib.figure import Figure
 
-    ax = _new_axes(ax, (9, 0.36 * len(chosen) + 2.2))
-    rows = np.arange(len(chosen))
-    left = np.zeros(len(chosen))
-    for outcome in OUTCOMES[1:]:
-        values = chosen[f"p_{outcome}"].to_numpy()
-        ax.barh(
-            rows,
-            values,
-            left=left,
-            color=OUTCOME_COLOURS[outcome],
-            height=0.7,
-            label=f"probability to {OUTCOME_VERBS[outcome]}",
-        )
-        left += values
-    for row, total in zip(rows, left, strict=True):
-        ax.annotate(
-            _percent(total),
-            xy=(total, row),
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        fig = plt.figure(figsize=(13, 0.34 * top + 2.6), layout="constrained")
+        left_ax, right_ax = fig.subplots(1, 2)
+    else:
+        figure = ax.figure
+        assert isinstance(figure, Figure)
+        spec = ax.get_subplotspec()
+        assert spec is not None
+        inner = spec.subgridspec(1, 2, wspace=0.35)
+        ax.set_subplotspec(inner[0])
+        left_ax, right_ax = ax, figure.add_subplot(inner[1])
+
+    moved = sf.moved_by_campaign(top).iloc[::-1]  # barh draws bottom-up: largest at the top
+    rows = np.arange(len(moved))
+    colour = OUTCOME_COLOURS["abstain"]
+    left_ax.barh(
+        rows,
+        moved["change"],
+        left=moved["p_not_yes_baseline"],
+        color=colour,
+        height=0.6,
+        label="added by the campaign",
+    )
+    left_ax.scatter(
+        moved["p_not_yes_baseline"],
+        rows,
+        marker="|",
+        s=160,
+        linewidths=2,
+        color="black",
+        zorder=3,
+        label="without a campaign",
+    )
+    for row, end, change in zip(rows, moved["p_not_yes"], moved["change"], strict=True):
+        left_ax.annotate(
+            f"+{_percent(change)}",
+            xy=(end, row),
             xytext=(4, 0),
             textcoords="offset points",
             va="center",
             fontsize="x-small",
         )
-    if sf.name != "baseline":
-        ax.scatter(
-            1 - chosen["p_yes_baseline"],
+    left_ax.set_yticks(
+        rows,
+        [
+            _short(c) + ("" if last == "yes" else f" (last: {last})")
+            for c, last in zip(moved["country"], moved["last_vote"], strict=True)
+        ],
+    )
+    top_value = float(moved["p_not_yes"].max()) if len(moved) else 0.01
+    left_ax.set_xlim(0, max(top_value, 0.01) * 1.25)
+    left_ax.set_ylim(-0.6, max(len(moved), 1) - 0.4)
+    left_ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+    left_ax.set_xlabel("Probability of not voting yes")
+    left_ax.set_title("Moved by the campaign", loc="left", fontsize="medium")
+    if len(moved):
+        left_ax.legend(loc="lower right", fontsize="small", framealpha=0.95)
+    else:
+        left_ax.annotate("no member moved", xy=(0.5, 0.5), xycoords="axes fraction", ha="center")
+
+    anyway = sf.likely_to_change_anyway(top).iloc[::-1]
+    rows = np.arange(len(anyway))
+    left = np.zeros(len(anyway))
+    last_codes = anyway["last_vote"].map({c: k for k, c in enumerate(OUTCOMES)}).fillna(0)
+    for k, outcome in enumerate(OUTCOMES):
+        # the outcomes other than the member's last vote, stacked
+        values = np.where(last_codes.to_numpy() == k, 0.0, anyway[f"p_{outcome}"].to_numpy())
+        right_ax.barh(
             rows,
-            marker="|",
-            s=160,
-            linewidths=2,
-            color="black",
-            zorder=3,
-            label="total without a campaign (baseline)",
+            values,
+            left=left,
+            color=OUTCOME_COLOURS[outcome],
+            height=0.6,
+            label=f"to {OUTCOME_VERBS[outcome]}",
         )
-    labels = [
-        _short(country) + ("" if last == "yes" else f" (last: {last})")
-        for country, last in zip(chosen["country"], chosen["last_vote"], strict=True)
-    ]
-    ax.set_yticks(rows, labels)
-    ax.set_ylim(-0.6, len(chosen) - 0.4)
-    ax.set_xlim(0, max(float(left.max()), 0.01) * 1.18)
-    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+        left += values
+    right_ax.set_yticks(
+        rows,
+        [
+            f"{_short(c)} (last: {last})"
+            for c, last in zip(anyway["country"], anyway["last_vote"], strict=True)
+        ],
+    )
+    right_ax.set_xlim(0, 1)
+    right_ax.set_ylim(-0.6, max(len(anyway), 1) - 0.4)
+    right_ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+    right_ax.set_xlabel("Probability of voting otherwise than last time")
+    right_ax.set_title("Likely to change anyway (history alone)", loc="left", fontsize="medium")
+    right_ax.legend(loc="lower right", fontsize="small", framealpha=0.95)
+    for axes in (left_ax, right_ax):
+        axes.grid(axis="x", color="#e5e5e5", linewidth=0.6)
+        axes.set_axisbelow(True)
     when = f"the {year} vote" if year is not None else "the next vote"
-    ax.set_xlabel(f"Probability of not voting yes in {when}")
-    ax.set_ylabel("Member (voted yes last time)")
-    ax.set_title(
-        f"Members most likely to leave yes in {when} on {_EMBARGO}\n"
-        f"scenario {sf.name!r}: {sf.description}",
+    left_ax.figure.suptitle(
+        f"Members in {when} on {_about(about)}: scenario {sf.name!r} ({sf.description})",
         fontsize="medium",
     )
-    ax.legend(loc="lower right", fontsize="small", framealpha=0.95)
-    ax.grid(axis="x", color="#e5e5e5", linewidth=0.6)
-    ax.set_axisbelow(True)
-    _source_note(ax)
-    return ax
+    _source_note(left_ax)
+    return left_ax
 
 
 def strength_sweep(
-    table: pd.DataFrame, ax: Axes | None = None, scenario_name: str = "", *, year: int | None = None
+    table: pd.DataFrame,
+    ax: Axes | None = None,
+    scenario_name: str = "",
+    *,
+    year: int | None = None,
+    about: str = "the text",
 ) -> Axes:
     """Expected yes count as a scenario's strengths are scaled (output of ``sweep``).
 
@@ -465,7 +524,7 @@ def strength_sweep(
     name = f"scenario {scenario_name!r}" if scenario_name else "the scenario"
     vote = f"the {year} UN vote" if year is not None else "the UN vote"
     ax.set_title(
-        f"Forecast yes count in {vote} on {_EMBARGO}\n"
+        f"Forecast yes count in {vote} on {_about(about)}\n"
         f"as the strengths of {name} are scaled from none (0×) to double (2×)"
     )
     ax.legend(loc="best", fontsize="small", framealpha=0.95)
@@ -623,6 +682,7 @@ def backtest_log_loss(table: pd.DataFrame | Backtest, ax: Axes | None = None) ->
     >>> ax.get_yscale()
     'log'
     """
+    about = _about(getattr(table, "item", "the text"))
     table = getattr(table, "scores", table)
     ax = _new_axes(ax, (10, 5))
     methods = list(dict.fromkeys(table["method"]))
@@ -652,7 +712,7 @@ def backtest_log_loss(table: pd.DataFrame | Backtest, ax: Axes | None = None) ->
     ax.set_ylabel("Mean log loss per member-vote (log scale)")
     ax.xaxis.get_major_locator().set_params(integer=True)
     ax.set_title(
-        f"Backtest of the forecasts of the UN General Assembly vote on {_EMBARGO},\n"
+        f"Backtest of the forecasts of the UN General Assembly votes on {about},\n"
         f"{table['year'].min()}–{table['year'].max()}: mean log loss per member-vote "
         "(lower is better)"
     )
@@ -809,14 +869,18 @@ def save_all(
         others = [n for n in names if n != "baseline"]
         for name in ["cable"] if "cable" in names else others:
             sf = fc.scenarios[name]
-            draw(f"movers-{name}-{year}", (9, 7.6), lambda ax, sf=sf: movers(sf, ax, year=year))
+            draw(
+                f"movers-{name}-{year}",
+                (13, 7.6),
+                lambda ax, sf=sf: movers(sf, ax, year=year, about=fc.item.label),
+            )
         swept = _swept(names, sweep_scenario)
         if swept:
             table = fc.sweep(fc.scenarios[swept].scenario)
             draw(
                 f"sweep-{swept}-{year}",
                 (9, 5),
-                lambda ax: strength_sweep(table, ax, swept, year=year),
+                lambda ax: strength_sweep(table, ax, swept, year=year, about=fc.item.label),
             )
         if backtest_table is not None:
             draw("backtest-log-loss", (10, 5), lambda ax: backtest_log_loss(backtest_table, ax))

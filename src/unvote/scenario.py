@@ -3,23 +3,44 @@
 A scenario is a TOML file (the built-in ones live in ``seeds/``)::
 
     name = "allies"
-    description = "US missions press treaty allies to vote no or abstain"
-    sources = ["State Department cable of 2 October 2025 (as reported)"]
+    description = "US missions press allies to vote no or abstain"
+    campaigner = "USA"                     # the campaigning state: never a target
+    sources = ["State Department cable of October 2025 (as reported)"]
 
     [[channel]]
     name = "allies"
     talking_point = "Missions are asked to persuade allies to vote no or abstain"
-    select = { us_treaty_ally = true }           # through features, never country lists
-    vote_shift = { central = 1.0, range = [0.5, 2.0] }
-    absence_shift = { central = 0.5, range = [0.0, 1.0] }
+    kind = "vote"                          # what the shift acts on: see KINDS
+    select = { us_treaty_ally = true }     # whom: through features, never country lists
+    strength = { central = 0.9, range = [0.3, 1.8] }
+    response = { feature = "us_agreement", slope = 2.0 }
     basis = "why these numbers"
 
-``vote_shift`` is added to the log-odds of ``abstain`` and of ``no`` against
-``yes`` (a push away from yes), ``absence_shift`` to the log-odds of
-``absent``; both in logit units, non-negative, with a central value and a
-plausible range.  A channel uses its central value unless it sets
-``level = "low" | "central" | "high"`` or ``strength = {vote_shift = x}``
-within the range.  Shifts of several channels on one member add up.
+A channel adds a shift to the log-odds, against yes, of the outcomes its
+``kind`` names (:data:`KINDS`: ``vote`` pushes toward abstaining and voting
+no, ``absence`` toward staying away, ``abstain`` and ``no`` toward one of
+them), for every member ``select`` matches (default: every member but the
+campaigner; the campaigner is never a target).  The shift is in each
+member's own log-odds:
+
+* ``strength`` is the shift of a typical targeted member.  A table
+  ``{ central, range }`` is a stated prior, log-normal with median ``central``
+  and 80 % of its mass within a band as wide as ``range`` (``range`` itself
+  when ``central`` is its geometric middle): the forecast's count distributions
+  and intervals integrate over it, so they say how unsure the force of the
+  campaign is.  A number fixes it (a what-if); ``level = "low" | "central" |
+  "high"`` fixes it at that point of the range.
+* ``response`` makes the shift differ by member: ``strength × max(0, 1 +
+  slope × (x − mean x))``, ``x`` the member's value of ``feature`` (a numeric
+  feature of the panel, or ``campaigner_agreement``: agreement with the
+  campaigner over the 12 months before the vote) and the mean over the
+  targeted members, so ``strength`` stays the shift of an average target.
+  Without it every target gets the same shift.
+
+Shifts of several channels on one member add up.  The strengths of a
+scenario's channels move together (comonotone): at the low end of one
+channel's prior the others are at the low end of theirs, as a campaign
+pushes hard or softly on all its arguments at once.
 
 ``select`` is a table of conditions on the feature panel, all of which must
 hold (a list of tables: any of them).  A condition is ``true``/``false`` for a
@@ -39,9 +60,10 @@ import difflib
 import math
 import re
 import reprlib
+import statistics
 import tomllib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from importlib.resources import files
 from pathlib import Path, PurePath
 from typing import Any, Literal
@@ -49,12 +71,32 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from unvote.counts import normal_quadrature
 from unvote.errors import EmptySelectionError, InvalidTypeError, ScenarioError, UnknownNameError
-from unvote.panel import MODEL_FEATURES, TREATY_GROUPS, last_vote
+from unvote.panel import MODEL_FEATURES, TREATY_GROUPS, US, last_vote
 from unvote.vocabulary import COUNTRY_GROUPS, OUTCOMES, SHIFTED_OUTCOMES, UN_GROUPS
 
 Level = Literal["low", "central", "high"]
-SHIFTS: tuple[str, ...] = ("vote_shift", "absence_shift")
+LEVELS_OF_STRENGTH: tuple[str, ...] = ("low", "central", "high")
+
+
+@dataclass(frozen=True)
+class Kind:
+    """What a channel's shift acts on: the outcomes whose log-odds against yes it raises."""
+
+    acts_on: tuple[str, ...]
+    description: str
+
+
+KINDS: dict[str, Kind] = {
+    "vote": Kind(("abstain", "no"), "away from yes, toward abstaining or voting no"),
+    "abstain": Kind(("abstain",), "toward abstaining"),
+    "no": Kind(("no",), "toward voting no"),
+    "absence": Kind(("absent",), "toward staying away from the vote"),
+}
+"""The kinds of channel.  Every kind takes the same parameters: ``select``,
+``strength`` (or ``level``) and ``response``."""
+
 BOOLEAN_FEATURES: tuple[str, ...] = (*COUNTRY_GROUPS, "us_treaty_ally")
 CATEGORY_FEATURES: dict[str, tuple[str, ...]] = {
     "un_group": UN_GROUPS,
@@ -66,9 +108,17 @@ NUMERIC_FEATURES: tuple[str, ...] = tuple(
 SELECTABLE: tuple[str, ...] = (*BOOLEAN_FEATURES, *CATEGORY_FEATURES, *NUMERIC_FEATURES)
 """Features a selector may name.  Country names and codes are deliberately not among them."""
 
-SCENARIO_KEYS = {"name", "description", "sources", "channel"}
-CHANNEL_KEYS = {"name", "talking_point", "select", "basis", "level", "strength", *SHIFTS}
-SHIFT_KEYS = {"central", "range"}
+CAMPAIGNER_AGREEMENT = "campaigner_agreement"
+RESPONSE_FEATURES: tuple[str, ...] = (CAMPAIGNER_AGREEMENT, *NUMERIC_FEATURES)
+"""Features a channel's response may follow."""
+
+SCENARIO_KEYS = {"name", "description", "sources", "channel", "campaigner"}
+CHANNEL_KEYS = {
+    *("name", "talking_point", "kind", "select", "strength", "level", "response", "basis"),
+}
+PRIOR_KEYS = {"central", "range"}
+RESPONSE_KEYS = {"feature", "slope"}
+OLD_KEYS = {"vote_shift", "absence_shift"}
 
 MAX_SHIFT = 50.0
 """Largest shift a channel may state (logit units).
@@ -76,6 +126,20 @@ MAX_SHIFT = 50.0
 A shift of 50 takes a member certain to vote yes to a probability of about
 1e-16; larger ones change nothing but can add up to infinity.
 """
+
+MAX_SLOPE = 20.0
+"""Largest response slope accepted (a shift doubling over a twentieth of the feature's range)."""
+
+PRIOR_COVERAGE = 0.8
+"""The share of a strength prior's mass within the stated range, when its central value is
+the range's geometric middle (:attr:`Strength.mass_in_range` gives it for any prior)."""
+
+STRENGTH_NODES = 21
+"""Quadrature nodes over the strength prior (on the log scale), evenly spaced as the shock's.
+
+Gauss-Hermite nodes (7 of them) left the 2025 cable forecast's yes pmf with
+false humps and its 95 % interval 12 votes too low; from 15 evenly spaced
+nodes on, its intervals no longer move."""
 
 MAX_FILE_BYTES = 1_000_000
 """Largest scenario file read (a scenario is a few kilobytes)."""
@@ -88,6 +152,8 @@ assert set(TREATY_GROUPS) <= set(COUNTRY_GROUPS)
 _REPR = reprlib.Repr()
 _REPR.maxstring = 40
 _REPR.maxother = 40
+_NORMAL = statistics.NormalDist()
+_Z80 = _NORMAL.inv_cdf(0.5 + PRIOR_COVERAGE / 2)  # 1.2816, the 90th percentile
 
 
 def _show(value: Any) -> str:
@@ -122,29 +188,228 @@ def _did_you_mean(word: str, known: Sequence[str]) -> str:
     return f" (did you mean {near[0]!r}?)" if near else ""
 
 
+def _is_number(value: Any) -> bool:
+    """A finite int or float (not a bool); TOML integers may be too large for a float."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    try:
+        return math.isfinite(float(value))
+    except OverflowError:
+        return False
+
+
+# ----------------------------------------------------------------------------- strengths
+
+
 @dataclass(frozen=True)
-class Shift:
-    """A strength in logit units: a central value inside a plausible range."""
+class Strength:
+    """A channel's strength: a log-normal prior over ``[low, high]``, or a fixed value.
+
+    ``central`` is the prior's median; the range sets its spread: 80 % of its
+    mass lies in a band as wide as ``[low, high]`` on the log scale, centred
+    on ``central`` (the range itself when ``central`` is its geometric
+    middle).  The spread does not depend on ``central``, so a stronger
+    central value is a stronger campaign at every quantile.  A range
+    starting at 0 is set by its upper end (90 % of the mass below ``high``).
+    ``fixed``: no uncertainty (``low == central == high``, or a what-if).
+    Strengths beyond :data:`MAX_SHIFT` at the prior's far tail count as
+    :data:`MAX_SHIFT` (they change nothing, and cannot overflow).
+
+    >>> prior = Strength(0.9, 0.3, 2.7)
+    >>> round(prior.sigma, 3), round(prior.at(1.2816), 2), prior.mass_in_range
+    (0.857, 2.7, 0.8)
+    >>> Strength.fixed_at(1.5).at(2.0)
+    1.5
+    """
 
     central: float
     low: float
     high: float
+    fixed: bool = False
 
-    def at(self, level: Level) -> float:
-        return {"low": self.low, "central": self.central, "high": self.high}[level]
+    @classmethod
+    def fixed_at(cls, value: float) -> Strength:
+        return cls(float(value), float(value), float(value), True)
+
+    @property
+    def uncertain(self) -> bool:
+        # A range from 0 up to the median itself has no spread: it states no prior.
+        spread = self.high > self.low and (self.low > 0 or self.high > self.central)
+        return not self.fixed and self.central > 0 and spread
+
+    @property
+    def sigma(self) -> float:
+        """The standard deviation of the log-strength (0 when fixed)."""
+        if not self.uncertain:
+            return 0.0
+        # Logs apart: a ratio of a large and a tiny strength would overflow.
+        if self.low > 0:
+            return (math.log(self.high) - math.log(self.low)) / (2 * _Z80)
+        return (math.log(self.high) - math.log(self.central)) / _Z80
+
+    @property
+    def mass_in_range(self) -> float:
+        """The share of the prior's mass within ``[low, high]`` (1 when fixed), to 3 digits."""
+        if not self.uncertain:
+            return 1.0
+        centre, sigma = math.log(self.central), self.sigma
+        below = _NORMAL.cdf((math.log(self.low) - centre) / sigma) if self.low else 0.0
+        above = _NORMAL.cdf((math.log(self.high) - centre) / sigma)
+        return round(above - below, 3) + 0.0
+
+    def at(self, z: float) -> float:
+        """The strength at the standard-normal quantile ``z`` of the prior (0: the median)."""
+        if not self.uncertain:
+            return self.central
+        # On the log scale: a tiny median with a wide range would overflow exp().
+        exponent = math.log(self.central) + self.sigma * float(z)
+        return MAX_SHIFT if exponent >= math.log(MAX_SHIFT) else math.exp(exponent)
+
+    def at_level(self, level: Level) -> Strength:
+        return Strength.fixed_at(
+            {"low": self.low, "central": self.central, "high": self.high}[level]
+        )
+
+    def scaled(self, factor: float) -> Strength:
+        return Strength(self.central * factor, self.low * factor, self.high * factor, self.fixed)
+
+    def to_dict(self) -> dict[str, Any]:
+        if not self.uncertain:
+            return {"fixed": round(self.central, 6) + 0.0}
+        return {
+            "central": round(self.central, 6) + 0.0,
+            "range": [round(self.low, 6) + 0.0, round(self.high, 6) + 0.0],
+            "prior": "log-normal",
+            "median": round(self.central, 6) + 0.0,
+            "sigma_log": round(self.sigma, 6) + 0.0,
+            "mass_in_range": self.mass_in_range,
+        }
+
+
+def strength_nodes(n: int = STRENGTH_NODES) -> tuple[np.ndarray, np.ndarray]:
+    """Nodes and weights over a standard normal: ``sum(w * f(z)) ~ E[f(Z)]``.
+
+    >>> z, w = strength_nodes()
+    >>> round(float(w.sum()), 6), round(float(w @ z**2), 3)
+    (1.0, 1.0)
+    """
+    return normal_quadrature(n)
+
+
+@dataclass(frozen=True)
+class Response:
+    """How a channel's shift differs by member: ``max(0, 1 + slope × (x - mean over targets))``."""
+
+    feature: str
+    slope: float
+
+    def factors(self, values: pd.Series, targets: pd.Series) -> pd.Series:
+        centre = float(values[targets].mean()) if targets.any() else 0.0
+        return (1.0 + self.slope * (values.astype(float) - centre)).clip(lower=0.0)
+
+
+def _strength(value: Any, where: str) -> Strength:
+    """A strength from a number (fixed), a table ``{central, range}`` or a :class:`Strength`."""
+    if isinstance(value, Strength):
+        values = (value.central, value.low, value.high)
+        strength = value
+        # Built in code, it is checked as a table from a file would be.
+        if not all(_is_number(v) and 0 <= v <= MAX_SHIFT for v in values):
+            raise ScenarioError(
+                f"{where}: strength must lie from 0 to {MAX_SHIFT:g} (log-odds), not {_show(value)}"
+            )
+        if not value.low <= value.central <= value.high:
+            raise ScenarioError(
+                f"{where}: strength needs 0 <= low <= central <= high, got range "
+                f"[{value.low:g}, {value.high:g}] and central {value.central:g}"
+            )
+    elif _is_number(value):
+        strength = Strength.fixed_at(float(value))
+        values = (strength.central,) * 3
+    elif isinstance(value, Mapping) and "central" in value:
+        unknown = sorted(set(value) - PRIOR_KEYS, key=str)
+        if unknown:
+            raise ScenarioError(
+                f"{where}: unknown key(s) in strength: {', '.join(map(_show, unknown))}"
+                f"{_did_you_mean(unknown[0], sorted(PRIOR_KEYS))}; allowed: central, range"
+            )
+        central = value["central"]
+        bounds = value.get("range", [central, central])
+        if not isinstance(bounds, list | tuple) or len(bounds) != 2:
+            raise ScenarioError(
+                f"{where}: strength.range must be a list of two numbers [low, high]"
+            )
+        values = (central, *bounds)
+        if not all(_is_number(v) for v in values):
+            raise ScenarioError(
+                f"{where}: strength: central and the two ends of range must be finite numbers"
+            )
+        low, high = (float(b) for b in bounds)
+        if not 0 <= low <= float(central) <= high:
+            raise ScenarioError(
+                f"{where}: strength needs 0 <= low <= central <= high, got range "
+                f"[{low:g}, {high:g}] and central {float(central):g}"
+            )
+        strength = Strength(float(central), low, high)
+    else:
+        raise ScenarioError(
+            f"{where}: strength must be a number (fixed) or a table "
+            f"{{ central = x, range = [low, high] }} (a prior), not {_show(value)}"
+        )
+    if not all(0 <= v <= MAX_SHIFT for v in values):
+        raise ScenarioError(
+            f"{where}: strength must lie from 0 to {MAX_SHIFT:g} (log-odds), not {_show(value)}"
+        )
+    return strength
+
+
+def _response(value: Any, where: str) -> Response | None:
+    if value is None or isinstance(value, Response):
+        response = value
+    elif isinstance(value, Mapping):
+        unknown = sorted(set(value) - RESPONSE_KEYS, key=str)
+        if unknown or set(value) != RESPONSE_KEYS:
+            hint = _did_you_mean(unknown[0], sorted(RESPONSE_KEYS)) if unknown else ""
+            raise ScenarioError(
+                f"{where}: response must be a table {{ feature = name, slope = number }}{hint}"
+            )
+        response = Response(value["feature"], value["slope"])
+    else:
+        raise ScenarioError(
+            f"{where}: response must be a table {{ feature = name, slope = number }}, "
+            f"not {_show(value)}"
+        )
+    if response is not None:
+        if response.feature not in RESPONSE_FEATURES:
+            raise ScenarioError(
+                f"{where}: unknown response feature {_show(response.feature)}"
+                f"{_did_you_mean(response.feature, RESPONSE_FEATURES)}; allowed: "
+                f"{', '.join(RESPONSE_FEATURES)}"
+            )
+        if not _is_number(response.slope) or abs(response.slope) > MAX_SLOPE:
+            raise ScenarioError(
+                f"{where}: response.slope must be a number from {-MAX_SLOPE:g} to "
+                f"{MAX_SLOPE:g}, not {_show(response.slope)}"
+            )
+        response = Response(str(response.feature), float(response.slope))
+    return response
 
 
 @dataclass(frozen=True)
 class Channel:
-    """One lever of the campaign: whom it selects and how hard it pushes.
+    """One lever of the campaign: whom it targets, on which outcomes, and how hard.
 
-    Checked when built, in code as from a file: ``select`` is a table of
-    feature conditions (or a sequence of them), the shifts finite numbers from
-    0 to :data:`MAX_SHIFT`.  A mistake raises :class:`~unvote.errors.ScenarioError`.
+    Checked when built, in code as from a file: ``kind`` one of :data:`KINDS`;
+    ``select`` a table of feature conditions or a sequence of them (None:
+    every member but the campaigner); ``strength`` a number (fixed), a table
+    ``{central, range}`` or a :class:`Strength`; ``response`` a table
+    ``{feature, slope}`` or a :class:`Response`.  A mistake raises
+    :class:`~unvote.errors.ScenarioError`.
 
-    >>> Channel("eu", "abstain, please", {"eu": True}, vote_shift=0.5).select
-    ({'eu': True},)
-    >>> Channel("eu", "abstain, please", "eu")  # doctest: +ELLIPSIS
+    >>> channel = Channel("eu", "abstain, please", select={"eu": True}, strength=0.5)
+    >>> channel.select, channel.kind, channel.strength.fixed
+    (({'eu': True},), 'vote', True)
+    >>> Channel("eu", "abstain, please", select="eu")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
     unvote.errors.ScenarioError: channel 'eu': select must be a table ... not 'eu'
@@ -152,10 +417,10 @@ class Channel:
 
     name: str
     talking_point: str
-    select: tuple[Mapping[str, Any], ...]
-    shifts: Mapping[str, Shift] = field(default_factory=dict)
-    vote_shift: float = 0.0
-    absence_shift: float = 0.0
+    kind: str = "vote"
+    select: Any = None
+    strength: Any = 0.0
+    response: Any = None
     basis: str = ""
 
     def __post_init__(self) -> None:
@@ -166,35 +431,90 @@ class Channel:
             raise ScenarioError(f"{where}: name may not hold control characters")
         if not isinstance(self.talking_point, str):
             raise ScenarioError(f"{where}: talking_point must be a string")
-        tables = (self.select,) if isinstance(self.select, Mapping) else self.select
-        if (
-            isinstance(tables, str | bytes)
-            or not isinstance(tables, Sequence)
-            or not tables
-            or not all(isinstance(t, Mapping) and t for t in tables)
-        ):
+        if self.kind not in KINDS:
             raise ScenarioError(
-                f"{where}: select must be a table of feature conditions, or a list of them, "
-                f"not {_show(self.select)}"
+                f"{where}: kind must be one of {', '.join(KINDS)}, not {_show(self.kind)}"
+                f"{_did_you_mean(self.kind, list(KINDS))}"
             )
-        for table in tables:
-            for feature, rule in table.items():
-                check_condition(feature, rule, where)
-        object.__setattr__(self, "select", tuple(tables))
-        for key in SHIFTS:
-            value = getattr(self, key)
-            if not _is_number(value) or not 0 <= value <= MAX_SHIFT:
+        if self.select is None or self.select == ():  # () as stored: every member
+            tables: Any = ()
+        else:
+            tables = (self.select,) if isinstance(self.select, Mapping) else self.select
+            if (
+                isinstance(tables, str | bytes)
+                or not isinstance(tables, Sequence)
+                or not tables
+                or not all(isinstance(t, Mapping) and t for t in tables)
+            ):
                 raise ScenarioError(
-                    f"{where}: {key} must be a number from 0 to {MAX_SHIFT:g}, not {_show(value)}"
+                    f"{where}: select must be a table of feature conditions, or a list of them, "
+                    f"not {_show(self.select)}"
                 )
-            object.__setattr__(self, key, float(value))
+            for table in tables:
+                for feature, rule in table.items():
+                    check_condition(feature, rule, where)
+        object.__setattr__(self, "select", tuple(tables))
+        object.__setattr__(self, "strength", _strength(self.strength, where))
+        object.__setattr__(self, "response", _response(self.response, where))
+        if not isinstance(self.basis, str):
+            raise ScenarioError(f"{where}: basis must be a string")
+
+    @property
+    def acts_on(self) -> tuple[str, ...]:
+        return KINDS[self.kind].acts_on
+
+    def targets(self, rows: pd.DataFrame, campaigner: str) -> pd.Series:
+        """The members this channel acts on: those it selects, never the campaigner."""
+        chosen = (
+            select(rows, self.select, where=f"channel {self.name!r}")
+            if self.select
+            else pd.Series(True, index=rows.index)
+        )
+        return chosen & (rows.index != campaigner)
+
+    def shifts(
+        self, rows: pd.DataFrame, targets: pd.Series, campaigner: str, z: float
+    ) -> pd.Series:
+        """Each member's shift at the strength quantile ``z`` (0 for members not targeted)."""
+        base = pd.Series(np.where(targets, self.strength.at(z), 0.0), index=rows.index)
+        if self.response is None:
+            return base
+        values = _response_values(rows, self.response.feature, campaigner)
+        return base * self.response.factors(values, targets)
+
+    def describe(self) -> dict[str, Any]:
+        """The channel as JSON-ready data: what produced a forecast."""
+        return {
+            "name": self.name,
+            "kind": self.kind,
+            "acts_on": list(self.acts_on),
+            "strength": self.strength.to_dict(),
+            "response": None
+            if self.response is None
+            else {"feature": self.response.feature, "slope": self.response.slope},
+            "select": [dict(t) for t in self.select] or "every member but the campaigner",
+        }
+
+
+def _response_values(rows: pd.DataFrame, feature: str, campaigner: str) -> pd.Series:
+    if feature != CAMPAIGNER_AGREEMENT:
+        return rows[feature].astype(float)
+    if CAMPAIGNER_AGREEMENT in rows:
+        return rows[CAMPAIGNER_AGREEMENT].astype(float)
+    if campaigner == US:
+        return rows["us_agreement"].astype(float)
+    raise ScenarioError(
+        f"the rows lack agreement with the campaigner {campaigner}: build them with "
+        "unvote.forecast, which measures it"
+    )
 
 
 @dataclass(frozen=True)
 class Scenario:
-    """A named set of channels; :meth:`offsets` turns it into shifts per member.
+    """A named set of channels of one campaigner; :meth:`offsets` turns it into shifts per member.
 
-    The name must be a slug (:func:`check_name`) and the channel names unique.
+    The name must be a slug (:func:`check_name`), the channel names unique,
+    ``campaigner`` an ISO3 code (default the United States).
     """
 
     name: str
@@ -202,12 +522,18 @@ class Scenario:
     channels: tuple[Channel, ...] = ()
     sources: tuple[str, ...] = ()
     path: str = ""
+    campaigner: str = US
 
     def __post_init__(self) -> None:
         where = self.path or "scenario"
         check_name(self.name, where)
         if not isinstance(self.description, str):
             raise ScenarioError(f"{where}: description must be a string")
+        if not isinstance(self.campaigner, str) or not re.fullmatch(r"[A-Z]{3}", self.campaigner):
+            raise ScenarioError(
+                f"{where}: campaigner must be an ISO3 code such as 'USA', "
+                f"not {_show(self.campaigner)}"
+            )
         channels = tuple(self.channels)
         if not all(isinstance(c, Channel) for c in channels):
             raise ScenarioError(f"{where}: channels must be Channel objects")
@@ -219,74 +545,88 @@ class Scenario:
             )
         object.__setattr__(self, "channels", channels)
 
+    @property
+    def uncertain(self) -> bool:
+        """Whether any channel's strength is a prior rather than a fixed value."""
+        return any(c.strength.uncertain for c in self.channels)
+
+    def strength_grid(self) -> tuple[np.ndarray, np.ndarray]:
+        """Quantiles of the campaign's force to integrate over, and their weights."""
+        return strength_nodes() if self.uncertain else (np.zeros(1), np.ones(1))
+
     def scaled(self, factor: float) -> Scenario:
-        """The same scenario with every channel's shifts multiplied by ``factor`` (sweeps).
+        """The same scenario with every channel's strength multiplied by ``factor`` (sweeps).
 
         Scaling may leave the stated range: it is for sensitivity analysis.
         """
-        if factor < 0 or not math.isfinite(factor):
+        if isinstance(factor, bool) or not _is_number(factor) or factor < 0:
             raise ScenarioError(f"scale factor must be a non-negative number, not {factor!r}")
         channels = tuple(
-            replace(c, vote_shift=c.vote_shift * factor, absence_shift=c.absence_shift * factor)
-            for c in self.channels
+            replace(c, strength=c.strength.scaled(float(factor))) for c in self.channels
         )
         return replace(self, channels=channels)
 
     def at_level(self, level: Level) -> Scenario:
-        """Every channel at the low, central or high end of its stated range."""
-        channels = tuple(
-            replace(
-                c,
-                vote_shift=c.shifts["vote_shift"].at(level) if "vote_shift" in c.shifts else 0.0,
-                absence_shift=(
-                    c.shifts["absence_shift"].at(level) if "absence_shift" in c.shifts else 0.0
-                ),
-            )
-            for c in self.channels
-        )
+        """Every channel fixed at the low, central or high end of its stated range."""
+        if level not in LEVELS_OF_STRENGTH:
+            raise ScenarioError(f"level must be low, central or high, not {_show(level)}")
+        channels = tuple(replace(c, strength=c.strength.at_level(level)) for c in self.channels)
         return replace(self, channels=channels)
 
     def selected(self, rows: pd.DataFrame) -> pd.DataFrame:
         """Booleans, members x channels: which channel acts on which member."""
         return pd.DataFrame(
-            {
-                c.name: select(rows, c.select, where=f"{self.name}: channel {c.name!r}")
-                for c in self.channels
-            },
+            {c.name: c.targets(rows, self.campaigner) for c in self.channels},
             index=rows.index,
             dtype=bool,
         )
 
-    def offsets(self, rows: pd.DataFrame, chosen: pd.DataFrame | None = None) -> pd.DataFrame:
-        """Log-odds shifts per member: columns ``abstain, no, absent``.
+    def offsets(
+        self, rows: pd.DataFrame, chosen: pd.DataFrame | None = None, z: float = 0.0
+    ) -> pd.DataFrame:
+        """Log-odds shifts per member at strength quantile ``z``: columns ``abstain, no, absent``.
 
         ``rows`` are feature rows of one vote (indexed by iso3); ``chosen`` is
         :meth:`selected` of them, if already at hand.  Raises
-        :class:`~unvote.errors.ScenarioError` when a channel selects no member.
+        :class:`~unvote.errors.EmptySelectionError` when a channel selects no member.
         """
         chosen = self.selected(rows) if chosen is None else chosen
+        values = pd.DataFrame(0.0, index=rows.index, columns=list(SHIFTED_OUTCOMES))
         for channel in self.channels:
-            if not chosen[channel.name].any():
-                observed = "; ".join(
-                    dict.fromkeys(
-                        _observed(rows, feature) for table in channel.select for feature in table
+            targets = chosen[channel.name]
+            if not targets.any():
+                observed = (
+                    "; ".join(
+                        dict.fromkeys(
+                            _observed(rows, feature)
+                            for table in channel.select
+                            for feature in table
+                        )
                     )
+                    or "no member but the campaigner"
                 )
                 raise EmptySelectionError(
                     f"{self.path or self.name}: channel {channel.name!r} selects no member "
                     f"(among the {len(rows)} members at this vote, {observed})",
                     channel=channel.name,
                 )
-        # members x channels, times channels x (abstain, no, absent) shifts
-        shifts = np.array(
-            [[c.vote_shift, c.vote_shift, c.absence_shift] for c in self.channels]
-        ).reshape(-1, len(SHIFTED_OUTCOMES))
-        values = chosen[[c.name for c in self.channels]].to_numpy(dtype=float) @ shifts
-        if not np.isfinite(values).all():
+            shift = channel.shifts(rows, targets, self.campaigner, z)
+            for outcome in channel.acts_on:
+                values[outcome] += shift
+        if not np.isfinite(values.to_numpy()).all():
             raise ScenarioError(
                 f"{self.path or self.name}: the channels' shifts add up to infinity"
             )
-        return pd.DataFrame(values, index=rows.index, columns=list(SHIFTED_OUTCOMES))
+        return values
+
+    def describe(self) -> dict[str, Any]:
+        """The scenario as JSON-ready data: campaigner, channels, strengths and priors."""
+        return {
+            "name": self.name,
+            "campaigner": self.campaigner,
+            "strengths_move_together": True,
+            "channels": [c.describe() for c in self.channels],
+        }
 
 
 # ----------------------------------------------------------------------------- selectors
@@ -368,10 +708,9 @@ def _is_number(value: Any) -> bool:
 def select(rows: pd.DataFrame, selector: Sequence[Mapping[str, Any]], where: str = "") -> pd.Series:
     """Members matched by a selector: any of its tables, each with all conditions true.
 
-    >>> from unvote.panel import features
-    >>> rows = features(2024)
+    >>> rows = pd.DataFrame({"cofa": [1.0, 0.0, 1.0]}, index=["FSM", "USA", "PLW"])
     >>> sorted(rows.index[select(rows, [{"cofa": True}])])
-    ['FSM', 'MHL', 'PLW']
+    ['FSM', 'PLW']
     """
     chosen = pd.Series(False, index=rows.index)
     for table in selector:
@@ -392,34 +731,24 @@ def _fail(where: str, message: str) -> ScenarioError:
 def _text(data: Mapping[str, Any], key: str, where: str, required: bool = True) -> str:
     value = data.get(key, "" if not required else None)
     if not isinstance(value, str) or (required and not value.strip()):
-        raise _fail(where, f"{key} must be a non-empty string")
+        raise _fail(where, f"{key} must be a {'non-empty ' if required else ''}string")
     return value
 
 
 def _check_keys(data: Mapping[str, Any], allowed: set[str], where: str) -> None:
+    old = sorted(OLD_KEYS & set(data))
+    if old:
+        raise _fail(
+            where,
+            f"{old[0]} is the format of unvote 0.1: a channel now has one kind "
+            '(kind = "vote" for vote_shift, "absence" for absence_shift) and a strength '
+            "= { central = x, range = [low, high] }; see seeds/README.md",
+        )
     unknown = sorted(set(data) - allowed, key=str)
     if unknown:
         listed = ", ".join(_show(k) if not str(k).isidentifier() else str(k) for k in unknown)
         hint = _did_you_mean(unknown[0], sorted(allowed)) if len(unknown) == 1 else ""
         raise _fail(where, f"unknown key(s) {listed}{hint}; allowed: {', '.join(sorted(allowed))}")
-
-
-def _shift(value: Any, where: str) -> Shift:
-    if not isinstance(value, dict) or "central" not in value:
-        raise _fail(where, "must be a table { central = x, range = [low, high] }")
-    _check_keys(value, SHIFT_KEYS, where)
-    central = value["central"]
-    bounds = value.get("range", [central, central])
-    if not isinstance(bounds, list) or len(bounds) != 2:
-        raise _fail(where, "range must be a list of two numbers [low, high]")
-    low, high = bounds
-    if not all(_is_number(v) for v in (central, low, high)):
-        raise _fail(where, "central and the two ends of range must be finite numbers")
-    if not 0 <= low <= central <= high:
-        raise _fail(where, f"needs 0 <= low <= central <= high, got [{low}, {high}], {central}")
-    if high > MAX_SHIFT:
-        raise _fail(where, f"the range may reach at most {MAX_SHIFT:g}, not {high}")
-    return Shift(float(central), float(low), float(high))
 
 
 def _channel(data: Any, where: str) -> Channel:
@@ -428,46 +757,42 @@ def _channel(data: Any, where: str) -> Channel:
     _check_keys(data, CHANNEL_KEYS, where)
     name = _text(data, "name", where)
     where = f"{where} ({_show(name)[1:-1]})"
-    select_value = data.get("select")
-    tables = [select_value] if isinstance(select_value, dict) else select_value
-    if (
-        not isinstance(tables, list)
-        or not tables
-        or not all(isinstance(t, dict) and t for t in tables)
-    ):
-        raise _fail(where, "select must be a table of feature conditions, or a list of them")
-    shifts = {key: _shift(data[key], f"{where}.{key}") for key in SHIFTS if key in data}
-    if not shifts:
-        raise _fail(where, "needs vote_shift and/or absence_shift")
-    level = data.get("level", "central")
-    if not isinstance(level, str) or level not in ("low", "central", "high"):
-        raise _fail(where, f"level must be low, central or high, not {_show(level)}")
-    values = {key: shift.at(level) for key, shift in shifts.items()}
-    strength = data.get("strength", {})
-    if not isinstance(strength, dict) or set(strength) - set(shifts):
-        raise _fail(where, f"strength must be a table with keys among {', '.join(shifts)}")
-    for key, value in strength.items():
-        shift = shifts[key]
-        if not _is_number(value) or not shift.low <= value <= shift.high:
-            raise _fail(
-                where,
-                f"strength.{key} = {_show(value)} is outside its range [{shift.low}, {shift.high}]",
-            )
-        values[key] = float(value)
     if _control_characters(name):
         raise _fail(where, "name may not hold control characters")
-    # Check the selector's names and rules now, before any data are at hand.
-    for table in tables:
-        for feature, rule in table.items():
-            check_condition(feature, rule, where)
-    return Channel(
-        name=name,
-        talking_point=_text(data, "talking_point", where),
-        select=tuple(tables),
-        shifts=shifts,
-        basis=_text(data, "basis", where, required=False),
-        **values,
-    )
+    select_value = data.get("select")
+    if select_value is not None:
+        tables = [select_value] if isinstance(select_value, dict) else select_value
+        if (
+            not isinstance(tables, list)
+            or not tables
+            or not all(isinstance(t, dict) and t for t in tables)
+        ):
+            raise _fail(where, "select must be a table of feature conditions, or a list of them")
+        for table in tables:  # check names and rules now, before any data are at hand
+            for feature, rule in table.items():
+                check_condition(feature, rule, where)
+    if "strength" not in data:
+        raise _fail(where, "needs a strength: a number, or { central = x, range = [low, high] }")
+    try:
+        channel = Channel(
+            name=name,
+            talking_point=_text(data, "talking_point", where),
+            kind=data.get("kind", "vote"),
+            select=select_value,
+            strength=data["strength"],
+            response=data.get("response"),
+            basis=_text(data, "basis", where, required=False),
+        )
+    except ScenarioError as err:
+        raise _fail(where, str(err).split(": ", 1)[-1]) from None
+    level = data.get("level")
+    if level is not None:
+        if not isinstance(level, str) or level not in LEVELS_OF_STRENGTH:
+            raise _fail(where, f"level must be low, central or high, not {_show(level)}")
+        if channel.strength.fixed:
+            raise _fail(where, "level picks a point of the strength's range: give the range")
+        channel = replace(channel, strength=channel.strength.at_level(level))
+    return channel
 
 
 def parse_scenario(data: Mapping[str, Any], where: str = "scenario") -> Scenario:
@@ -484,13 +809,25 @@ def parse_scenario(data: Mapping[str, Any], where: str = "scenario") -> Scenario
     repeated = sorted({n for n in names if names.count(n) > 1})
     if repeated:
         raise _fail(where, f"channel names must be unique; repeated: {', '.join(repeated)}")
-    return Scenario(
-        name=check_name(_text(data, "name", where), where),
-        description=_text(data, "description", where),
-        channels=parsed,
-        sources=tuple(sources),
-        path=where,
-    )
+    campaigner = data.get("campaigner", US)
+    if not isinstance(campaigner, str):
+        raise _fail(
+            where, f"campaigner must be an ISO3 code such as 'USA', not {_show(campaigner)}"
+        )
+    try:
+        return Scenario(
+            name=check_name(_text(data, "name", where), where),
+            description=_text(data, "description", where),
+            channels=parsed,
+            sources=tuple(sources),
+            path=where,
+            campaigner=campaigner,
+        )
+    except ScenarioError as err:
+        message = str(err)
+        raise ScenarioError(
+            message if message.startswith(where) else f"{where}: {message}"
+        ) from None
 
 
 def read_scenario(path: str | Path) -> Scenario:

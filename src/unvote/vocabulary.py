@@ -64,6 +64,8 @@ METHOD_LABELS: dict[str, str] = {
     "model": "vote model",
     "markov": "Markov transitions",
     "last_vote": "as last time",
+    "always_yes": "always yes",
+    "issue_shares": "issue-code shares",
 }
 """Names of the backtest's forecasting methods as tables and charts show them."""
 
