@@ -523,7 +523,18 @@ def intervals(
     >>> intervals(probs, levels=[0.5])
     {'50': {'yes': (1, 2), 'abstain': (0, 0), 'no': (0, 1), 'absent': (0, 0)}}
     """
-    table = marginals(probs, shock_sd)
+    return marginal_intervals(marginals(probs, shock_sd), levels)
+
+
+def marginal_intervals(
+    table: pd.DataFrame, levels: Iterable[float] = LEVELS
+) -> dict[str, dict[str, tuple[int, int]]]:
+    """The intervals of :func:`intervals` from count pmfs already computed (:func:`marginals`).
+
+    >>> table = pd.DataFrame({o: [0.5, 0.5] for o in OUTCOMES})
+    >>> marginal_intervals(table, levels=[0.5])["50"]["yes"]
+    (0, 1)
+    """
     return {
         level_key(level): {
             outcome: interval(table[outcome].to_numpy(), level) for outcome in OUTCOMES

@@ -32,7 +32,7 @@ from unvote import cache
 from unvote.counts import (
     expected_counts,
     integrate_shock,
-    interval,
+    marginal_intervals,
     marginals,
     mixture_marginals,
     mixture_probs,
@@ -318,10 +318,7 @@ def scenario_forecast(
         members=members,
         marginals=pmfs,
         expected=expected_counts(probs),
-        intervals={
-            level_key(level): {o: interval(pmfs[o].to_numpy(), level) for o in pmfs}
-            for level in LEVELS
-        },
+        intervals=marginal_intervals(pmfs),
         components=components,
         shock_sd=shock_sd,
         baseline=baseline[list(PROBABILITY_COLUMNS)],
@@ -1197,10 +1194,7 @@ def forecast_roll_calls(
                 members=members,
                 marginals=pmfs,
                 expected=expected_counts(probs),
-                intervals={
-                    level_key(level): {o: interval(pmfs[o].to_numpy(), level) for o in pmfs}
-                    for level in LEVELS
-                },
+                intervals=marginal_intervals(pmfs),
                 p_adopted=prob_adopted(typical, shock_sd),
                 p_two_thirds=prob_adopted(typical, shock_sd, majority="two-thirds"),
             )

@@ -695,16 +695,6 @@ def _condition(rows: pd.DataFrame, feature: str, rule: Any, where: str) -> pd.Se
     return (column >= value[0]) & (column <= value[1])
 
 
-def _is_number(value: Any) -> bool:
-    """A finite int or float (not a bool); TOML integers may be too large for a float."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return False
-    try:
-        return math.isfinite(float(value))
-    except OverflowError:
-        return False
-
-
 def select(rows: pd.DataFrame, selector: Sequence[Mapping[str, Any]], where: str = "") -> pd.Series:
     """Members matched by a selector: any of its tables, each with all conditions true.
 
