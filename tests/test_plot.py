@@ -13,6 +13,7 @@ import pytest
 
 import unvote
 from unvote import plot
+from unvote.countries import display_name
 from unvote.evaluation import backtest
 from unvote.forecasting import forecast
 
@@ -110,12 +111,13 @@ def test_movers_shows_the_two_lists_as_the_forecast_ranks_them(fc):
     ax = plot.movers(sf, top=8)
     left, right = ax.figure.axes[:2]
     moved = [t.get_text() for t in left.get_yticklabels()][::-1]  # drawn bottom-up
-    expected = [plot._short(c) for c in sf.moved_by_campaign(8)["country"]]
+    expected = [display_name(c) for c in sf.moved_by_campaign(8)["country"]]
     assert [m.split(" (last:")[0] for m in moved] == expected
     anyway = [t.get_text().split(" (last:")[0] for t in right.get_yticklabels()][::-1]
-    assert anyway == [plot._short(c) for c in sf.likely_to_change_anyway(8)["country"]]
+    assert anyway == [display_name(c) for c in sf.likely_to_change_anyway(8)["country"]]
     assert left.get_title(loc="left") == "Moved by the campaign"
     assert right.get_title(loc="left").startswith("Likely to change anyway")
+    assert not any("…" in label for label in moved + anyway)  # names whole or in short form
 
 
 def test_backtest_charts_take_the_backtest_result(result, tmp_path):

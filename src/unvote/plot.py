@@ -24,6 +24,7 @@ import pandas as pd
 from matplotlib.ticker import FuncFormatter, NullFormatter, PercentFormatter
 
 from unvote import files
+from unvote.countries import display_name
 from unvote.vocabulary import (
     LEVELS,
     METHOD_LABELS,
@@ -113,10 +114,6 @@ def _logit_label(share: float) -> str:
     """A tick on a logit axis as a percentage with just enough decimals (0.01%, 50%, 99.9%)."""
     decimals = max(0, round(-np.log10(min(share, 1 - share))) - 2)
     return f"{100 * share:.{decimals}f}%"
-
-
-def _short(name: str, width: int = 28) -> str:
-    return name if len(name) <= width else name[: width - 1].rstrip() + "…"
 
 
 # --- the record and the forecast ----------------------------------------------------------------
@@ -425,7 +422,7 @@ def movers(
     left_ax.set_yticks(
         rows,
         [
-            _short(c) + ("" if last == "yes" else f" (last: {last})")
+            display_name(c) + ("" if last == "yes" else f" (last: {last})")
             for c, last in zip(moved["country"], moved["last_vote"], strict=True)
         ],
     )
@@ -436,7 +433,10 @@ def movers(
     left_ax.set_xlabel("Probability of not voting yes")
     left_ax.set_title("Moved by the campaign", loc="left", fontsize="medium")
     if len(moved):
-        left_ax.legend(loc="lower right", fontsize="small", framealpha=0.95)
+        # below the axes: inside, it would cover the lowest bars and their labels
+        left_ax.legend(
+            loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2, fontsize="small", frameon=False
+        )
     else:
         left_ax.annotate("no member moved", xy=(0.5, 0.5), xycoords="axes fraction", ha="center")
 
@@ -459,7 +459,7 @@ def movers(
     right_ax.set_yticks(
         rows,
         [
-            f"{_short(c)} (last: {last})"
+            f"{display_name(c)} (last: {last})"
             for c, last in zip(anyway["country"], anyway["last_vote"], strict=True)
         ],
     )
