@@ -426,8 +426,8 @@ def _names(record: dict[str, Any], key: str, where: str) -> list[str]:
 def parse_date(text: str) -> dt.date | None:
     """A DGACM adoption date: ``2019-10-10 00:00:00`` or ``2 December 2024``; blank is None.
 
-    >>> parse_date("2019-10-10 00:00:00"), parse_date("29\\xa0October 2025"), parse_date("")
-    (datetime.date(2019, 10, 10), datetime.date(2025, 10, 29), None)
+    >>> parse_date("2019-10-10 00:00:00"), parse_date("2\\xa0December 2024"), parse_date("")
+    (datetime.date(2019, 10, 10), datetime.date(2024, 12, 2), None)
     """
     text = " ".join(text.replace("\xa0", " ").split())
     if not text:
