@@ -129,6 +129,7 @@ def _poisson_binomial(p: np.ndarray) -> np.ndarray:
     The counts run down the rows, so that each step works on one contiguous block,
     in place (three times faster than counts along the columns, the same numbers).
     """
+    p = np.ascontiguousarray(p, dtype=float)  # a member's row read at each step: keep it whole
     n, m = p.shape
     pmf = np.zeros((n + 1, m))
     pmf[0] = 1.0
@@ -229,14 +230,16 @@ def integrate_shock(probs: pd.DataFrame, shock_sd: float) -> pd.DataFrame:
     >>> round(float(integrate_shock(probs, 1.0)["p_yes"].iloc[0]), 3)
     0.866
     """
-    values = check_probs(probs)
-    if _check_shock(shock_sd) > 0:
-        nodes, weights = normal_quadrature()
-        shifted = (
-            w * shift_nonyes(values, shock_sd * z) for z, w in zip(nodes, weights, strict=True)
-        )
-        values = sum(shifted)
+    values = _average_over_shock(check_probs(probs), _check_shock(shock_sd))
     return pd.DataFrame(values, index=probs.index, columns=list(PROBABILITY_COLUMNS))
+
+
+def _average_over_shock(values: np.ndarray, shock_sd: float) -> np.ndarray:
+    """:func:`integrate_shock` on checked arrays."""
+    if shock_sd == 0:
+        return values
+    nodes, weights = normal_quadrature()
+    return sum(w * shift_nonyes(values, shock_sd * z) for z, w in zip(nodes, weights, strict=True))
 
 
 def count_distribution(probs: pd.DataFrame, outcome: Outcome, shock_sd: float = 0.0) -> np.ndarray:
@@ -359,13 +362,8 @@ def mixture_probs(components: Components, shock_sd: float = 0.0) -> pd.DataFrame
     [[0.25, 0.0, 0.75, 0.0]]
     """
     weights, tables, index = _check_components(components)
-    total = sum(
-        w
-        * integrate_shock(
-            pd.DataFrame(t, index=index, columns=list(PROBABILITY_COLUMNS)), shock_sd
-        ).to_numpy()
-        for w, t in zip(weights, tables, strict=True)
-    )
+    shock_sd = _check_shock(shock_sd)
+    total = sum(w * _average_over_shock(t, shock_sd) for w, t in zip(weights, tables, strict=True))
     return pd.DataFrame(total, index=index, columns=list(PROBABILITY_COLUMNS))
 
 
