@@ -179,11 +179,20 @@ def shift_nonyes(values: np.ndarray, shift: float) -> np.ndarray:
     >>> shift_nonyes(np.array([[0.5, 0.25, 0.25, 0.0]]), np.log(3)).round(3).tolist()
     [[0.25, 0.375, 0.375, 0.0]]
     """
-    p_yes = _shocked_yes(_nonyes_log_odds(values), np.full((1, len(values)), shift))[0]
+    return shifted_grid(values, np.array([float(shift)]))[0]
+
+
+def shifted_grid(values: np.ndarray, shifts: np.ndarray) -> np.ndarray:
+    """:func:`shift_nonyes` at every shift at once: shape ``(len(shifts), members, 4)``.
+
+    >>> shifted_grid(np.array([[0.5, 0.25, 0.25, 0.0]]), np.log([1.0, 3.0]))[:, 0, 0].tolist()
+    [0.5, 0.25]
+    """
+    p_yes = _shocked_yes(_nonyes_log_odds(values)[None, :], np.asarray(shifts)[:, None])
     rest = values[:, 1:]
     total = rest.sum(axis=1, keepdims=True)
     shares = np.divide(rest, total, out=np.zeros_like(rest), where=total > 0)
-    return np.column_stack([p_yes, (1.0 - p_yes)[:, None] * shares])
+    return np.concatenate([p_yes[..., None], (1.0 - p_yes)[..., None] * shares], axis=2)
 
 
 def _nonyes_log_odds(values: np.ndarray) -> np.ndarray:
@@ -217,7 +226,8 @@ def _mixture_pmfs(values: np.ndarray, columns: list[int], shock_sd: float) -> np
         return _poisson_binomial(values[:, columns])
     nodes, weights = normal_quadrature()
     # One dynamic-programming pass over all nodes at once: columns node by node.
-    stacked = np.hstack([shift_nonyes(values, shock_sd * z)[:, columns] for z in nodes])
+    grid = shifted_grid(values, shock_sd * nodes)[:, :, columns]  # nodes x members x columns
+    stacked = grid.transpose(1, 0, 2).reshape(len(values), -1)
     pmfs = _poisson_binomial(stacked).reshape(len(nodes), len(columns), -1)
     return np.tensordot(weights, pmfs, axes=1)
 
@@ -239,7 +249,7 @@ def _average_over_shock(values: np.ndarray, shock_sd: float) -> np.ndarray:
     if shock_sd == 0:
         return values
     nodes, weights = normal_quadrature()
-    return sum(w * shift_nonyes(values, shock_sd * z) for z, w in zip(nodes, weights, strict=True))
+    return sum(w * g for g, w in zip(shifted_grid(values, shock_sd * nodes), weights, strict=True))
 
 
 def count_distribution(probs: pd.DataFrame, outcome: Outcome, shock_sd: float = 0.0) -> np.ndarray:
@@ -344,8 +354,10 @@ def mixture_marginals(components: Components, shock_sd: float = 0.0) -> pd.DataF
         pmfs = _poisson_binomial(stacked[:, flat])
     else:
         nodes, node_weights = normal_quadrature()
-        shifted = [np.hstack([shift_nonyes(t, shock_sd * z) for t in tables]) for z in nodes]
-        pmfs = _poisson_binomial(np.hstack(shifted)).reshape(len(nodes), len(flat), -1)
+        # nodes x tables x members x outcomes, laid out as members x (node, table, outcome)
+        grid = np.stack([shifted_grid(t, shock_sd * nodes) for t in tables], axis=1)
+        shifted = grid.transpose(2, 0, 1, 3).reshape(stacked.shape[0], -1)
+        pmfs = _poisson_binomial(shifted).reshape(len(nodes), len(flat), -1)
         pmfs = np.tensordot(node_weights, pmfs, axes=1)
     pmfs = pmfs.reshape(len(tables), len(OUTCOMES), -1)
     pmf = np.tensordot(weights, pmfs, axes=1)

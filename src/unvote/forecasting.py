@@ -291,14 +291,10 @@ def scenario_forecast(
     shock_sd = model.shock_sd(rows)
     nodes, weights = scenario.strength_grid()
     log_odds = model.linear_predictor(rows)
+    offsets = scenario.offset_grid(rows, chosen, nodes)
     components = tuple(
-        (
-            float(w),
-            model.predict_proba(
-                rows, offset=scenario.offsets(rows, chosen, z), shock=0.0, log_odds=log_odds
-            ),
-        )
-        for z, w in zip(nodes, weights, strict=True)
+        (float(w), model.predict_proba(rows, offset=offset, shock=0.0, log_odds=log_odds))
+        for offset, w in zip(offsets, weights, strict=True)
     )
     probs = mixture_probs(components, shock_sd)
     if baseline is None:  # computed as the scenario's, so untargeted members do not move

@@ -476,7 +476,11 @@ class Channel:
         self, rows: pd.DataFrame, targets: pd.Series, campaigner: str, z: float
     ) -> pd.Series:
         """Each member's shift at the strength quantile ``z`` (0 for members not targeted)."""
-        base = pd.Series(np.where(targets, self.strength.at(z), 0.0), index=rows.index)
+        return self.strength.at(z) * self.shape(rows, targets, campaigner)
+
+    def shape(self, rows: pd.DataFrame, targets: pd.Series, campaigner: str) -> pd.Series:
+        """Each member's shift per unit of strength: 0 off target, else the response's factor."""
+        base = pd.Series(np.where(targets, 1.0, 0.0), index=rows.index)
         if self.response is None:
             return base
         values = _response_values(rows, self.response.feature, campaigner)
@@ -590,8 +594,14 @@ class Scenario:
         :meth:`selected` of them, if already at hand.  Raises
         :class:`~unvote.errors.EmptySelectionError` when a channel selects no member.
         """
+        return self.offset_grid(rows, chosen, [z])[0]
+
+    def offset_grid(
+        self, rows: pd.DataFrame, chosen: pd.DataFrame | None, zs: Sequence[float]
+    ) -> list[pd.DataFrame]:
+        """:meth:`offsets` at each strength quantile of ``zs``, the members' shapes found once."""
         chosen = self.selected(rows) if chosen is None else chosen
-        values = pd.DataFrame(0.0, index=rows.index, columns=list(SHIFTED_OUTCOMES))
+        shapes = []
         for channel in self.channels:
             targets = chosen[channel.name]
             if not targets.any():
@@ -610,14 +620,20 @@ class Scenario:
                     f"(among the {len(rows)} members at this vote, {observed})",
                     channel=channel.name,
                 )
-            shift = channel.shifts(rows, targets, self.campaigner, z)
-            for outcome in channel.acts_on:
-                values[outcome] += shift
-        if not np.isfinite(values.to_numpy()).all():
-            raise ScenarioError(
-                f"{self.path or self.name}: the channels' shifts add up to infinity"
-            )
-        return values
+            shapes.append(channel.shape(rows, targets, self.campaigner).to_numpy())
+        grid = []
+        for z in zs:
+            values = np.zeros((len(rows), len(SHIFTED_OUTCOMES)))
+            for channel, shape in zip(self.channels, shapes, strict=True):
+                shift = channel.strength.at(z) * shape
+                for outcome in channel.acts_on:
+                    values[:, SHIFTED_OUTCOMES.index(outcome)] += shift
+            if not np.isfinite(values).all():
+                raise ScenarioError(
+                    f"{self.path or self.name}: the channels' shifts add up to infinity"
+                )
+            grid.append(pd.DataFrame(values, index=rows.index, columns=list(SHIFTED_OUTCOMES)))
+        return grid
 
     def describe(self) -> dict[str, Any]:
         """The scenario as JSON-ready data: campaigner, channels, strengths and priors."""
