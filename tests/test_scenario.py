@@ -178,6 +178,20 @@ def test_builtin_channels_select_members_and_state_priors(name: str, rows) -> No
         assert (offsets[untouched].to_numpy() == 0).all()
 
 
+@pytest.mark.parametrize("name", ["cable", "ukraine-argument"])
+def test_the_offset_grid_adds_each_channels_shift_at_each_node(name: str, rows) -> None:
+    scenario = get_scenario(name)
+    chosen = scenario.selected(rows)
+    zs = [-2.0, 0.0, 1.5]
+    for z, offsets in zip(zs, scenario.offset_grid(rows, chosen, zs), strict=True):
+        expected = pd.DataFrame(0.0, index=rows.index, columns=list(offsets.columns))
+        for channel in scenario.channels:
+            shift = channel.shifts(rows, chosen[channel.name], scenario.campaigner, z)
+            for outcome in channel.acts_on:
+                expected[outcome] += shift
+        pd.testing.assert_frame_equal(offsets, expected)
+
+
 def test_strong_is_the_cable_at_the_high_end(rows) -> None:
     cable, strong = get_scenario("cable"), get_scenario("strong")
     high = cable.at_level("high")
