@@ -121,42 +121,60 @@ def build_record(shared: Path, out: Path) -> None:
     assert np.array_equal(votes["id"].unique(), calls["id"].to_numpy())
 
 
-DGACM_FILES = [*(f"{n}.json.gz" for n in range(74, 80)), "ES-10.json.gz", "ES-11.json.gz"]
+DGACM_FILES = [*(f"{n}.json.gz" for n in range(74, 81)), "ES-10.json.gz", "ES-11.json.gz"]
+
+
+def _write_gzip(path: Path, frame: pd.DataFrame) -> None:
+    text = frame.to_csv(index=False, lineterminator="\n", date_format="%Y-%m-%d")
+    # mtime=0: the same record gives byte-identical files.
+    path.write_bytes(gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0))
 
 
 def build_dgacm_tables(shared: Path, out: Path) -> None:
-    """Ship the resolutions and sponsors of the UN's DGACM extracts (``data/ga/``).
+    """Bring the UN's DGACM extracts into the shipped record (``data/ga/``).
 
-    The extracts are read by :mod:`unvote.extract`, exactly as ``forecast data
-    import`` reads them, and each resolution's ``roll_call`` is linked to the
-    shipped record (run after :func:`build_record`).  Every recorded vote of
-    the extracts must already be in that record, vote for vote: the script
-    stops otherwise.
+    The extracts are read by :mod:`unvote.extract` and checked against the
+    record by :func:`unvote.store.new_rows`, exactly as ``forecast data
+    import`` reads and checks them (run after :func:`build_record`).  A
+    recorded vote the compiled record already holds must agree with it vote for
+    vote (the script stops otherwise); one it lacks (session 80, from
+    2025-10-29) is appended to the shipped roll calls and votes with ``source``
+    ``dgacm``.  Every resolution, with or without a vote, and its sponsors go
+    to ``resolutions.csv.gz`` and ``sponsors.csv.gz``.
     """
     from unvote.extract import read_extracts
-    from unvote.store import link_resolutions, match_roll_calls
+    from unvote.store import merge_rows, new_rows
 
     extract = read_extracts([shared / "dgacm" / name for name in DGACM_FILES])
     folder = out / "ga"
     calls = pd.read_csv(folder / "roll_calls.csv.gz", dtype=str, keep_default_na=False)
-    calls["date"] = pd.to_datetime(calls["date"])
     votes = pd.read_csv(folder / "votes.csv.gz", dtype=str, keep_default_na=False)
-    matched = match_roll_calls(extract, calls, votes)
-    missing = sorted(set(extract.roll_calls["id"]) - set(matched))
-    if missing:
-        raise SystemExit(f"DGACM roll calls missing from the shipped record: {missing[:5]}")
-    resolutions = link_resolutions(extract, calls, matched)
-    resolutions = resolutions.sort_values(
-        ["date", "symbol"], kind="stable", na_position="last", ignore_index=True
+    dated = calls.assign(date=pd.to_datetime(calls["date"]))
+    nothing_known = pd.DataFrame({"symbol": [], "date": [], "adoption": []})
+    new = new_rows(extract, dated, votes, nothing_known)
+    empty = {
+        "roll_calls": calls.iloc[:0],
+        "votes": votes.iloc[:0],
+        "resolutions": new["resolutions"].iloc[:0],
+        "sponsors": new["sponsors"].iloc[:0],
+    }
+    added = merge_rows(empty, new, source="dgacm")
+    first_new = pd.to_datetime(added["roll_calls"]["date"]).min()
+    if len(added["roll_calls"]) and first_new <= dated["date"].max():
+        raise SystemExit(f"a new DGACM roll call of {first_new:%Y-%m-%d} falls inside the record")
+    new_dates = pd.to_datetime(added["roll_calls"]["date"]).dt.strftime("%Y-%m-%d")
+    added_calls = added["roll_calls"].assign(date=new_dates)
+    _write_gzip(folder / "roll_calls.csv.gz", pd.concat([calls, added_calls[RECORD_COLUMNS]]))
+    _write_gzip(folder / "votes.csv.gz", pd.concat([votes, added["votes"]]))
+    resolutions = added["resolutions"]
+    sponsors = added["sponsors"]
+    _write_gzip(folder / "resolutions.csv.gz", resolutions)
+    _write_gzip(folder / "sponsors.csv.gz", sponsors)
+    print(
+        f"DGACM: {len(new['matched']):,} roll calls already in the record, "
+        f"{len(added_calls):,} added through {added_calls['date'].max()}; "
+        f"{len(resolutions):,} resolutions, {len(sponsors):,} sponsorships"
     )
-    place = pd.Index(resolutions["symbol"])
-    sponsors = extract.sponsors.assign(_at=place.get_indexer(extract.sponsors["symbol"]))
-    sponsors = sponsors.sort_values("_at", kind="stable").drop(columns="_at")
-    for name, frame in (("resolutions", resolutions), ("sponsors", sponsors)):
-        text = frame.to_csv(index=False, lineterminator="\n", date_format="%Y-%m-%d")
-        (folder / f"{name}.csv.gz").write_bytes(
-            gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0)
-        )
 
 
 def main() -> None:

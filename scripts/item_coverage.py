@@ -1,8 +1,8 @@
 """How well roll calls link into items: the figures of ``data/README.md`` ("Items").
 
 Links the full General Assembly record into items (:mod:`unvote.items`), with
-the UN's DGACM resolution extracts (sessions 74-79) as secondary evidence and
-for adoptions without a vote, then reports:
+the UN's DGACM resolution extracts (sessions 74-80, as shipped) as secondary
+evidence and for adoptions without a vote, then reports:
 
 * coverage: the share of roll calls since session 60 whose item has a roll
   call on an earlier date, for votes on resolutions as a whole and for all
@@ -14,10 +14,10 @@ for adoptions without a vote, then reports:
 
 Run from the repository root::
 
-    python scripts/item_coverage.py [--ga-data DIR] [--dgacm DIR] [--write]
+    python scripts/item_coverage.py [--ga-data DIR] [--write]
 
-``--ga-data`` defaults to ``$UNVOTE_GA_DATA``, else ``../shared/data/unga``;
-``--dgacm`` to the ``dgacm`` folder beside it.  Without ``--write`` the section is
+``--ga-data`` defaults to the record unvote loads (``$UNVOTE_GA_DATA``, else the
+shipped one), with the shipped resolutions.  Without ``--write`` the section is
 printed; with it, the section between the ``item-coverage`` markers of
 ``data/README.md`` is replaced.
 """
@@ -26,10 +26,6 @@ from __future__ import annotations
 
 import argparse
 import difflib
-import gzip
-import json
-import os
-import re
 import sys
 import time
 from pathlib import Path
@@ -39,61 +35,13 @@ import pandas as pd
 from unvote import items as items_module
 from unvote.errors import UnvoteError
 from unvote.items import item_links, load_items, with_items
-from unvote.load import GA_DATA_ENV, load_roll_calls
+from unvote.load import load_resolutions, load_roll_calls
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "data" / "README.md"
 START = "<!-- item-coverage:start (scripts/item_coverage.py writes this section) -->"
 END = "<!-- item-coverage:end -->"
 SINCE_SESSION = 60
-
-
-def read_dgacm(folder: Path) -> pd.DataFrame:
-    """The DGACM extracts as a resolutions table (the columns ``load_resolutions`` returns).
-
-    ``symbol, date, session, title, agenda_item, agenda_item_name, committee,
-    adoption`` ("recorded vote", "without a vote" or "").  Repeated symbols
-    are dropped, as the extract's README says.
-    """
-    rows = []
-    for path in sorted(folder.glob("*.json.gz")):
-        with gzip.open(path, "rt", encoding="utf-8") as handle:
-            for line in handle:
-                record = json.loads(line)
-                how = f"{record.get('adoption_type') or ''} {record.get('voting_type') or ''}"
-                how = how.casefold()
-                adoption = (
-                    "without a vote"
-                    if "without" in how
-                    else "recorded vote"
-                    if "recorded" in how
-                    else ""
-                )
-                date = pd.to_datetime(record.get("adoption_date") or None, format="mixed")
-                symbol = record["symbol"]
-                number = re.match(r"A/RES/(\d+)/", symbol)
-                if number:
-                    session = int(number.group(1))
-                elif pd.notna(date):  # an emergency session: the regular session in progress
-                    session = date.year - 1945 - (date.month < 9)
-                else:
-                    session = None
-                agenda = re.sub(r"^Agenda items?\s*", "", record.get("agenda_item") or "")
-                rows.append(
-                    {
-                        "symbol": symbol,
-                        "date": date,
-                        "session": session,
-                        "title": record.get("title") or "",
-                        "agenda_item": re.sub(r"[()]", "", agenda).strip(),
-                        "agenda_item_name": record.get("agenda_item_name") or "",
-                        "committee": record.get("committee") or "",
-                        "adoption": adoption,
-                    }
-                )
-    frame = pd.DataFrame(rows).drop_duplicates("symbol", ignore_index=True)
-    frame["session"] = frame["session"].astype("Int64")
-    return frame
 
 
 def coverage(calls: pd.DataFrame, since: int = SINCE_SESSION) -> pd.DataFrame:
@@ -218,7 +166,7 @@ def section(calls: pd.DataFrame, items: pd.DataFrame, links: pd.DataFrame) -> st
         " symbols counts once. The rest",
         "are texts voted for the first time (new items, one-off texts, texts until then adopted",
         "without a vote), or retitled beyond what the rules link (below). The record ends on",
-        f"{last_day:%Y-%m-%d}: session {table['session'].max()} had just begun.",
+        f"{last_day:%Y-%m-%d}, in session {table['session'].max()}.",
         "",
         "| session | resolutions | with an earlier vote | share | all roll calls | share |",
         "|---|---|---|---|---|---|",
@@ -265,12 +213,10 @@ def section(calls: pd.DataFrame, items: pd.DataFrame, links: pd.DataFrame) -> st
     return "\n".join(lines) + "\n"
 
 
-def build(ga_data: Path, dgacm: Path) -> str:
-    """Read the record and the DGACM extracts and return the README section."""
+def build(ga_data: Path | None = None) -> str:
+    """The README section, from the record (shipped, or ``ga_data``) and the UN's extracts."""
     roll_calls = load_roll_calls(ga_data)
-    resolutions = read_dgacm(dgacm)
-    symbols = dict(zip(roll_calls["resolution"], roll_calls["id"], strict=True))
-    resolutions["roll_call"] = resolutions["symbol"].map(symbols).fillna("")
+    resolutions = load_resolutions()
     calls = with_items(roll_calls, resolutions)
     items = load_items(roll_calls, resolutions)
     links = item_links(roll_calls, resolutions)
@@ -288,15 +234,14 @@ def replace_section(text: str, new: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    default_ga = os.environ.get(GA_DATA_ENV) or str(ROOT.parent / "shared" / "data" / "unga")
-    parser.add_argument("--ga-data", default=default_ga, help="folder of roll_calls.csv.gz")
-    parser.add_argument("--dgacm", help="folder of the DGACM extracts (default: beside --ga-data)")
+    parser.add_argument(
+        "--ga-data", help="folder of roll_calls.csv.gz (default: the record unvote loads)"
+    )
     parser.add_argument("--write", action="store_true", help="update data/README.md")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     try:
-        dgacm = Path(args.dgacm) if args.dgacm else Path(args.ga_data).parent / "dgacm"
-        text = build(Path(args.ga_data), dgacm)
+        text = build(Path(args.ga_data) if args.ga_data else None)
     except UnvoteError as err:
         print(f"item_coverage: {err}", file=sys.stderr)
         return 2

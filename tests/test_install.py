@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 
 def test_import_and_load_from_another_directory(tmp_path):
@@ -15,7 +16,7 @@ def test_import_and_load_from_another_directory(tmp_path):
         text=True,
         check=True,
     )
-    assert result.stdout.strip() == "(6086, 7)"
+    assert result.stdout.strip() == "(6279, 7)"  # 33 votes, 1992-2025
 
 
 def test_data_files_are_inside_the_installed_package():
@@ -35,4 +36,16 @@ def test_the_full_record_loads_with_no_environment_variable(tmp_path):
         [sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["6821", "1076611"]
+    assert result.stdout.split() == ["6986", "1108456"]
+
+
+def test_a_fresh_install_says_the_record_runs_to_june_2026(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "UNVOTE_GA_DATA"}
+    env["UNVOTE_DATA_DIR"] = str(tmp_path / "empty")
+    forecast = Path(sys.executable).with_name("forecast")
+    result = subprocess.run(
+        [str(forecast), "data", "status"], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    shipped = next(line for line in result.stdout.splitlines() if line.startswith("shipped"))
+    assert "6,986" in shipped and "2026-06-04" in shipped

@@ -32,10 +32,10 @@ def no_overrides(monkeypatch, tmp_path):
 
 def test_the_record_ships_with_the_package(calls, votes):
     assert load.record_dir() == load.data_path("ga")
-    assert (len(calls), len(votes)) == (6821, 1_076_611)
+    assert (len(calls), len(votes)) == (6821 + 165, 1_076_611 + 165 * 193)
     assert calls["id"].is_unique and calls["date"].is_monotonic_increasing
     assert calls["date"].min() == pd.Timestamp("1946-01-01")
-    assert calls["date"].max() == pd.Timestamp("2025-09-19")
+    assert calls["date"].max() == pd.Timestamp("2026-06-04")
     assert list(votes["vote"].cat.categories) == ["yes", "abstain", "no", "absent"]
 
 
@@ -55,6 +55,35 @@ def test_counts_equal_tallies_and_add_up_to_the_membership(calls, votes):
     assert (calls["member_diff"] != "").sum() == 115
 
 
+def test_the_2025_cuba_vote_is_in_the_record(calls, votes):
+    row = calls.set_index("resolution").loc["A/RES/80/4"]
+    assert row["date"] == pd.Timestamp("2025-10-29")
+    assert (row["yes"], row["no"], row["abstain"], row["absent"]) == (165, 7, 12, 9)
+    listed = votes[votes["id"] == row["id"]].set_index("iso3")["vote"]
+    assert listed[["ARG", "HUN", "PRY", "UKR", "USA", "ISR", "MKD"]].eq("no").all()
+
+
+def test_session_80_came_from_the_un_extract_with_every_tally_equal_to_its_list(
+    calls, votes, shared_data
+):
+    """Every roll call of session 80 past the compiled record, checked against the UN's file."""
+    from unvote.extract import read_extract
+
+    extract = read_extract(shared_data / "dgacm" / "80.json.gz")
+    new = calls[(calls["session"] == 80) & (calls["date"] > pd.Timestamp("2025-09-19"))]
+    assert len(new) == 165 and (new["source"] == "dgacm").all()
+    assert new["date"].min() == pd.Timestamp("2025-10-29")
+    theirs = extract.roll_calls.set_index("resolution")
+    for call in new.itertuples():
+        assert (call.yes, call.no, call.abstain) == tuple(
+            theirs.loc[call.resolution, ["yes", "no", "abstain"]]
+        ), call.resolution
+    counts = votes[votes["id"].isin(new["id"])].groupby(["id", "vote"], observed=False).size()
+    counts = counts.unstack().reindex(new["id"])
+    assert (counts["yes"].to_numpy() == new["yes"].to_numpy()).all()
+    assert (counts["absent"].to_numpy() == new["absent"].to_numpy()).all()
+
+
 def test_the_2024_cuba_vote_is_in_the_record(calls, votes):
     row = calls.set_index("resolution").loc["A/RES/79/7"]
     assert (row["yes"], row["no"], row["abstain"], row["absent"]) == (187, 2, 1, 3)
@@ -63,8 +92,11 @@ def test_the_2024_cuba_vote_is_in_the_record(calls, votes):
 
 
 def test_shipped_record_equals_the_compiled_one(calls, votes, ga_data):
+    """Through 2025-09-19 the shipped record is the compiled one; session 80 came after it."""
     compiled = pd.read_csv(ga_data / "votes.csv.gz", dtype=str)
-    ours = votes.astype(str)
+    later = calls.loc[calls["date"] > pd.Timestamp("2025-09-19"), "id"]
+    ours = votes[~votes["id"].isin(later)].astype(str)
+    calls = calls[~calls["id"].isin(later)]
     merged = compiled.merge(ours, on=["id", "iso3"], how="outer", suffixes=("", "_ours"))
     assert len(merged) == len(compiled) == len(ours)
     assert (merged["vote"] == merged["vote_ours"]).all()
@@ -105,7 +137,7 @@ def test_a_newer_copy_takes_precedence(tmp_path, monkeypatch):
 def test_imported_roll_calls_are_merged_on_top(tmp_path, monkeypatch):
     raw_calls, raw_votes = _raw(1)
     new_calls = raw_calls.assign(
-        id="dgacm:A/RES/80/999", date="2025-10-02", resolution="A/RES/80/999"
+        id="dgacm:A/RES/80/999", date="2026-06-10", resolution="A/RES/80/999"
     )
     new_votes = raw_votes.assign(id="dgacm:A/RES/80/999")
     # An import repeating a roll call of the base adds nothing.
@@ -113,9 +145,9 @@ def test_imported_roll_calls_are_merged_on_top(tmp_path, monkeypatch):
     both_votes = pd.concat([raw_votes, new_votes])
     _write(tmp_path / "user-data" / "imports", both_calls, both_votes)
     calls = unvote.load_roll_calls()
-    assert len(calls) == 6822 and calls["id"].iloc[-1] == "dgacm:A/RES/80/999"
+    assert len(calls) == 6987 and calls["id"].iloc[-1] == "dgacm:A/RES/80/999"
     votes = unvote.load_ga_votes(roll_calls=calls)
-    assert len(votes) == 1_076_611 + 193
+    assert len(votes) == 1_108_456 + 193
     assert votes["id"].dtype == "category"
 
 
@@ -158,9 +190,9 @@ def _set(frame: pd.DataFrame, row: int, column: str, value: str) -> pd.DataFrame
         (lambda v: _set(v, 9, "iso3", ""), r"votes\.csv\.gz, line 11: iso3 '' is blank"),
         (lambda v: pd.concat([v.iloc[:3], v.iloc[[1]], v.iloc[3:]]), r"line 5: .* votes twice"),
         (lambda v: _set(v, 0, "id", "undl:0"), r"line 2: roll call 'undl:0' is not in"),
-        (lambda v: _set(v, 0, "vote", "no"), r"has 3 no votes but its tally says 2"),
+        (lambda v: _set(v, 0, "vote", "no"), r"has 9 no votes but its tally says 8"),
         (lambda v: v[~_first_absent(v)], r"lists 192 members but 193 were members"),
-        (lambda v: _set(v, 7, "iso3", "SUN"), r"\(2025-09-05\) ATG was a member but is missing"),
+        (lambda v: _set(v, 7, "iso3", "SUN"), r"\(2026-06-04\) ATG was a member but is missing"),
     ],
     ids=["bad-vote", "blank-member", "twice", "unknown-roll-call", "tally", "missing", "stranger"],
 )
@@ -192,5 +224,5 @@ def test_loading_leaves_no_trace_of_a_previous_copy(tmp_path, monkeypatch):
     monkeypatch.setenv("UNVOTE_GA_DATA", str(_write(tmp_path / "copy", raw_calls, raw_votes)))
     assert len(unvote.load_roll_calls()) == 2
     monkeypatch.delenv("UNVOTE_GA_DATA")
-    assert len(unvote.load_roll_calls()) == 6821
+    assert len(unvote.load_roll_calls()) == 6986
     assert np.isin(raw_calls["id"], unvote.load_roll_calls()["id"]).all()

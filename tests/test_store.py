@@ -163,9 +163,9 @@ def test_importing_what_the_record_holds_adds_nothing(shared_data, user_data) ->
     assert (summary.roll_calls, summary.votes, summary.resolutions, summary.sponsors) == (0,) * 4
     assert summary.in_record == 88 + 3 + 6
     assert summary.known_resolutions == 343 + 3 + 6
-    assert summary.last_vote == pd.Timestamp("2025-09-19")
+    assert summary.last_vote == pd.Timestamp("2026-06-04")
     assert any("A/RES/77/293" in note for note in summary.notes)
-    assert len(unvote.load_roll_calls()) == 6821
+    assert len(unvote.load_roll_calls()) == 6986
     manifest = json.loads((user_data / "imports" / "manifest.json").read_text())
     assert [Path(e["file"]).name for e in manifest["imports"]] == [f.name for f in files]
 
@@ -301,8 +301,8 @@ def test_an_unwritable_data_directory_is_one_clear_error(shared_data, monkeypatc
 def test_status_of_the_shipped_record(user_data) -> None:
     status = unvote.data_status()
     assert list(status.index) == ["shipped", "imported", "all"]
-    assert status.loc["shipped", ["roll_calls", "resolutions"]].tolist() == [6821, 1929]
-    assert status.loc["all", "last_vote"] == pd.Timestamp("2025-09-19")
+    assert status.loc["shipped", ["roll_calls", "resolutions"]].tolist() == [6986, 2192]
+    assert status.loc["all", "last_vote"] == pd.Timestamp("2026-06-04")
     assert status.loc["imported", "roll_calls"] == 0
     assert pd.isna(status.loc["imported", "last_vote"])
     assert status.loc["imported", "location"] == str(user_data / "imports")
@@ -350,10 +350,10 @@ def test_json_output_of_import_and_status(shared_data, user_data) -> None:
     status, out, _ = cli("data", "status", "--json")
     data = json.loads(out)
     assert data["shipped"] == {
-        "roll_calls": 6821,
-        "resolutions": 1929,
+        "roll_calls": 6986,
+        "resolutions": 2192,
         "files": 0,
-        "last_vote": "2025-09-19",
+        "last_vote": "2026-06-04",
         "location": str(load.data_path("ga")),
     }
     assert data["imported"]["files"] == 1

@@ -1,6 +1,6 @@
 """unvote: forecast UN General Assembly votes under scenarios of diplomatic pressure.
 
-unvote ships the full plenary record (1946 to 2025-09-19), links its roll
+unvote ships the full plenary record (1946 to 2026-06-04), links its roll
 calls into recurring texts (items), and forecasts any coming roll call; the
 flagship example is the annual vote on ending the US embargo against Cuba.
 The data flow runs one way, a module a step::

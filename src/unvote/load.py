@@ -340,8 +340,8 @@ def load_roll_calls(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     issue codes, where known), ``source``, ``undl_record``, ``voeten_rcid``,
     ``date_source``, ``note``; ``data/README.md`` documents them.
 
-    Read from :func:`record_dir` (the shipped record, 6,821 roll calls to
-    2025-09-19, unless ``path`` or ``$UNVOTE_GA_DATA`` names a newer copy),
+    Read from :func:`record_dir` (the shipped record, 6,986 roll calls to
+    2026-06-04, unless ``path`` or ``$UNVOTE_GA_DATA`` names a newer copy),
     plus the roll calls imported with :func:`unvote.store.import_extract`.
     A malformed value raises :class:`~unvote.errors.DataFileError` naming the
     file and line.

@@ -47,6 +47,7 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -384,7 +385,7 @@ def import_extract(
     imported ES-11.json.gz
       added: 0 roll calls (0 member-votes), 0 resolutions, 0 sponsorships
       already in the record (agreeing): 6 roll calls, 6 resolutions
-      last vote in the record: 2025-09-19
+      last vote in the record: 2026-06-04
     """
     say = progress or (lambda _: None)
     files = [Path(p) for p in paths]
@@ -394,22 +395,17 @@ def import_extract(
     say("checking against the record")
     calls = load.load_roll_calls()
     votes = load.load_ga_votes(roll_calls=calls)
-    matched = match_roll_calls(extract, calls, votes)
     known = load.load_resolutions()
-    resolutions = link_resolutions(extract, calls, matched)
-    _check_known_resolutions(extract, resolutions, known)
-
-    new_calls = extract.roll_calls[~extract.roll_calls["id"].isin(matched)]
-    new_votes = extract.votes[extract.votes["id"].isin(new_calls["id"])]
-    new_resolutions = resolutions[~resolutions["symbol"].isin(known["symbol"])]
-    new_sponsors = extract.sponsors[extract.sponsors["symbol"].isin(new_resolutions["symbol"])]
+    new = new_rows(extract, calls, votes, known)
+    new_calls, new_votes = new["roll_calls"], new["votes"]
+    new_resolutions, new_sponsors = new["resolutions"], new["sponsors"]
 
     folder = imports_dir()
     if data_dir().exists():
         _recover(data_dir())
     current = _read_imports(folder)
     manifest = _read_manifest(folder)
-    tables = _merged(current, new_calls, new_votes, new_resolutions, new_sponsors)
+    tables = merge_rows(current, new)
     seen = {entry.get("sha256") for entry in manifest}
     now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     for path in files:
@@ -435,8 +431,8 @@ def import_extract(
         votes=len(new_votes),
         resolutions=len(new_resolutions),
         sponsors=len(new_sponsors),
-        in_record=len(matched),
-        known_resolutions=int(resolutions["symbol"].isin(known["symbol"]).sum()),
+        in_record=len(new["matched"]),
+        known_resolutions=int(new["linked"]["symbol"].isin(known["symbol"]).sum()),
         last_vote=None if pd.isna(last) else pd.Timestamp(last),
         notes=extract.notes,
     )
@@ -461,16 +457,47 @@ def _check_known_resolutions(
             )
 
 
-def _merged(
-    current: dict[str, pd.DataFrame],
-    calls: pd.DataFrame,
-    votes: pd.DataFrame,
-    resolutions: pd.DataFrame,
-    sponsors: pd.DataFrame,
+def new_rows(
+    extract: Extract, calls: pd.DataFrame, votes: pd.DataFrame, known: pd.DataFrame
+) -> dict[str, Any]:
+    """What an extract adds to a record, checked against it: the importer's one rule book.
+
+    ``calls`` and ``votes`` are the record's roll calls and member-votes,
+    ``known`` its resolutions.  Returns the new ``roll_calls``, ``votes``,
+    ``resolutions`` and ``sponsors`` (rows of the extract the record lacks),
+    ``matched`` (extract id -> record id of the roll calls already there) and
+    ``linked`` (every resolution of the extract, its ``roll_call`` pointing at
+    the record).  Raises :class:`~unvote.errors.RecordConflictError` where the
+    extract and the record disagree.  Used by :func:`import_extract` and by
+    the script that builds the shipped record, so both apply the same checks.
+    """
+    matched = match_roll_calls(extract, calls, votes)
+    linked = link_resolutions(extract, calls, matched)
+    _check_known_resolutions(extract, linked, known)
+    new_calls = extract.roll_calls[~extract.roll_calls["id"].isin(matched)]
+    new_resolutions = linked[~linked["symbol"].isin(known["symbol"])]
+    return {
+        "roll_calls": new_calls,
+        "votes": extract.votes[extract.votes["id"].isin(new_calls["id"])],
+        "resolutions": new_resolutions,
+        "sponsors": extract.sponsors[extract.sponsors["symbol"].isin(new_resolutions["symbol"])],
+        "matched": matched,
+        "linked": linked,
+    }
+
+
+def merge_rows(
+    current: dict[str, pd.DataFrame], new: dict[str, Any], *, source: str = IMPORT_SOURCE
 ) -> dict[str, pd.DataFrame]:
-    """Earlier imports plus the new rows, in a fixed order."""
+    """``current`` tables plus the rows of :func:`new_rows`, in a fixed order.
+
+    New roll calls are marked with ``source`` (``import`` for a user's
+    import; the shipped record marks the UN's extracts ``dgacm``).
+    """
+    calls, votes = new["roll_calls"], new["votes"]
+    resolutions, sponsors = new["resolutions"], new["sponsors"]
     calls = calls.assign(
-        member_diff="", issue="", source=IMPORT_SOURCE, undl_record="", voeten_rcid=""
+        member_diff="", issue="", source=source, undl_record="", voeten_rcid=""
     ).assign(date_source="dgacm")
     all_calls = pd.concat([current["roll_calls"], calls[ROLL_CALL_COLUMNS]], ignore_index=True)
     all_calls = all_calls.sort_values(["date", "id"], kind="stable", ignore_index=True)
@@ -515,7 +542,7 @@ def data_status() -> pd.DataFrame:
 
     >>> shipped = data_status().loc["shipped"]
     >>> int(shipped["roll_calls"]), f"{shipped['last_vote']:%Y-%m-%d}"
-    (6821, '2025-09-19')
+    (6986, '2026-06-04')
     """
     rows = {}
 
