@@ -28,13 +28,29 @@ def fc(record) -> Forecast:
 
 def test_forecast_covers_every_builtin_scenario(fc) -> None:
     assert list(fc.scenarios) == BUILTIN
-    assert (fc.year, fc.members, fc.roll_call) == (2025, 193, None)
-    assert fc.through == pd.Timestamp("2025-09-19")  # the end of the record
-    assert fc.date == fc.item.usual_date(2025) and fc.date > fc.through
+    # A past vote, forecast as it could have been the day before it.
+    assert (fc.year, fc.members, fc.roll_call) == (2025, 193, "dgacm:A/RES/80/4")
+    assert fc.date == pd.Timestamp("2025-10-29") and fc.through == pd.Timestamp("2025-10-28")
     assert fc.item.label == "Ending the US embargo against Cuba"
-    assert fc.thresholds == (185, 180, 170)
+    assert fc.thresholds == (185, 180, 170)  # from the last count known then, 2024's 187
+    assert fc.outcome == {
+        "year": 2025,
+        "date": "2025-10-29",
+        "yes": 165,
+        "abstain": 12,
+        "no": 7,
+        "absent": 9,
+    }
     # The model is refitted at each session's opening: the eve of session 80's.
     assert fc.model.train_sessions_ == (65, 79)
+
+
+def test_the_next_vote_is_forecast_from_the_end_of_the_record(record) -> None:
+    nxt = forecast(2026, ["baseline"], record=record)
+    assert nxt.roll_call is None and nxt.outcome is None
+    assert nxt.through == pd.Timestamp("2026-06-04") and nxt.date > nxt.through
+    assert nxt.date == nxt.item.usual_date(2026)
+    assert nxt.thresholds == (165, 160, 150)  # from 2025's 165
 
 
 @pytest.mark.parametrize("name", BUILTIN)
@@ -116,7 +132,7 @@ def test_exact_counts_agree_with_draws(fc) -> None:
 
 def test_to_dict_has_the_documented_shape(fc) -> None:
     data = json.loads(json.dumps(fc.to_dict(top=5), allow_nan=False))
-    assert data["year"] == 2025 and data["through"] == "2025-09-19"
+    assert data["year"] == 2025 and data["through"] == "2025-10-28"
     assert data["item"]["label"] == "Ending the US embargo against Cuba"
     assert data["model"]["fitted_on"] == "sessions 65-79"
     assert [s["name"] for s in data["scenarios"]] == BUILTIN
@@ -185,8 +201,8 @@ def test_through_can_be_a_year_or_a_date_but_not_after_the_vote(record) -> None:
 @pytest.mark.parametrize(
     ("year", "message"),
     [
-        (1991, "the years 1992-2025 can be forecast"),
-        (2027, "the years 1992-2025 can be forecast"),
+        (1991, "the years 1992-2026 can be forecast"),
+        (2027, "the years 1992-2026 can be forecast"),
         (2020, "no vote on ending the US embargo against Cuba was held in 2020"),
     ],
 )
@@ -199,7 +215,9 @@ def test_any_item_can_be_forecast(record) -> None:
     other = forecast(2025, ["baseline"], item="assistance to palestine refugees", record=record)
     assert "palestine refugees" in other.item.label.lower()
     assert other.scenarios["baseline"].expected["no"] < 10
-    assert other.thresholds == unvote.items.thresholds_for(other.item.last_yes)
+    # Voted in December 2025: a past vote, its thresholds from the count known before it.
+    assert other.roll_call is not None and other.date.year == 2025
+    assert other.thresholds == unvote.items.thresholds_for(other.recorded(2024)["yes"])
 
 
 # ----------------------------------------------------------------------------- the cache
@@ -235,7 +253,7 @@ def test_a_corrupt_cache_entry_is_rebuilt_not_trusted(fc, monkeypatch) -> None:
 COMING = pd.DataFrame(
     {
         "id": ["cuba", "refugees", "new"],
-        "date": ["2025-11-01", "2025-12-05", "2025-12-05"],
+        "date": ["2026-10-30", "2026-12-04", "2026-12-04"],
         "title": [
             "Necessity of ending the economic, commercial and financial embargo imposed by the "
             "United States of America against Cuba",
@@ -249,13 +267,13 @@ COMING = pd.DataFrame(
 
 def test_coming_roll_calls_are_forecast_and_linked(record) -> None:
     result = forecast_roll_calls(COMING, record=record)
-    assert result.through == pd.Timestamp("2025-09-19") and len(result) == 3
+    assert result.through == pd.Timestamp("2026-06-04") and len(result) == 3
     cuba, refugees, new = result["cuba"], result["refugees"], result["new"]
     assert cuba.linked and refugees.linked and not new.linked
-    assert cuba.item == get_item_id(record, "A/RES/79/7")
+    assert cuba.item == get_item_id(record, "A/RES/80/4") == get_item_id(record, "A/RES/79/7")
     assert cuba.p_adopted > 0.99 and cuba.expected["yes"] > 150
     data = json.loads(json.dumps(result.to_dict(), allow_nan=False))
-    assert data["through"] == "2025-09-19"
+    assert data["through"] == "2026-06-04"
     entry = data["roll_calls"][0]
     assert set(entry) >= {"id", "date", "title", "item", "linked", "expected", "intervals"}
     assert list(entry["expected"]) == OUTCOMES and set(entry["intervals"]) == {"80", "95"}
@@ -285,7 +303,7 @@ def test_a_roll_call_of_the_record_removed_is_forecast_from_before_it(record) ->
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (lambda c: c.assign(date="2025-09-01"), "on or before the cut-off 2025-09-19"),
+        (lambda c: c.assign(date="2026-06-01"), "on or before the cut-off 2026-06-04"),
         (lambda c: c.assign(date="next week"), "is not a date"),
         (lambda c: c.drop(columns="title"), "lack column"),
         (lambda c: pd.concat([c, c.iloc[:1]]), "appears twice"),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import importlib.util
-import os
 import re
 import time
 from pathlib import Path
@@ -388,22 +387,11 @@ def test_item_is_frozen():
 
 
 @pytest.fixture(scope="module")
-def ga_folder(request) -> Path:
-    env = os.environ.get("UNVOTE_GA_DATA")
-    if env and Path(env, "roll_calls.csv.gz").is_file():
-        return Path(env)
-    return request.getfixturevalue("ga_data")
+def record():
+    """The shipped record and the UN's resolutions (sessions 74-80), as the library loads them."""
+    from unvote.load import load_resolutions, load_roll_calls
 
-
-@pytest.fixture(scope="module")
-def record(ga_folder):
-    from unvote.load import load_roll_calls
-
-    roll_calls = load_roll_calls(ga_folder)
-    resolutions = coverage_script.read_dgacm(ga_folder.parent / "dgacm")
-    symbols = dict(zip(roll_calls["resolution"], roll_calls["id"], strict=True))
-    resolutions["roll_call"] = resolutions["symbol"].map(symbols).fillna("")
-    return roll_calls, resolutions
+    return load_roll_calls(), load_resolutions()
 
 
 @pytest.fixture(scope="module")
@@ -467,12 +455,13 @@ def test_ids_are_unique_readable_slugs(items):
 def test_the_cuba_item(items):
     cuba = get_item("embargo cuba", items)
     assert cuba.id == CUBA
-    assert (cuba.first_year, cuba.last_date.year, cuba.n_roll_calls) == (1992, 2024, 32)
-    assert cuba.last_yes == 187
-    assert cuba.thresholds == (185, 180, 170)
-    assert cuba.usual_date(2025) == pd.Timestamp("2025-11-02")
+    assert (cuba.first_year, cuba.last_date.year, cuba.n_roll_calls) == (1992, 2025, 33)
+    assert cuba.last_yes == 165
+    assert cuba.thresholds == (165, 160, 150)
+    assert cuba.usual_date(2026) == pd.Timestamp("2026-10-30")
     assert cuba.label == "Ending the US embargo against Cuba"
     assert cuba.consensus_adoptions == 0
+    assert cuba.consensus_before_first_vote == 0 and cuba.first_voted_after_consensus is None
     assert get_item("cuba-embargo", items) == cuba == get_item(CUBA, items)
 
 
@@ -509,6 +498,22 @@ def test_consensus_adoptions_come_from_the_dgacm_table(items):
     assert table.loc[table["vote_on"] != "resolution", "consensus_adoptions"].isna().all()
 
 
+def test_a_text_first_voted_after_adoptions_without_a_vote_says_so(items):
+    """Session 80 put many texts adopted by consensus in sessions 74-79 to a recorded vote."""
+    table = items.set_index("item")
+    row = table.loc["american-samoa"]
+    assert row["first_date"] == pd.Timestamp("2025-12-05")
+    assert row["consensus_before_first_vote"] == row["consensus_adoptions"] == 6
+    item = get_item("american-samoa", items)
+    assert item.first_voted_after_consensus == (
+        "first put to a recorded vote in 2025, after 6 adoptions without a vote"
+    )
+    # Adoptions after the first vote do not count: voted in 2020, by consensus from 2021.
+    assert table.at["prevention-of-an-arms-race-in-outer-space", "consensus_before_first_vote"] == 0
+    first_voted_in_80 = table[table["first_date"] >= pd.Timestamp("2025-10-01")]
+    assert (first_voted_in_80["consensus_before_first_vote"] > 0).sum() >= 40
+
+
 def test_hand_written_labels_name_items_of_the_record(items):
     labels = pd.read_csv(ROOT / "data" / "item-labels.csv")
     assert labels["item"].is_unique
@@ -538,11 +543,11 @@ def test_linking_the_record_is_fast(record):
     assert time.perf_counter() - started < 10
 
 
-def test_the_readme_figures_are_current(record, ga_folder):
+def test_the_readme_figures_are_current():
     text = (ROOT / "data" / "README.md").read_text(encoding="utf-8")
     assert coverage_script.START in text
     written = text.split(coverage_script.START, 1)[1].split(coverage_script.END, 1)[0]
-    fresh = coverage_script.build(ga_folder, ga_folder.parent / "dgacm")
+    fresh = coverage_script.build()
     assert coverage_script.START + written + coverage_script.END + "\n" == fresh, (
         "data/README.md is stale: run python scripts/item_coverage.py --write"
     )

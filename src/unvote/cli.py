@@ -939,6 +939,8 @@ def run_forecast(args: argparse.Namespace, given: set[str]) -> None:
             f"{fc.members} members; record through {fc.through:%Y-%m-%d}; "
             f"model fitted on sessions {first}-{last}."
         )
+        if fc.item.first_voted_after_consensus:
+            header += f"\nThe text was {fc.item.first_voted_after_consensus}."
         blocks = [format_country(fc, code) for code in countries]
         blocks += [
             format_scenario(fc, name, args.top, draws[name] if draws else None, thresholds)

@@ -49,7 +49,7 @@ from unvote.errors import (
     UnknownNameError,
 )
 from unvote.extract import regular_session
-from unvote.items import Item, get_item, link_items, load_items
+from unvote.items import Item, get_item, link_items, load_items, thresholds_for
 from unvote.model import VoteModel
 from unvote.panel import (
     MODEL_FEATURES,
@@ -410,8 +410,10 @@ class Forecast:
 
     @property
     def thresholds(self) -> tuple[int, ...]:
-        """The yes counts worth asking about for this item (:attr:`Item.thresholds`)."""
-        return self.item.thresholds
+        """The yes counts worth asking about: :func:`~unvote.items.thresholds_for` the last
+        yes count known on ``through`` (so a past vote's own count never sets them)."""
+        last_yes = self.last_observed["yes"]
+        return self.item.thresholds if last_yes is None else thresholds_for(int(last_yes))
 
     def table(self, thresholds: Sequence[int] | None = None) -> pd.DataFrame:
         """One row a scenario: expected counts, their intervals and P(yes < t), rounded.
@@ -559,7 +561,12 @@ class Forecast:
         first, last_session = self.model.train_sessions_
         return {
             "year": int(self.year),
-            "item": {"id": self.item.id, "title": self.item.title, "label": self.item.label},
+            "item": {
+                "id": self.item.id,
+                "title": self.item.title,
+                "label": self.item.label,
+                "first_voted_after_consensus": self.item.first_voted_after_consensus,
+            },
             "date": f"{self.date:%Y-%m-%d}",
             "through": f"{self.through:%Y-%m-%d}",
             "members": int(self.members),

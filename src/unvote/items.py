@@ -95,6 +95,7 @@ ITEM_COLUMNS: tuple[str, ...] = (
     "last_date",
     "n_roll_calls",
     "consensus_adoptions",
+    "consensus_before_first_vote",
     "last_yes",
     "usual_month",
     "usual_day",
@@ -993,6 +994,9 @@ def _items_table(
     ]
     table["title"] = table["title"].map(_display_title)
     table["consensus_adoptions"] = _consensus(table, calls, linked, resolutions)
+    table["consensus_before_first_vote"] = _consensus(
+        table, calls, linked, resolutions, before_first_vote=True
+    )
     table = table.rename_axis("item").reset_index()
     table = table.sort_values(["first_date", "item"], ignore_index=True)
     return table[list(ITEM_COLUMNS)]
@@ -1003,12 +1007,21 @@ def _consensus(
     calls: pd.DataFrame,
     linked: _Linked,
     resolutions: pd.DataFrame | None,
+    *,
+    before_first_vote: bool = False,
 ) -> pd.Series:
-    """Resolutions of each item adopted without a vote; NaN where the table cannot say."""
+    """Resolutions of each item adopted without a vote; NaN where the table cannot say.
+
+    With ``before_first_vote``, only those adopted before the item's first roll call.
+    """
     unknown = pd.Series(np.nan, index=table.index)
     if resolutions is None or linked.resolution_items is None:
         return unknown
     adopted = resolutions["adoption"].fillna("").astype(str).str.casefold() == "without a vote"
+    if before_first_vote and "date" in resolutions:
+        first = linked.resolution_items.map(table["first_date"])
+        dated = pd.to_datetime(resolutions["date"], errors="coerce")
+        adopted &= (dated < first).fillna(False).to_numpy()
     items = linked.resolution_items[adopted.to_numpy()]
     counts = items[items != ""].value_counts()
     covered = set(pd.to_numeric(resolutions["session"], errors="coerce").dropna().astype(int))
@@ -1044,9 +1057,12 @@ def load_items(
       several symbols (``identical_to``) counted once;
     * ``consensus_adoptions``: resolutions of the item the DGACM table lists
       as adopted without a vote.  It counts only the sessions that table
-      covers (74-79 in the UN extract): 0 means none there; NaN means unknown
+      covers (74-80 in the UN extract): 0 means none there; NaN means unknown
       (no table, a separate vote, or an item with no roll call in those
       sessions and no resolution there);
+    * ``consensus_before_first_vote``: those adopted before the item's first
+      roll call: a text put to a recorded vote for the first time after years
+      of adoptions without a vote has a positive count (same NaN rule);
     * ``last_yes``: the yes count of the last roll call; ``usual_month,
       usual_day``: the median day of the year of its last
       :data:`RECENT_ROLL_CALLS` vote dates (see :class:`Item`).
@@ -1153,6 +1169,8 @@ class Item:
     last_yes: int | None
     usual_month: int
     usual_day: int
+    consensus_before_first_vote: float = float("nan")
+    """Adoptions without a vote before the first roll call (see :func:`load_items`)."""
 
     @property
     def phrase(self) -> str:
@@ -1164,6 +1182,22 @@ class Item:
     def thresholds(self) -> tuple[int, ...]:
         """Yes counts worth reporting: see :func:`thresholds_for`."""
         return thresholds_for(self.last_yes) if self.last_yes is not None else ()
+
+    @property
+    def first_voted_after_consensus(self) -> str | None:
+        """A sentence when the text was first put to a vote after adoptions without one.
+
+        >>> Item(id="x", title="X", label="X", vote_on="resolution", first_year=2025,
+        ...     last_date=pd.Timestamp("2025-12-15"), n_roll_calls=1, consensus_adoptions=3.0,
+        ...     last_yes=120, usual_month=12, usual_day=15,
+        ...     consensus_before_first_vote=3.0).first_voted_after_consensus
+        'first put to a recorded vote in 2025, after 3 adoptions without a vote'
+        """
+        count = self.consensus_before_first_vote
+        if not count or np.isnan(count):
+            return None
+        times = "an adoption" if count == 1 else f"{int(count)} adoptions"
+        return f"first put to a recorded vote in {self.first_year}, after {times} without a vote"
 
     def usual_date(self, year: int) -> pd.Timestamp:
         """The item's usual vote date in ``year``."""
@@ -1185,6 +1219,7 @@ class Item:
             last_yes=None if pd.isna(last_yes) else int(last_yes),
             usual_month=int(row["usual_month"]),
             usual_day=int(row["usual_day"]),
+            consensus_before_first_vote=float(row.get("consensus_before_first_vote", np.nan)),
         )
 
 
@@ -1354,10 +1389,10 @@ def load_totals(item: str | Item, *, roll_calls: pd.DataFrame | None = None) -> 
     output already at hand.
 
     >>> totals = load_totals("cuba embargo")
-    >>> totals.loc[totals["year"] == 2024, ["yes", "no", "abstain"]].to_numpy().tolist()
-    [[187, 2, 1]]
+    >>> totals.loc[totals["year"] == 2025, ["yes", "no", "abstain", "absent"]].to_numpy().tolist()
+    [[165, 7, 12, 9]]
     >>> len(totals), int(totals["year"].min())
-    (32, 1992)
+    (33, 1992)
     """
     _, calls = _item_calls(item, roll_calls)
     frame = calls.assign(year=calls["date"].dt.year)
@@ -1381,9 +1416,9 @@ def load_votes(
 
     >>> votes = load_votes("cuba embargo")
     >>> votes.shape
-    (6086, 7)
-    >>> votes.query("year == 2024 and vote == 'no'")["iso3"].tolist()
-    ['ISR', 'USA']
+    (6279, 7)
+    >>> votes.query("year == 2025 and vote == 'no'")["iso3"].tolist()
+    ['ARG', 'HUN', 'ISR', 'MKD', 'PRY', 'UKR', 'USA']
     """
     from unvote.load import load_ga_votes, load_members
 
