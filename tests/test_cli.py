@@ -107,7 +107,7 @@ ROLL_CALL_FILES: dict[str, bytes] = {
         b'moon,2025-12-06,"Cooperation between the United Nations and the Moon Treaty '
         b'Organisation",\n'
     ),
-    "calls-early.csv": (_CALLS_HEAD + "x1,2025-09-01,Assistance to Palestine refugees\n").encode(),
+    "calls-early.csv": (_CALLS_HEAD + "x1,2026-05-01,Assistance to Palestine refugees\n").encode(),
     "calls-june.csv": (_CALLS_HEAD + "x1,2025-06-01,Assistance to Palestine refugees\n").encode(),
     "calls-twice.csv": (_CALLS_HEAD + "x1,2025-12-01,A text\nx1,2025-12-02,Another\n").encode(),
     "calls-columns.csv": b"id,when,title\nx1,2025-12-01,A text\n",
@@ -117,6 +117,12 @@ ROLL_CALL_FILES: dict[str, bytes] = {
     "calls-header.csv": _CALLS_HEAD.encode(),
     "calls-date.csv": (_CALLS_HEAD + "x1,soon,A text\n").encode(),
     "calls-no-id.csv": (_CALLS_HEAD + " ,2025-12-01,A text\n").encode(),
+    "calls-sponsor.csv": (
+        b"id,date,title,sponsors\n"
+        b'x1,2026-12-01,A text,"Iraq (on behalf of the States Members of the United Nations that '
+        b'are members of the Group of 77 and China), Kyrgyzstan and Uzbekistan"\n'
+        b"x2,2026-12-01,Another text,Cuba; Atlantis\n"
+    ),
 }
 """Files of coming roll calls for ``--roll-calls`` (``coming.csv`` is a good one)."""
 ONE_VOTE_ITEM = "participation-by-state-of-palestine-during-session"
@@ -525,7 +531,7 @@ CASES: dict[str, tuple] = {
     "--roll-calls a call dated before the cut-off": (
         ["--roll-calls", "calls-early.csv"],
         False,
-        "dated 2025-09-01, on or before the cut-off 2025-09-19",
+        "dated 2026-05-01, on or before the cut-off 2026-06-04",
     ),
     "--roll-calls a call dated before --through": (
         ["--roll-calls", "calls-june.csv", "--through", "2025-06-30"],
@@ -533,6 +539,11 @@ CASES: dict[str, tuple] = {
         "on or before the cut-off 2025-06-30",
     ),
     "--roll-calls an id twice": (["--roll-calls", "calls-twice.csv"], False, "appears twice"),
+    "--roll-calls an unknown sponsor": (
+        ["--roll-calls", "calls-sponsor.csv"],
+        False,
+        "roll call 'x2': unknown sponsor 'Atlantis': not a UN member, observer State or group",
+    ),
     "--roll-calls with a YEAR": (["2025", "--roll-calls", "coming.csv"], False, "YEAR"),
     "--roll-calls with a scenario": (
         ["--roll-calls", "coming.csv", "--scenario", "cable"],
@@ -1077,14 +1088,14 @@ def test_a_scenario_file_in_the_current_format_runs(tmp_path) -> None:
 def test_roll_calls_of_a_small_file(tmp_path) -> None:
     path = tmp_path / "coming.csv"
     path.write_bytes(ROLL_CALL_FILES["coming.csv"])
-    status, out, err = run(["--roll-calls", str(path)])
+    status, out, err = run(["--roll-calls", str(path), "--through", "2025-09-19"])
     assert status == 0, err
     assert out.startswith("Forecasts of 2 coming roll call(s), record through 2025-09-19.")
     unrwa, moon = out.split("\n\n")[1:]
     assert unrwa.splitlines()[1] == "  continues assistance-to-palestine-refugees"
     assert "  new text (no earlier recorded vote)" in moon
     assert all(len(line) <= 80 for line in out.splitlines())
-    status, out, err = run(["--roll-calls", str(path), "--json"])
+    status, out, err = run(["--roll-calls", str(path), "--json", "--through", "2025-09-19"])
     assert status == 0, err
     data = json.loads(out)
     assert data["through"] == "2025-09-19"
@@ -1098,6 +1109,67 @@ def test_roll_calls_of_a_small_file(tmp_path) -> None:
     status, out, err = run(["--roll-calls", str(path), "--json", "--through", "2025-06-30"])
     assert status == 0, err
     assert json.loads(out)["through"] == "2025-06-30"
+
+
+SESSION_80_SPONSORS = [
+    "Group of 77 and China",
+    "submitted by the President of the General Assembly",
+    "submitted by the Vice-Chair of the Committee",
+    "BAHAMAS (THE)",
+    "IN ITS CAPACITY AS CHAIR",
+    "STATE OF PALESTINE",
+    "CREDENTIALS COMMITTEE",
+    "Movement of Non-Aligned Countries",
+]
+"""Words of the UN's sponsor strings: one roll call of session 80 carrying each goes in the file."""
+
+
+def test_roll_calls_with_the_uns_own_sponsor_strings(tmp_path, shared_data) -> None:
+    """Rows of the UN's extract of session 80, sponsors joined as the UN lists them."""
+    import pandas as pd
+
+    rows = {}
+    with gzip.open(shared_data / "dgacm" / "80.json.gz", "rt", encoding="utf-8") as handle:
+        records = [json.loads(line) for line in handle]
+    for words in SESSION_80_SPONSORS:
+        for record in records:
+            names = (record.get("sponsors") or []) + (record.get("additional_sponsors") or [])
+            date = unvote.extract.parse_date(record["adoption_date"])
+            if any(words in name for name in names) and str(date) > "2025-09-19":
+                rows.setdefault(
+                    record["symbol"],
+                    {
+                        "id": record["symbol"],
+                        "date": str(date),
+                        "title": record["title"],
+                        "sponsors": "; ".join(names),
+                    },
+                )
+                break
+        else:
+            raise AssertionError(f"no roll call of session 80 with {words!r} among its sponsors")
+    path = tmp_path / "session-80.csv"
+    pd.DataFrame(list(rows.values())).to_csv(path, index=False)
+    status, out, err = run(["--roll-calls", str(path), "--json", "--through", "2025-09-19"])
+    assert status == 0, err
+    data = json.loads(out)
+    assert data["through"] == "2025-09-19"
+    assert [c["id"] for c in data["roll_calls"]] == list(rows) and len(rows) >= 6
+
+
+def test_an_unknown_sponsor_is_refused_before_the_record_is_read(tmp_path, monkeypatch) -> None:
+    import unvote.forecasting
+
+    def never(*args, **kwargs):
+        raise AssertionError("the record was read (or a model fitted) before the file was checked")
+
+    monkeypatch.setattr(unvote.forecasting, "load_record", never)
+    monkeypatch.setattr(unvote.forecasting, "fitted_model", never)
+    path = tmp_path / "calls.csv"
+    path.write_bytes(ROLL_CALL_FILES["calls-sponsor.csv"])
+    status, out, err = run(["--roll-calls", str(path), "--json"])
+    line = _check_one_line_error(status, out, err)
+    assert "roll call 'x2': unknown sponsor 'Atlantis'" in line
 
 
 def test_backtest_prints_the_readme_table_or_json(tmp_path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import json
+from collections import Counter
 from pathlib import Path
 
 import pandas as pd
@@ -13,6 +14,7 @@ import pytest
 import unvote
 from unvote import extract as ex
 from unvote.errors import DataFileError, ExtractError
+from unvote.sponsors import SponsorReader
 
 ALL_FILES = [*(f"{n}.json.gz" for n in range(74, 80)), "ES-10.json.gz", "ES-11.json.gz"]
 
@@ -141,7 +143,7 @@ def test_a_recorded_vote_becomes_tables(tmp_path, members) -> None:
     assert sponsors == [
         ["sponsor", "member", "CUB"],
         ["sponsor", "observer", "PSE"],
-        ["additional", "other", ""],
+        ["additional", "officer", ""],
     ]
 
 
@@ -321,37 +323,139 @@ def test_gzip_problems_and_folders(tmp_path, members) -> None:
 # ----------------------------------------------------------------------------- sponsors
 
 
+G77 = (
+    "(on behalf of the States Members of the United Nations that are members of the Group of 77 "
+    "and China)"
+)
+
+
+@pytest.fixture(scope="module")
+def reader(members) -> SponsorReader:
+    return SponsorReader(members)
+
+
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
-        ("HOLY SEE", [("observer", "VAT")]),
-        ("STATE OF PALESTINE,", [("observer", "PSE")]),
-        ("SUBMITTED BY THE PRESIDENT OF THE GENERAL ASSEMBLY", [("other", "")]),
+        # The strings of session 80 that the first forecasts of coming roll calls refused.
+        (f"Iraq {G77}", [("member", "IRQ", "G77")]),
+        ("submitted by the President of the General Assembly", [("officer", "", "")]),
+        (
+            "submitted by the Vice-Chair of the Committee, Andrés Napurí Pita (Peru) and on the "
+            "basis of informal consultations on draft resolution",
+            [("officer", "PER", "")],
+        ),
+        ("BAHAMAS (THE)", [("member", "BHS", "")]),
+        ("Austria and Uruguay", [("member", "AUT", ""), ("member", "URY", "")]),
+        (f"Austria and Uruguay {G77}", [("member", "AUT", ""), ("member", "URY", "G77")]),
+        (
+            "MOROCCO (IN ITS CAPACITY AS CHAIR OF THE COMMITTEE ON THE PEACEFUL USES OF "
+            "OUTER SPACE)",
+            [("officer", "MAR", "")],
+        ),
+        ("STATE OF PALESTINE", [("observer", "PSE", "")]),
+        ("HOLY SEE", [("observer", "VAT", "")]),
+        ("STATE OF PALESTINE,", [("observer", "PSE", "")]),
+        (
+            "ON THE BASIS OF THE REPORT OF THE CREDENTIALS COMMITTEE (A/80/547)",
+            [("officer", "", "")],
+        ),
+        ("NETHERLANDS (KINGDOM OF THE)", [("member", "NLD", "")]),
+        ("CONGO (DEMOCRATIC REPUBLIC OF THE)", [("member", "COD", "")]),
+        # Officers and organs of the Assembly: set aside, their State kept where named.
+        ("submitted by the Committee on Information", [("officer", "", "")]),
+        ("the representative of El Salvador, on behalf of the Bureau", [("officer", "SLV", "")]),
         (
             "INTRODUCED IN THE COMMITTEE BY THE REPRESENTATIVE OF AUSTRIA ON BEHALF OF THE BUREAU",
-            [("other", "")],
+            [("officer", "AUT", "")],
         ),
+        (
+            "Paraguay (on behalf of the States Members of the United Nations that are members of "
+            "the Bureau of the Disarmament Commission)",
+            [("officer", "PRY", "")],
+        ),
+        # The groups a State speaks for.
         (
             "GUYANA (ON BEHALF OF THE STATES MEMBERS OF THE UNITED NATIONS THAT ARE MEMBERS OF "
             "THE GROUP OF 77 AND CHINA)",
-            [("member", "GUY")],
+            [("member", "GUY", "G77")],
         ),
-        ("CUBA, ON BEHALF OF THE MOVEMENT OF NON-ALIGNED COUNTRIES", [("member", "CUB")]),
+        ("CUBA, ON BEHALF OF THE MOVEMENT OF NON-ALIGNED COUNTRIES", [("member", "CUB", "NAM")]),
         (
             "Cameroon (on behalf of the Organization of Islamic Cooperation), Congo and Equatorial "
             "Guinea",
-            [("member", "CMR"), ("member", "COG"), ("member", "GNQ")],
+            [("member", "CMR", "OIC"), ("member", "COG", ""), ("member", "GNQ", "")],
         ),
-        ("Trinidad and Tobago and Uruguay", [("member", "TTO"), ("member", "URY")]),
-        ("GE RMANY", [("member", "DEU")]),
-        ("THEUNITED REPUBLIC OF TANZANIA", [("member", "TZA")]),
-        ("NAMBIA", [("member", "NAM")]),
-        ("THE OF KOREA", [("other", "")]),
-        ("ANGOLA BAHAMAS", [("other", "")]),
+        (
+            "EGYPT (ON BEHALF OF THE LEAGUE (OF ARAB STATES)) AND CHILE",
+            [("member", "EGY", "ARAB"), ("member", "CHL", "")],
+        ),
+        (
+            "Nigeria (on behalf of the States Members of the United Nations that are members of "
+            "the Group of African States) and Thailand",
+            [("member", "NGA", "AFRICAN"), ("member", "THA", "")],
+        ),
+        (
+            "Malaysia (on behalf of the States Members of the United Nations that are members of "
+            "the Association of South-East Asian Nations and the States Parties to the Treaty on "
+            "the Southeast Asia Nuclear-Weapon-Free Zone (Bangkok Treaty))",
+            [("member", "MYS", "ASEAN")],
+        ),
+        ("Fiji (on behalf of the Friends of the Ocean)", [("member", "FJI", "other")]),
+        ("Group of 77 and China", [("group", "", "G77")]),
+        # Lists, and the UN's layout slips.
+        ("Trinidad and Tobago and Uruguay", [("member", "TTO", ""), ("member", "URY", "")]),
+        ("GE RMANY", [("member", "DEU", "")]),
+        ("THEUNITED REPUBLIC OF TANZANIA", [("member", "TZA", "")]),
+        ("NAMBIA", [("member", "NAM", "")]),
+        ("SOLOMON", [("member", "SLB", "")]),
+        ("COMOROS CONGO", [("member", "COM", ""), ("member", "COG", "")]),
+        ("BARBADOS. DOMINICAN REPUBLIC", [("member", "BRB", ""), ("member", "DOM", "")]),
+        ("THE OF KOREA", [("other", "", "")]),
+        ("LIBERIA. SUBSEQUENTLY", [("member", "LBR", ""), ("other", "", "")]),
     ],
 )
-def test_sponsor_entries(members, name, expected) -> None:
-    assert ex._Names(members).sponsor(name) == expected
+def test_sponsor_entries(reader, name, expected) -> None:
+    assert [(s.kind, s.iso3, s.group) for s in reader.entry(name, unknown="keep")] == expected
+
+
+def test_a_sponsor_list_of_names_codes_and_the_uns_strings(reader) -> None:
+    read = reader.read(f"Mexico; CUB ;Türkiye; Iraq {G77}, Kyrgyzstan and Uzbekistan; Holy See")
+    assert read.members == ("MEX", "CUB", "TUR", "IRQ", "KGZ", "UZB")
+    assert (read.groups, read.observers, read.officers) == (("G77",), ("VAT",), ())
+    assert reader.read(["BAHAMAS (THE)", "submitted by the Chair"]).officers == (
+        "submitted by the Chair",
+    )
+    assert reader.read(None) is None and reader.read(float("nan")) is None
+    assert reader.read(" ; ") is None
+
+
+@pytest.mark.parametrize("text", ["Atlantis", "Cuba; Atlantis", "Austria, Atlantis and Peru"])
+def test_an_unknown_sponsor_is_named_in_one_line(reader, text) -> None:
+    with pytest.raises(unvote.UnknownCountryError) as info:
+        reader.read(text, where="roll call 'x'")
+    message = str(info.value)
+    assert message.startswith("roll call 'x': unknown sponsor 'Atlantis': not a UN member")
+    assert "\n" not in message
+
+
+def test_every_sponsor_string_of_session_80_is_read(shared_data, reader) -> None:
+    """The UN's own strings, one by one and joined into one list, with no unknown name."""
+    seen = Counter()
+    with gzip.open(shared_data / "dgacm" / "80.json.gz", "rt", encoding="utf-8") as handle:
+        for line in handle:
+            record = json.loads(line)
+            for key in ("sponsors", "additional_sponsors"):
+                names = record.get(key) or []
+                joined = reader.read("; ".join(names), where=record["symbol"])
+                listed = reader.read(names, where=record["symbol"])
+                assert joined == listed
+                for entry in listed.entries if listed else ():
+                    seen[entry.kind] += 1
+                    seen[entry.group] += 1
+    assert seen["other"] == 0
+    assert seen["member"] > 5_000 and seen["officer"] > 50 and seen["observer"] > 10
+    assert seen["G77"] > 10 and seen["NAM"] > 5 and seen["AFRICAN"] > 5
 
 
 # ----------------------------------------------------------------------------- the UN's files
@@ -385,8 +489,18 @@ def test_the_un_files_read_whole(everything) -> None:
     adoption = everything.resolutions["adoption"].value_counts()
     assert (adoption["without a vote"], adoption["recorded vote"], adoption[""]) == (1363, 565, 1)
     kinds = everything.sponsors["kind"].value_counts()
-    assert kinds["observer"] > 100 and kinds["other"] > 100
+    assert kinds["observer"] > 100 and kinds["officer"] > 500
     assert set(everything.sponsors.query("kind == 'observer'")["iso3"]) == {"PSE"}
+    # The UN's layout slips that name no State, each reported.
+    others = everything.sponsors.query("kind == 'other'")["name"]
+    assert len(others) == 6 and "THE OF KOREA" in set(others)
+    assert sum("names no State" in note for note in everything.notes) == 6
+    groups = everything.sponsors["group"].value_counts()
+    assert groups["G77"] > 100 and groups["NAM"] > 50 and groups["OIC"] > 10
+    assert set(everything.sponsors.loc[everything.sponsors["group"] != "", "kind"]) == {
+        "member",
+        "observer",  # the State of Palestine chaired the Group of 77 in 2019
+    }
 
 
 def test_the_un_slips_are_read_as_documented(everything) -> None:

@@ -308,13 +308,34 @@ def test_a_roll_call_of_the_record_removed_is_forecast_from_before_it(record) ->
         (lambda c: c.drop(columns="title"), "lack column"),
         (lambda c: pd.concat([c, c.iloc[:1]]), "appears twice"),
         (lambda c: c.iloc[:0], "the table is empty"),
-        (lambda c: c.assign(sponsors="Atlantis"), "unknown country 'Atlantis'"),
+        (lambda c: c.assign(sponsors="Atlantis"), "unknown sponsor 'Atlantis'"),
     ],
     ids=["before-the-cut-off", "bad-date", "no-title", "twice", "empty", "bad-sponsor"],
 )
 def test_bad_roll_calls_are_refused(record, change, message) -> None:
     with pytest.raises(unvote.UnvoteError, match=message):
         forecast_roll_calls(change(COMING.copy()), record=record)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda c: c.assign(sponsors="Cuba; Atlantis"), "roll call 'cuba': unknown sponsor"),
+        (lambda c: c.assign(date="next week"), "is not a date"),
+        (lambda c: pd.concat([c, c.iloc[:1]]), "appears twice"),
+    ],
+    ids=["bad-sponsor", "bad-date", "twice"],
+)
+def test_the_table_is_checked_before_the_record_is_read(monkeypatch, change, message) -> None:
+    import unvote.forecasting
+
+    def never(*args, **kwargs):
+        raise AssertionError("the record was read (or a model fitted) before the table was checked")
+
+    monkeypatch.setattr(unvote.forecasting, "load_record", never)
+    monkeypatch.setattr(unvote.forecasting, "fitted_model", never)
+    with pytest.raises(unvote.UnvoteError, match=message):
+        forecast_roll_calls(change(COMING.copy()), through="2025-09-19")
 
 
 # ----------------------------------------------------------------------------- what a user meets

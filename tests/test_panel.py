@@ -16,7 +16,6 @@ from unvote.panel import (
     feature_rows,
     last_vote,
     recorded_targets,
-    sponsor_codes,
     training_rows,
 )
 
@@ -187,12 +186,29 @@ def test_a_coming_roll_call_links_to_its_text_or_to_similar_ones(record):
     assert new.loc["ISR", "similar_no"] == 1.0  # Israel votes no on the refugees texts
 
 
-def test_sponsors_are_names_or_codes():
-    assert sponsor_codes("Mexico; CUB ;Türkiye") == frozenset({"MEX", "CUB", "TUR"})
-    assert sponsor_codes("State of Palestine; Egypt") == frozenset({"EGY"})  # observers kept out
-    assert sponsor_codes(None) is None and sponsor_codes(float("nan")) is None
-    with pytest.raises(unvote.UnknownCountryError, match="sponsors: unknown country 'Atlantis'"):
-        sponsor_codes("Atlantis")
+def test_coming_sponsors_are_read_as_the_un_writes_them(record):
+    """Members count; observers, officers and a list without a member sponsor do not."""
+    calls = pd.DataFrame(
+        {
+            "id": ["a", "b", "c"],
+            "date": ["2026-07-01"] * 3,
+            "title": ["A text"] * 3,
+            "sponsors": [
+                "Iraq (on behalf of the States Members of the United Nations that are members of "
+                "the Group of 77 and China), Kyrgyzstan and Uzbekistan; STATE OF PALESTINE",
+                "submitted by the President of the General Assembly",
+                "Mexico; CUB ;Türkiye",
+            ],
+        }
+    )
+    targets = coming_targets(record, calls, through=record.last_date)
+    assert targets["sponsors"].tolist() == [
+        frozenset({"IRQ", "KGZ", "UZB"}),
+        None,
+        frozenset({"MEX", "CUB", "TUR"}),
+    ]
+    with pytest.raises(unvote.UnknownCountryError, match="roll call 'a': unknown sponsor 'Atlan"):
+        coming_targets(record, calls.assign(sponsors="Atlantis"), through=record.last_date)
 
 
 def test_training_rows_carry_the_session(record):

@@ -75,9 +75,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from unvote.countries import CountryNames
 from unvote.counts import count_distribution, interval
 from unvote.errors import DataFileError, UnknownNameError, UnvoteError
-from unvote.load import VOTE_CATEGORIES
+from unvote.load import VOTE_CATEGORIES, load_members
 from unvote.model import SHIFTED_CLASSES, VoteModel, softmax_against_reference
 from unvote.panel import (
     REGION_COLUMNS,
@@ -184,8 +185,10 @@ def load_episodes(path: str | Path | None = None) -> pd.DataFrame:
     ``path`` defaults to the shipped ``seeds/episodes.csv``.  ``date`` is
     parsed; ``other_campaigners``, ``principals`` and ``comparison`` become
     tuples.  A missing column, an unknown direction or confidence, a bad date,
-    an ISO3 code that is not three capitals, a repeated name or an episode
-    without sources raise :class:`~unvote.errors.DataFileError`.
+    a State that is not the ISO3 code of a UN member (past or present) or
+    observer State (checked by :class:`unvote.countries.CountryNames`, as
+    every list of States), a repeated name or an episode without sources
+    raise :class:`~unvote.errors.DataFileError`.
 
     >>> episodes = load_episodes()
     >>> episodes.loc["hrc-suspension-2022", "comparison"]
@@ -201,6 +204,7 @@ def load_episodes(path: str | Path | None = None) -> pd.DataFrame:
     if missing:
         raise DataFileError(f"{path}: missing column(s) {', '.join(missing)}")
     table = table[list(CATALOGUE_COLUMNS)].copy()
+    names = CountryNames(load_members())
     for line, row in enumerate(table.itertuples(index=False), start=2):
         where = f"{path}, line {line} ({row.episode or 'no name'})"
         if not row.episode or not row.symbol:
@@ -210,9 +214,12 @@ def load_episodes(path: str | Path | None = None) -> pd.DataFrame:
         if row.confidence not in CONFIDENCE:
             raise DataFileError(f"{where}: confidence must be one of {CONFIDENCE}")
         codes = (row.campaigner, *_codes(row.other_campaigners), *_codes(row.principals))
-        bad = [c for c in codes if len(c) != 3 or not c.isalpha() or not c.isupper()]
+        bad = [c for c in codes if names.code(c) != c]
         if bad or not row.campaigner:
-            raise DataFileError(f"{where}: not an ISO3 code: {bad or 'campaigner missing'}")
+            raise DataFileError(
+                f"{where}: not the ISO3 code of a UN member or observer State: "
+                f"{bad or 'campaigner missing'}"
+            )
         if not row.sources.strip():
             raise DataFileError(f"{where}: an episode needs its sources")
         if pd.isna(pd.to_datetime(row.date, format="%Y-%m-%d", errors="coerce")):

@@ -14,12 +14,17 @@ are recognised: they take part in the General Assembly but do not vote, and
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from unvote.errors import UnknownCountryError
 from unvote.vocabulary import OBSERVERS
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 OBSERVER_ALIASES: dict[str, str] = {
     "holy see": "VAT",
@@ -33,6 +38,16 @@ OBSERVER_ALIASES: dict[str, str] = {
     "pse": "PSE",
 }
 """Names of the observer States (:data:`unvote.vocabulary.OBSERVERS`), normalised."""
+
+UN_NAMES: dict[str, str] = {
+    # The UN's own spellings that neither the membership table nor ISO 3166 carries.
+    "TÜRKÝYE": "TUR",  # a mis-encoded İ, in 19 roll calls of session 79
+    "BAHAMAS (THE)": "BHS",
+    "STATE OF PALESTINE": "PSE",
+    "PALESTINE": "PSE",
+    "HOLY SEE": "VAT",
+}
+"""Names as the UN writes them in its extracts, mapped by hand (normalised on use)."""
 
 DISPLAY_WIDTH = 28
 """Longest member name printed in a table; longer names take their short form below."""
@@ -190,9 +205,81 @@ def to_iso3(name: str, members: Iterable[str] | None = None, *, observers: bool 
     if len(partial) > 1:
         listed = "; ".join(f"{labels.get(c, c)} ({c})" for c in partial)
         raise UnknownCountryError(f"country {name!r} is ambiguous: it could be {listed}")
-    import difflib
-
     near = difflib.get_close_matches(key, list(index), n=8, cutoff=0.6)
     suggestions = list(dict.fromkeys(f"{labels.get(index[k], k)} ({index[k]})" for k in near))[:3]
     hint = f"; nearest: {', '.join(suggestions)}" if suggestions else ""
     raise UnknownCountryError(f"unknown country {name!r}{hint}")
+
+
+class CountryNames:
+    """The names of UN members (past and present) and of the observer States, mapped to ISO3.
+
+    Built once from the membership table (:func:`unvote.load.load_members`):
+    its UN names, the ISO 3166 names, the common English names above and the
+    UN's own spellings (:data:`UN_NAMES`).  :meth:`code` is an exact lookup
+    (case, accents, punctuation and a leading "the" folded), as a roll call's
+    lists of voters need; :meth:`find` adds the readings that lists written by
+    hand need, exact first and loose only when asked.
+
+    >>> from unvote.load import load_members
+    >>> names = CountryNames(load_members())
+    >>> names.code("NETHERLANDS (KINGDOM OF THE)"), names.code("Holy See")
+    ('NLD', 'VAT')
+    >>> names.find("CONGO (DEMOCRATIC REPUBLIC OF THE)"), names.find("NAMBIA", loose=True)
+    ('COD', 'NAM')
+    """
+
+    def __init__(self, members: pd.DataFrame) -> None:
+        pairs = list(zip(members["country"], members["iso3"], strict=True))
+        self.index = name_index(set(members["iso3"]), pairs)
+        self.index.update({normalise(name): code for name, code in UN_NAMES.items()})
+        self.index.update({normalise(name): code for code, name in OBSERVERS.items()})
+        self.index.update(OBSERVER_ALIASES)
+        self.compact = {key.replace(" ", ""): code for key, code in self.index.items()}
+        self.labels = dict(zip(members["iso3"], members["country"], strict=False)) | OBSERVERS
+        self._found: dict[tuple[str, bool], str | None] = {}
+
+    def code(self, name: str) -> str | None:
+        """The code of an exact name (or code), else None."""
+        return self.index.get(normalise(name))
+
+    def find(self, name: str, *, loose: bool = False) -> str | None:
+        """The code of a name as people write it, else None.
+
+        Exact readings: the name; ISO's inverted form ("Congo (Democratic
+        Republic of the)" is "Democratic Republic of the Congo"); the name with
+        its spaces lost ("THEUNITED REPUBLIC OF TANZANIA").  ``loose`` adds a
+        near miss of one name ("NAMBIA") and a name contained in exactly one
+        member's name ("Moldova", "SOLOMON"): right for a list whose words the
+        UN's layout broke, never for a vote.
+        """
+        key = (name, loose)
+        if key not in self._found:
+            self._found[key] = self._find(name, loose)
+        return self._found[key]
+
+    def _find(self, name: str, loose: bool) -> str | None:
+        text = normalise(name)
+        if not text:
+            return None
+        if code := self.index.get(text):
+            return code
+        inverted = re.fullmatch(r"\s*(.+?)\s*\((.+)\)\s*", name)
+        if inverted and (code := self.index.get(normalise(f"{inverted[2]} {inverted[1]}"))):
+            return code
+        if code := self.compact.get(re.sub(r"^the", "", text.replace(" ", ""))):
+            return code
+        if not loose or len(text) < 5:
+            return None
+        near = difflib.get_close_matches(text, list(self.index), n=3, cutoff=0.85)
+        codes = {self.index[k] for k in near}
+        if len(codes) == 1:
+            return codes.pop()
+        within = {code for known, code in self.index.items() if f" {text} " in f" {known} "}
+        return within.pop() if len(within) == 1 else None
+
+    def nearest(self, name: str) -> list[str]:
+        """Up to three names close to ``name``, as ``"Name (ISO)"``, for an error message."""
+        near = difflib.get_close_matches(normalise(name), list(self.index), n=8, cutoff=0.6)
+        found = dict.fromkeys(f"{self.labels[self.index[k]]} ({self.index[k]})" for k in near)
+        return list(found)[:3]

@@ -41,11 +41,15 @@ everyone:
   copy lists more sponsors is the same entry revised: the fuller copy is kept
   (33 resolutions of session 79 are listed two or three times).
 
-Sponsor entries are read more loosely than votes, which take exact names only:
-"X (on behalf of the Group of 77 and China)" is X; an entry naming several
-States is split; a word broken by a stray space or a near miss of one State's
-name ("NAMBIA") is that State, the ``name`` column keeping the UN's text;
-anything else is kind ``other``; a State listed twice on a text sponsors it once.
+Sponsor entries are read by the one reader of sponsor lists
+(:class:`unvote.sponsors.SponsorReader`), more loosely than votes, which take
+exact names only: each State of an entry is a row of kind ``member`` (or
+``observer``), with the group it speaks for in ``group`` ("Iraq (on behalf of
+... the Group of 77 and China)" is IRQ, group ``G77``); officers and organs of
+the Assembly ("submitted by the President of the General Assembly") are kind
+``officer``; an entry that names no State clearly ("ANGOLA BAHAMAS") is kept
+as kind ``other``, reported in :attr:`Extract.notes`; a State listed twice on
+a text sponsors it once.
 
 Source: the United Nations (DGACM machine-readable resolutions; unofficial
 copies provided without warranty).
@@ -70,8 +74,11 @@ from typing import Any
 
 import pandas as pd
 
-from unvote.countries import name_index, normalise
+from unvote.countries import normalise
 from unvote.errors import ExtractError
+from unvote.load import SPONSOR_COLUMNS
+from unvote.sponsors import SponsorReader
+from unvote.vocabulary import OBSERVERS
 
 ROLL_CALL_COLUMNS: tuple[str, ...] = (
     "id",
@@ -105,21 +112,6 @@ RESOLUTION_COLUMNS: tuple[str, ...] = (
 )
 """Columns of :attr:`Extract.resolutions`."""
 
-SPONSOR_COLUMNS: tuple[str, ...] = ("symbol", "role", "kind", "iso3", "name")
-"""Columns of :attr:`Extract.sponsors`."""
-
-OBSERVERS: dict[str, str] = {"PSE": "State of Palestine", "VAT": "Holy See"}
-"""Non-member observer States that co-sponsor resolutions: ISO3 -> UN name."""
-
-UN_NAMES: dict[str, str] = {
-    # The UN's own spellings that neither the membership table nor ISO 3166 carries.
-    "TÜRKÝYE": "TUR",  # a mis-encoded İ, in 19 roll calls of session 79
-    "BAHAMAS (THE)": "BHS",
-    "STATE OF PALESTINE": "PSE",
-    "PALESTINE": "PSE",
-    "HOLY SEE": "VAT",
-}
-"""UN-style names mapped by hand (normalised on use)."""
 
 KNOWN_SHORTFALLS: dict[tuple[str, str], tuple[int, int]] = {
     # The UN's extract states 59 abstentions and names 58; the UN record's
@@ -146,12 +138,6 @@ SYMBOL = re.compile(r"A/RES/(?:(?P<regular>\d+)|ES-(?P<emergency>\d+)|S-(?P<spec
 PART = re.compile(r"[A-Z]{1,4}(?:-[A-Z]{1,4})?")
 ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[ T]\d{2}:\d{2}(?::\d{2})?)?")
 LONG_DATE = re.compile(r"(\d{1,2}) ([A-Za-z]+),? (\d{4})")
-QUALIFIER = re.compile(r"(?:on|of) behalf of|in its capacity as", re.IGNORECASE)
-OTHER_SPONSOR = re.compile(
-    r"\b(?:submitted|introduced|representative|chair|vice-chair|rapporteur|president|bureau|"
-    r"committee|consultations|amendment|annex)\b",
-    re.IGNORECASE,
-)
 
 
 @dataclass(frozen=True)
@@ -224,36 +210,27 @@ def regular_session(date: dt.date | pd.Timestamp) -> int:
 
 
 class _Names:
-    """Exact lookup of UN-style names: members (checked against the date) and observers."""
+    """Exact lookup of UN-style names (members, checked against the date) and the sponsor reader."""
 
     def __init__(self, members: pd.DataFrame) -> None:
         self.members = members
-        codes = set(members["iso3"])
-        pairs = list(zip(members["country"], members["iso3"], strict=True))
-        self.index = name_index(codes, pairs)
-        self.index.update({normalise(name): code for name, code in UN_NAMES.items()})
-        self.index.update({normalise(name): code for code, name in OBSERVERS.items()})
-        self.compact = {key.replace(" ", ""): code for key, code in self.index.items()}
-        self.labels = dict(zip(members["iso3"], members["country"], strict=False)) | OBSERVERS
+        self.sponsors = SponsorReader(members)
+        self.names = self.sponsors.names
         self.spells: dict[str, list[tuple[pd.Timestamp, pd.Timestamp]]] = {}
         for code, start, end in zip(
             members["iso3"], members["admitted"], members["left"], strict=True
         ):
             self.spells.setdefault(code, []).append((start, end))
         self._on: dict[pd.Timestamp, list[str]] = {}
-        self._sponsors: dict[str, list[tuple[str, str]]] = {}
         self._codes: dict[str, str | None] = {}
 
     def code(self, name: str) -> str | None:
         if name not in self._codes:
-            self._codes[name] = self.index.get(normalise(name))
+            self._codes[name] = self.names.code(name)
         return self._codes[name]
 
     def nearest(self, name: str) -> str:
-        import difflib
-
-        near = difflib.get_close_matches(normalise(name), list(self.index), n=3, cutoff=0.6)
-        found = list(dict.fromkeys(f"{self.labels[self.index[k]]} ({self.index[k]})" for k in near))
+        found = self.names.nearest(name)
         return f" (nearest: {', '.join(found)})" if found else ""
 
     def member_on(self, code: str, day: pd.Timestamp) -> bool:
@@ -266,107 +243,8 @@ class _Names:
             self._on[day] = sorted(c for c in self.spells if self.member_on(c, day))
         return self._on[day]
 
-    def sponsor(self, name: str) -> list[tuple[str, str]]:
-        """(kind, iso3) pairs for one sponsor entry as the UN wrote it."""
-        if name not in self._sponsors:
-            self._sponsors[name] = self._sponsor(name)
-        return self._sponsors[name]
-
-    def _sponsor(self, name: str) -> list[tuple[str, str]]:
-        text = _drop_qualifiers(name).strip(" ,.;")
-        if OTHER_SPONSOR.search(text):
-            return [("other", "")]
-        # One State, or several in one entry ("Australia, Austria ... and Ukraine").
-        codes: list[str] = []
-        for part in _split_outside_parentheses(text, ","):
-            found = self._states(part.strip(" ,.;"))
-            if found is None:
-                return [("other", "")]
-            codes += found
-        return [(self._kind(c), c) for c in codes] if codes else [("other", "")]
-
-    def _states(self, text: str) -> list[str] | None:
-        """The States named in ``text``: one name, or names joined by "and"; else None."""
-        if code := self._one(text):
-            return [code]
-        words = _split_outside_parentheses(text, " and ")
-        # Try every way of grouping the pieces ("Trinidad and Tobago and Uruguay").
-        for cut in range(1, len(words)):
-            head = self._one(" and ".join(words[:cut]))
-            tail = self._states(" and ".join(words[cut:]))
-            if head and tail:
-                return [head, *tail]
-        return None
-
-    def _one(self, text: str) -> str | None:
-        """One State: exact name, the name with its spaces lost, or a near miss of one name."""
-        if not text:
-            return None
-        key = normalise(text)
-        compact = re.sub(r"^the", "", key.replace(" ", ""))
-        code = self.index.get(key) or self.compact.get(compact)
-        if code is None and len(key) >= 5:
-            import difflib
-
-            # Sponsors only (never votes): "NAMBIA", "MALTAS", "VENEZUELA (BOLIVARIAN
-            # REPUBLIC)".  A near miss counts only if every close name is one State.
-            near = difflib.get_close_matches(key, list(self.index), n=3, cutoff=0.85)
-            codes = {self.index[k] for k in near}
-            code = codes.pop() if len(codes) == 1 else None
-        return code
-
-    @staticmethod
-    def _kind(code: str) -> str:
-        return "observer" if code in OBSERVERS else "member"
-
 
 # ----------------------------------------------------------------------------- reading
-
-
-def _split_outside_parentheses(text: str, separator: str) -> list[str]:
-    """Split ``text`` at ``separator`` (any case) where no parenthesis is open.
-
-    >>> _split_outside_parentheses("Cuba (on behalf of A, B), Chile", ",")
-    ['Cuba (on behalf of A, B)', ' Chile']
-    """
-    parts, depth, start, k = [], 0, 0, 0
-    width, lowered = len(separator), text.lower()
-    while k < len(text):
-        if text[k] == "(":
-            depth += 1
-        elif text[k] == ")":
-            depth = max(depth - 1, 0)
-        elif depth == 0 and lowered.startswith(separator, k):
-            parts.append(text[start:k])
-            start = k = k + width
-            continue
-        k += 1
-    return [*parts, text[start:]]
-
-
-def _drop_qualifiers(text: str) -> str:
-    """Remove "(on behalf of ...)" / ", on behalf of ..." from a sponsor entry.
-
-    >>> _drop_qualifiers("EGYPT (ON BEHALF OF THE LEAGUE (OF ARAB STATES)) AND CHILE")
-    'EGYPT AND CHILE'
-    >>> _drop_qualifiers("CUBA, ON BEHALF OF THE MOVEMENT OF NON-ALIGNED COUNTRIES")
-    'CUBA'
-    """
-    out, k = [], 0
-    while k < len(text):
-        if text[k] == "(" and QUALIFIER.match(text, k + 1):
-            depth = 0
-            while k < len(text):
-                depth += {"(": 1, ")": -1}.get(text[k], 0)
-                k += 1
-                if depth == 0:
-                    break
-            continue
-        out.append(text[k])
-        k += 1
-    cleaned = " ".join("".join(out).split())
-    match = re.search(r",\s*(?:on|of) behalf of\b", cleaned, re.IGNORECASE)
-    return cleaned[: match.start()] if match else cleaned
 
 
 def _lines(path: Path) -> Iterator[tuple[int, str]]:
@@ -651,17 +529,30 @@ def _read_row(record: Any, where: str, names: _Names) -> _Row:
         "adoption": how,
         "roll_call": rc_id,
     }
-    sponsors, named_once, repeats = [], set(), 0
+    sponsors: list[dict[str, str]] = []
+    states: dict[str, dict[str, str]] = {}  # iso3 -> its row
+    repeats = 0
     for role, key in (("sponsor", "sponsors"), ("additional", "additional_sponsors")):
         for name in _names(record, key, where):
-            for kind, code in names.sponsor(name) if name.strip(" ,.;") else []:
-                if code and code in named_once:  # a State listed twice sponsors once
-                    repeats += 1
+            for row in names.sponsors.entry(name, unknown="keep"):
+                if row.kind == "other":
+                    notes.append(f"{symbol}: sponsor entry {name!r} names no State; kept as other")
+                if row.kind in ("member", "observer") and row.iso3 in states:
+                    repeats += 1  # a State listed twice sponsors once, for its group if any
+                    states[row.iso3]["group"] = states[row.iso3]["group"] or row.group
                     continue
-                named_once.add(code)
                 sponsors.append(
-                    {"symbol": symbol, "role": role, "kind": kind, "iso3": code, "name": name}
+                    {
+                        "symbol": symbol,
+                        "role": role,
+                        "kind": row.kind,
+                        "iso3": row.iso3,
+                        "group": row.group,
+                        "name": name,
+                    }
                 )
+                if row.kind in ("member", "observer"):
+                    states[row.iso3] = sponsors[-1]
     if repeats:
         notes.append(f"{symbol}: {repeats} sponsor(s) listed twice; counted once")
     return _Row(place, where, symbol, resolution, roll_call, votes, sponsors, notes)

@@ -63,6 +63,7 @@ from unvote.panel import (
     training_rows,
 )
 from unvote.scenario import BOOLEAN_FEATURES, Scenario, builtin_scenarios, get_scenario
+from unvote.sponsors import SponsorReader
 from unvote.vocabulary import LEVELS, OUTCOMES, PROBABILITY_COLUMNS, level_key
 
 ScenarioLike = str | Path | Scenario
@@ -1074,10 +1075,17 @@ class RollCallForecasts(Sequence[RollCallForecast]):
 
 ROLL_CALL_FILE_COLUMNS: tuple[str, ...] = ("id", "date", "title")
 """Columns a table of coming roll calls must have; ``agenda_item``, ``committee`` and
-``sponsors`` (names or ISO3 codes separated by ``;``) are optional."""
+``sponsors`` (a sponsor list as the UN writes it, or names or ISO3 codes separated by
+``;``: see :mod:`unvote.sponsors`) are optional."""
 
 
-def _check_calls(calls: pd.DataFrame, through: pd.Timestamp) -> pd.DataFrame:
+def _check_calls(calls: pd.DataFrame, members: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The table of coming roll calls checked whole, sponsors read: no record needed.
+
+    Returns a copy with ``date`` parsed and ``sponsors`` (when given) as
+    :class:`~unvote.sponsors.SponsorList` (or None); ``members`` as
+    :func:`unvote.load.load_members` returns them, read when not given.
+    """
     if not isinstance(calls, pd.DataFrame):
         raise InvalidTypeError(f"calls must be a DataFrame, not {type(calls).__name__}")
     missing = [c for c in ROLL_CALL_FILE_COLUMNS if c not in calls.columns]
@@ -1104,6 +1112,18 @@ def _check_calls(calls: pd.DataFrame, through: pd.Timestamp) -> pd.DataFrame:
             f"roll call {row['id']!r}: date {row['date']!r} is not a date (YYYY-MM-DD)"
         )
     calls["date"] = dates
+    calls["title"] = calls["title"].fillna("").astype(str)
+    if "sponsors" in calls.columns:
+        reader = SponsorReader(members)
+        calls["sponsors"] = [
+            reader.read(text, where=f"roll call {call_id!r}")
+            for call_id, text in zip(calls["id"], calls["sponsors"], strict=True)
+        ]
+    return calls
+
+
+def _check_dates(calls: pd.DataFrame, through: pd.Timestamp) -> None:
+    """Every coming roll call is dated after the cut-off ``through``."""
     early = calls["date"] <= through
     if early.any():
         row = calls[early].iloc[0]
@@ -1111,8 +1131,6 @@ def _check_calls(calls: pd.DataFrame, through: pd.Timestamp) -> pd.DataFrame:
             f"roll call {row['id']!r} is dated {row['date']:%Y-%m-%d}, on or before the cut-off "
             f"{through:%Y-%m-%d}: a forecast may only use what came before the vote"
         )
-    calls["title"] = calls["title"].fillna("").astype(str)
-    return calls
 
 
 def _link_coming(record: Record, calls: pd.DataFrame, cutoff: pd.Timestamp) -> list[str]:
@@ -1154,25 +1172,29 @@ def forecast_roll_calls(
     """Forecast coming roll calls: one :class:`RollCallForecast` a row of ``calls``.
 
     ``calls`` has the columns ``id, date, title`` and optionally
-    ``agenda_item, committee, sponsors`` (member names or ISO3 codes
-    separated by ``;``).  ``through`` (a date, or a year meaning its last
-    day) is the last day of the record used, by default the last date in the
-    record (shipped or imported); a call dated on or before it is refused,
-    as a forecast of it would be fitted on its answer.  Each call is linked
+    ``agenda_item, committee, sponsors`` (the sponsor list as the UN writes
+    it, "Iraq (on behalf of ... the Group of 77 and China), Kyrgyzstan and
+    Uzbekistan", or member names or ISO3 codes separated by ``;``: see
+    :mod:`unvote.sponsors`).  The whole table is checked, sponsors included,
+    before the record is read or a model fitted.  ``through`` (a date, or a
+    year meaning its last day) is the last day of the record used, by default
+    the last date in the record (shipped or imported); a call dated on or
+    before it is refused, as a forecast of it would be fitted on its answer.  Each call is linked
     to the text it continues by its title, as the record's own titles are;
     one that continues none is forecast as a new text.
 
     >>> calls = pd.DataFrame({"id": ["x"], "date": ["2025-12-01"],
     ...     "title": ["Assistance to Palestine refugees"], "sponsors": ["Egypt; Jordan"]})
-    >>> result = forecast_roll_calls(calls)
+    >>> result = forecast_roll_calls(calls, through="2025-09-19")
     >>> rc = result["x"]
     >>> rc.linked, bool(rc.p_adopted > 0.9), bool(rc.expected["yes"] > 100)
     (True, True, True)
     """
+    asked = None if through is None else _day(through, "through")
+    calls = _check_calls(calls, None if record is None else record.members)
     record = record if record is not None else load_record()
-    cutoff = record.last_date if through is None else _day(through, "through")
-    cutoff = min(cutoff, record.last_date)
-    calls = _check_calls(calls, cutoff)
+    cutoff = record.last_date if asked is None else min(asked, record.last_date)
+    _check_dates(calls, cutoff)
     items = _link_coming(record, calls, cutoff)
     fitted = fitted_model(record, model_cutoff(record, cutoff), model, progress=progress)
     targets = coming_targets(record, calls, cutoff, items=items)

@@ -21,7 +21,7 @@ import pandas as pd
 
 from unvote.datadir import imports_dir
 from unvote.errors import DataFileError, RecordNotFoundError
-from unvote.vocabulary import COUNTRY_GROUPS, OUTCOMES, UN_GROUPS
+from unvote.vocabulary import COUNTRY_GROUPS, OUTCOMES, SPONSOR_KINDS, SPONSOR_ROLES, UN_GROUPS
 
 VOTE_CATEGORIES: tuple[str, ...] = OUTCOMES
 """The outcomes of a member at a roll call (:data:`unvote.vocabulary.OUTCOMES`)."""
@@ -509,8 +509,8 @@ ADOPTIONS: tuple[str, ...] = ("recorded vote", "without a vote", "")
 RESOLUTION_COLUMNS: tuple[str, ...] = (
     *("symbol", "date", "session", "title", "agenda_item", "committee", "adoption", "roll_call"),
 )
-SPONSOR_ROLES: tuple[str, ...] = ("sponsor", "additional")
-SPONSOR_KINDS: tuple[str, ...] = ("member", "observer", "other")
+SPONSOR_COLUMNS: tuple[str, ...] = ("symbol", "role", "kind", "iso3", "group", "name")
+"""Columns of the sponsor table (:func:`load_sponsors`, :attr:`unvote.extract.Extract.sponsors`)."""
 
 
 def _shipped_and_imported(name: str, read: Any, key: str) -> pd.DataFrame:
@@ -556,21 +556,28 @@ def load_resolutions() -> pd.DataFrame:
 def load_sponsors() -> pd.DataFrame:
     """The sponsors of every resolution of the DGACM extracts: one row a sponsor of a text.
 
-    Columns ``symbol, role`` (``sponsor``: named on the draft; ``additional``:
-    joined later), ``kind`` (``member``; ``observer``, as the State of
-    Palestine and the Holy See, kept apart because they cannot vote; ``other``,
-    e.g. "submitted by the President of the General Assembly"), ``iso3``
-    (blank for ``other``) and ``name`` as the UN wrote it.  Shipped for
-    sessions 74-79; imports add later ones.  Source: the United Nations (DGACM).
+    Columns (:data:`SPONSOR_COLUMNS`): ``symbol``, ``role`` (``sponsor``:
+    named on the draft; ``additional``: joined later), ``kind`` (``member``;
+    ``observer``, as the State of Palestine and the Holy See, kept apart
+    because they cannot vote; ``group``, a group named alone; ``officer``,
+    e.g. "submitted by the President of the General Assembly"; ``other``, an
+    entry naming no State clearly), ``iso3`` (the State; for an officer, the
+    State the UN names, if any), ``group`` (the group a State speaks for, a
+    code of :data:`unvote.sponsors.SPONSOR_GROUPS` such as ``G77``) and
+    ``name`` as the UN wrote it.  Read by :mod:`unvote.sponsors`.  Shipped
+    for sessions 74-80; imports add later ones.  Source: the United Nations (DGACM).
     """
 
     def read(path: Path) -> pd.DataFrame:
-        return read_table(
+        columns = [c for c in SPONSOR_COLUMNS if c != "group"]
+        frame = read_table(
             path,
-            ["symbol", "role", "kind", "iso3", "name"],
+            columns,
             choices={"role": SPONSOR_ROLES, "kind": SPONSOR_KINDS},
             required=["symbol"],
         )
+        # Imports made before groups were read have no ``group`` column.
+        return frame.reindex(columns=list(SPONSOR_COLUMNS), fill_value="")
 
     # An import brings the whole sponsor list of each symbol it adds.
     return _shipped_and_imported("sponsors.csv.gz", read, "symbol")

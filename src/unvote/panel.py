@@ -47,9 +47,8 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from unvote.countries import normalise, to_iso3
 from unvote.errors import UnknownCountryError
-from unvote.extract import OBSERVERS, regular_session
+from unvote.extract import regular_session
 from unvote.items import link_resolutions, normalise_title, similar_items
 from unvote.load import (
     load_country_groups,
@@ -61,6 +60,7 @@ from unvote.load import (
     load_sponsors,
     membership_matrix,
 )
+from unvote.sponsors import SponsorList, SponsorReader
 from unvote.vocabulary import COUNTRY_GROUPS, OUTCOMES
 
 US = "USA"
@@ -362,37 +362,6 @@ def recorded_targets(
     )
 
 
-def sponsor_codes(
-    text: str | Iterable[str] | None, where: str = "sponsors"
-) -> frozenset[str] | None:
-    """ISO3 codes of sponsors written as names or codes, ``;``-separated; None when not given.
-
-    Observers (the State of Palestine, the Holy See) are kept out: they
-    sponsor texts but do not vote, so no agreement with them can be measured.
-
-    >>> sorted(sponsor_codes("Cuba; Mexico;VEN"))
-    ['CUB', 'MEX', 'VEN']
-    >>> sponsor_codes("") is None
-    True
-    """
-    if text is None or (isinstance(text, float) and np.isnan(text)):
-        return None
-    names = [n.strip() for n in text.split(";")] if isinstance(text, str) else list(text)
-    names = [n for n in names if n]
-    if not names:
-        return None
-    observers = {normalise(n) for n in OBSERVERS.values()} | {normalise(c) for c in OBSERVERS}
-    codes = set()
-    for name in names:
-        if normalise(name) in observers:
-            continue
-        try:
-            codes.add(to_iso3(name))
-        except UnknownCountryError as err:
-            raise UnknownCountryError(f"{where}: {err}") from None
-    return frozenset(codes)
-
-
 def coming_targets(
     record: Record,
     calls: pd.DataFrame,
@@ -404,7 +373,9 @@ def coming_targets(
     Each is described as of ``through`` (cut-off the day after).  Its item is
     the record's item whose normalised title is the same (``items`` overrides
     this: an id per call), else a new item of its own; ``sponsors``, when
-    present, are names or ISO3 codes separated by ``;``.
+    present, are sponsor lists as :class:`unvote.sponsors.SponsorReader`
+    reads them (the UN's own strings, names or ISO3 codes, separated by ``;``)
+    or already read: the member sponsors count, observers and officers not.
     """
     dates = pd.to_datetime(calls["date"]).to_numpy()
     if items is None:
@@ -415,6 +386,18 @@ def coming_targets(
             for call_id, title in zip(calls["id"], calls["title"], strict=True)
         ]
     sponsors = calls["sponsors"] if "sponsors" in calls else [None] * len(calls)
+    reader: SponsorReader | None = None  # made for the first list to read
+
+    def members(text: object, where: str) -> frozenset[str] | None:
+        nonlocal reader
+        if text is not None and not isinstance(text, SponsorList):
+            reader = reader or SponsorReader(record.members)
+            text = reader.read(text, where=where)  # type: ignore[arg-type]
+        if not isinstance(text, SponsorList):
+            return None
+        # As in the record: a list without a member sponsor says nothing of the members.
+        return frozenset(text.members) or None
+
     return pd.DataFrame(
         {
             "id": calls["id"].astype(str).to_numpy(),
@@ -425,8 +408,7 @@ def coming_targets(
             "title": calls["title"].astype(str).to_numpy(),
             "tau": pd.Timestamp(through) + pd.Timedelta(days=1),
             "sponsors": [
-                sponsor_codes(s, where=f"roll call {i!r}: sponsors")
-                for i, s in zip(calls["id"], sponsors, strict=True)
+                members(s, f"roll call {i!r}") for i, s in zip(calls["id"], sponsors, strict=True)
             ],
         }
     )

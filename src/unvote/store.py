@@ -264,7 +264,7 @@ def _read_imports(folder: Path) -> dict[str, pd.DataFrame]:
         "roll_calls": pd.DataFrame(columns=ROLL_CALL_COLUMNS),
         "votes": pd.DataFrame(columns=["id", "iso3", "vote"]),
         "resolutions": pd.DataFrame(columns=list(load.RESOLUTION_COLUMNS)),
-        "sponsors": pd.DataFrame(columns=["symbol", "role", "kind", "iso3", "name"]),
+        "sponsors": pd.DataFrame(columns=list(load.SPONSOR_COLUMNS)),
     }
     tables = {}
     for name, frame in empty.items():
@@ -272,12 +272,14 @@ def _read_imports(folder: Path) -> dict[str, pd.DataFrame]:
         if not path.is_file():
             tables[name] = frame
             continue
+        # Sponsors imported before groups were read have no ``group`` column.
+        columns = [c for c in frame.columns if (name, c) != ("sponsors", "group")]
         tables[name] = load.read_table(
             path,
-            frame.columns,
+            columns,
             dates=["date"] if "date" in frame.columns else [],
             integers=[c for c in ("session", "yes", "no", "abstain") if c in frame.columns],
-        )[list(frame.columns)]
+        ).reindex(columns=list(frame.columns), fill_value="")
     return tables
 
 
