@@ -90,7 +90,7 @@ def test_the_record_holds_every_roll_call_with_its_item(record):
     assert len(record.calls) == 6986 and record.calls["date"].is_monotonic_increasing
     assert record.codes.shape == (6986, len(record.countries))
     cuba = record.calls.set_index("id").loc[CUBA_2024, "item"]
-    assert len(record.item_calls(cuba)) == 32
+    assert len(record.item_calls(cuba)) == 33
     assert repr(record).startswith("<Record: 6,986 roll calls")
 
 

@@ -754,9 +754,9 @@ def forecast(
     :class:`~unvote.model.VoteModel`); ``record`` the record if already loaded
     (:func:`unvote.panel.load_record`).
 
-    >>> fc = forecast(2025, ["baseline", "cable"])
-    >>> fc.item.label, f"{fc.through:%Y-%m-%d}", fc.members
-    ('Ending the US embargo against Cuba', '2025-09-19', 193)
+    >>> fc = forecast(2025, ["baseline", "cable"])  # a past vote, as of the day before
+    >>> fc.item.label, f"{fc.through:%Y-%m-%d}", fc.members, fc.outcome["yes"]
+    ('Ending the US embargo against Cuba', '2025-10-28', 193, 165)
     >>> bool(fc.scenarios["cable"].expected["yes"] < fc.scenarios["baseline"].expected["yes"])
     True
     """
