@@ -201,7 +201,7 @@ CASES: dict[str, tuple] = {
         True,
         "so the years 1992-2025 can be forecast",
     ),
-    "year after the next vote": (["2026"], True, "year 2026 cannot be forecast"),
+    "year after the next vote": (["2027"], True, "year 2027 cannot be forecast"),
     "year without a vote": (["2020"], True, "no vote on ending the US embargo against Cuba"),
     "--through equal to the year": (
         ["2025", "--through", "2025"],

@@ -24,7 +24,7 @@ def first_code_block(text: str) -> list[str]:
 def test_readme_opens_with_the_two_commands():
     assert README.startswith("# unvote\n\n```bash\n")
     run, test = first_code_block(README)
-    assert run.startswith("python3 -m venv .venv && ") and "forecast 2025 --plot" in run
+    assert run.startswith("python3 -m venv .venv && ") and "forecast 2026 --plot" in run
     assert test.startswith("python3 -m venv .venv && ") and "pytest" in test
 
 

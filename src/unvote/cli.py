@@ -317,6 +317,7 @@ def _epilog() -> str:
 
     return f"""\
 examples:
+  forecast 2026                          the next Cuba vote, every built-in scenario
   forecast 2025                          the Cuba vote, every built-in scenario
   forecast 2025 --item "palestine refugees"   another text's next vote
   forecast 2025 --scenario cable --top 15
