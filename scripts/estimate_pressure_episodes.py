@@ -9,9 +9,11 @@ campaign's shift is fitted on top of it (:mod:`unvote.campaigns`).  Writes
     seeds/episode_heterogeneity.csv  the shift as a function of member features
     seeds/episode_pooled.csv         shifts pooled over episodes, and response functions
     seeds/episode_validation.csv     leave-one-episode-out predictions
+    seeds/episode_channels.csv       the shifts by the channels of the built-in cable scenario
+    seeds/episode_priors.csv         the strength priors of the newest cable, from these estimates
 
 and rewrites the tables of seeds/EPISODES.md between their markers
-(``<!-- table: name -->`` ... ``<!-- end -->``).  About two minutes::
+(``<!-- table: name -->`` ... ``<!-- end -->``).  About three minutes::
 
     python scripts/estimate_pressure_episodes.py [--no-docs]
 """
@@ -22,6 +24,7 @@ import argparse
 import re
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -30,7 +33,11 @@ import pandas as pd
 from unvote.campaigns import (
     GROUPS,
     HETEROGENEITY_FEATURES,
+    NO_CHANNEL,
     PORTABLE_FEATURES,
+    channel_groups,
+    channel_shapes,
+    channel_strengths,
     describe_episode,
     episode_rows,
     estimate_episode,
@@ -43,12 +50,22 @@ from unvote.campaigns import (
     pool_shifts,
     response_function,
 )
+from unvote.errors import UnvoteError
 from unvote.panel import load_record
+from unvote.scenario import Scenario, get_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
 DOC = SEEDS / "EPISODES.md"
 WINDOW = 15
+
+Z80 = 1.2816
+"""The 90th percentile of a standard normal: a prior's 80 % range is its 10th to 90th."""
+
+CHANNELS_OF = pd.Timestamp("2025-10-29")
+"""The channels are those of the built-in ``cable`` scenario in use for the vote of this day
+(defined before it): its selectors, with every target's shift uniform (no response), so
+that the fit says whether a slope is needed."""
 
 TERM_LABELS = {
     "shift": "shift at the average member",
@@ -273,6 +290,153 @@ def validation_table(v: pd.DataFrame) -> str:
     return markdown(table, right=range(2, 13))
 
 
+def channel_measure() -> Scenario:
+    """The cable's channels as measured: its selectors and kinds, a uniform shift per target."""
+    return uniform(get_scenario("cable", on=CHANNELS_OF))
+
+
+def channel_table(channels: pd.DataFrame, order: list[str]) -> str:
+    """Per episode and channel: the group's own shifts, and the joint fit that adds up."""
+    c = channels
+    table = pd.DataFrame(
+        {
+            "episode": c["episode"],
+            "channel": c["channel"],
+            "members": c["n"].map(lambda n: f"{int(n)}" if np.isfinite(n) else "0"),
+            "yes: forecast → observed": cells(
+                lambda y, o: f"{y:.1f} → {int(o)}" if np.isfinite(y) else "—",
+                c["yes_expected"],
+                c["yes_observed"],
+            ),
+            "group: vote shift": cells(with_se, c["vote_shift"], c["vote_shift_se"]),
+            "group: absence shift": cells(with_se, c["absence_shift"], c["absence_shift_se"]),
+            "joint strength (se; with shock)": cells(
+                lambda v, se, total: (
+                    f"{fmt(v)} ({fmt(se)}; {fmt(total)})" if np.isfinite(v) else "—"
+                ),
+                c["strength"],
+                c["strength_se"],
+                c["strength_se_total"],
+            ),
+        }
+    )
+    table["_order"] = table["episode"].map({n: i for i, n in enumerate(order)})
+    table = table.sort_values("_order", kind="stable").drop(columns="_order")
+    return markdown(table, right=range(2, 7))
+
+
+def channel_slope_table(slopes: pd.DataFrame) -> str:
+    s = slopes
+    table = pd.DataFrame(
+        {
+            "episode": s.index,
+            "targets": s["n"].astype(int),
+            "vote shift at the targets' mean": cells(with_se, s["shift"], s["shift_se"]),
+            "per unit of agreement with the campaigner": cells(with_se, s["slope"], s["slope_se"]),
+            "mean agreement (10th-90th percentile)": cells(
+                lambda m, lo, hi: f"{fmt(m)} ({fmt(lo)} to {fmt(hi)})",
+                s["mean"],
+                s["low"],
+                s["high"],
+            ),
+        }
+    )
+    return markdown(table, right=range(1, 5))
+
+
+def uniform(scenario: Scenario) -> Scenario:
+    """A scenario's channels with a uniform shift per target (no response), to be measured."""
+    return replace(scenario, channels=tuple(replace(c, response=None) for c in scenario.channels))
+
+
+def next_priors(
+    rows: dict[str, pd.DataFrame], estimates: pd.DataFrame, pooled: pd.DataFrame
+) -> pd.DataFrame:
+    """The strength priors of the newest built-in cable, from the estimates (one row a channel).
+
+    The channels are those of the newest ``cable.toml`` (its selectors and kinds).  Each is
+    measured jointly (:func:`channel_strengths`) at every US episode where it selects
+    members; the latest episode gives the median.  The spread of the campaign's force
+    about it has two parts: the latest estimate's own standard error with its roll
+    call's shock (``se_total``), and the spread between US campaigns, ``tau``: of this
+    channel's strengths over the US episodes where it is measured, or, where only the
+    latest measures it, of the all-member shift of its kind over the US campaigns
+    (``pooled``).  ``sd = sqrt(se_total**2 + tau**2)``; the 80 % range runs from
+    ``median**2 / high`` to ``high = median + Z80 * sd``, so the median is its geometric
+    middle (a log-normal prior, as every built-in scenario states).
+    """
+    cable = get_scenario("cable")
+    measure = uniform(cable)
+    us = estimates.index[(estimates["campaigner"] == "USA") & (estimates["direction"] == "against")]
+    latest = max(us, key=lambda n: estimates.loc[n, "date"])
+    fits = {}
+    for name in us:
+        try:
+            fit = channel_strengths(rows[name], measure)
+        except UnvoteError:
+            continue
+        fits[name] = fit
+    out = []
+    for channel in cable.channels:
+        seen = [n for n in us if n in fits and channel.name in fits[n].coef.index]
+        values = np.array([fits[n].coef[channel.name] for n in seen])
+        totals = np.array(
+            [np.hypot(fits[n].se[channel.name], estimates.loc[n, "shock_sd"]) for n in seen]
+        )
+        if len(seen) > 1:
+            spread = pool_shifts(values, totals**2)
+            tau, tau_from = float(np.sqrt(spread["tau2"])), f"{len(seen)} US episodes"
+        else:
+            shift = "vote_shift" if channel.kind == "vote" else "absence_shift"
+            row = pooled[(pooled["shift"] == shift) & (pooled["episodes"] == "US")].iloc[0]
+            tau, tau_from = float(np.sqrt(row["tau2"])), f"{shift}, US campaigns"
+        median = float(fits[latest].coef[channel.name])
+        se_total = float(np.hypot(fits[latest].se[channel.name], estimates.loc[latest, "shock_sd"]))
+        sd = float(np.hypot(se_total, tau))
+        high = median + Z80 * sd
+        out.append(
+            {
+                "channel": channel.name,
+                "kind": channel.kind,
+                "from": latest,
+                "median": median,
+                "se": float(fits[latest].se[channel.name]),
+                "se_total": se_total,
+                "tau": tau,
+                "tau_from": tau_from,
+                "sd": sd,
+                "low": median**2 / high,
+                "high": high,
+                "episodes": ";".join(seen),
+                "strengths": ";".join(f"{v:.4f}" for v in values),
+            }
+        )
+    return pd.DataFrame(out).set_index("channel")
+
+
+def prior_table(priors: pd.DataFrame) -> str:
+    p = priors
+    table = pd.DataFrame(
+        {
+            "channel": p.index,
+            "kind": p["kind"],
+            "median: 2025 strength (se; with shock)": cells(
+                lambda m, se, t: f"{fmt(m)} ({fmt(se)}; {fmt(t)})",
+                p["median"],
+                p["se"],
+                p["se_total"],
+            ),
+            "τ (from)": cells(lambda t, f: f"{fmt(t)} ({f})", p["tau"], p["tau_from"]),
+            "sd": p["sd"].map(fmt),
+            "80 % range": cells(lambda lo, hi: f"{lo:.1f} to {hi:.1f}", p["low"], p["high"]),
+            "strengths in the US episodes": p["strengths"].map(
+                lambda v: ", ".join(fmt(float(x)) for x in v.split(";"))
+            ),
+        }
+    )
+    return markdown(table, right=range(2, 5))
+
+
 def replace_tables(text: str, tables: dict[str, str]) -> str:
     for name, table in tables.items():
         pattern = re.compile(rf"(<!-- table: {name} -->\n).*?(<!-- end -->)", re.S)
@@ -280,6 +444,42 @@ def replace_tables(text: str, tables: dict[str, str]) -> str:
             raise SystemExit(f"{DOC}: no marker for table {name!r}")
         text = pattern.sub(lambda m, t=table: f"{m.group(1)}{t}\n{m.group(2)}", text)
     return text
+
+
+def channel_rows(rows: pd.DataFrame, measure: Scenario, shock_sd: float) -> pd.DataFrame:
+    """Each channel's group shifts (alone) and joint strength (added up), one row a channel."""
+    groups = channel_groups(rows, measure).rename(columns={"group": "channel"})
+    try:
+        fit = channel_strengths(rows, measure)
+        strength, se = fit.coef, fit.se
+    except UnvoteError:
+        strength = se = pd.Series(dtype=float)
+    groups["kind"] = groups["channel"].map({c.name: c.kind for c in measure.channels})
+    groups["strength"] = groups["channel"].map(strength).astype(float)
+    groups["strength_se"] = groups["channel"].map(se).astype(float)
+    groups["strength_se_total"] = np.hypot(groups["strength_se"], shock_sd)
+    groups.loc[groups["channel"] == NO_CHANNEL, "kind"] = ""
+    return groups
+
+
+def target_slope(rows: pd.DataFrame, measure: Scenario) -> pd.Series:
+    """The vote shift among the members any channel selects, linear in agreement with the
+    campaigner (``heterogeneity`` on those members alone)."""
+    targets = rows[(channel_shapes(rows, measure) > 0).any(axis=1)]
+    terms = heterogeneity(targets, ["campaigner_agreement"], outcome="vote")
+    x = targets["campaigner_agreement"]
+    return pd.Series(
+        {
+            "n": float(len(targets)),
+            "shift": terms.loc["shift", "coef"],
+            "shift_se": terms.loc["shift", "se"],
+            "slope": terms.loc["campaigner_agreement", "coef"],
+            "slope_se": terms.loc["campaigner_agreement", "se"],
+            "mean": float(x.mean()),
+            "low": float(x.quantile(0.1)),
+            "high": float(x.quantile(0.9)),
+        }
+    )
 
 
 def main() -> None:
@@ -291,7 +491,8 @@ def main() -> None:
     episodes = load_episodes()
     calls = locate_episodes(record, episodes)
 
-    rows, estimates, groups, terms = {}, [], [], []
+    measure = channel_measure()
+    rows, estimates, groups, terms, channels, slopes = {}, [], [], [], [], {}
     for name, episode in episodes.iterrows():
         clock = time.perf_counter()
         model = fit_episode_model(record, episode["date"], window=WINDOW)
@@ -312,6 +513,9 @@ def main() -> None:
         for outcome in ("nonyes", "vote", "absence"):
             table = heterogeneity(mine, HETEROGENEITY_FEATURES, outcome=outcome)
             terms.append(table.assign(episode=name, outcome=outcome))
+        if episode["campaigner"] == measure.campaigner:
+            channels.append(channel_rows(mine, measure, model.shock_sd_).assign(episode=name))
+            slopes[name] = target_slope(mine, measure)
         print(
             f"{name}: sessions {model.train_sessions_}, shock sd {model.shock_sd_:.2f}, "
             f"delta {estimate['delta']:.2f} (se {estimate['se_sampling']:.2f}, "
@@ -320,6 +524,8 @@ def main() -> None:
 
     estimates = pd.DataFrame(estimates).set_index("episode")
     groups = pd.concat(groups, ignore_index=True)
+    channels = pd.concat(channels, ignore_index=True)
+    slopes = pd.DataFrame(slopes).T.rename_axis("episode")
     terms = pd.concat(terms).rename_axis("term").reset_index()
 
     against = estimates[estimates["direction"] == "against"]
@@ -367,6 +573,11 @@ def main() -> None:
          "a", "a_se", "tau", "b", "b_se", "center", "n", "x_low", "x_high"]
     ].to_csv(SEEDS / "episode_pooled.csv", index=False, float_format="%.4f")  # fmt: skip
     validation.to_csv(SEEDS / "episode_validation.csv", float_format="%.4f")
+    priors = next_priors(rows, estimates, pooled)
+    priors.to_csv(SEEDS / "episode_priors.csv", float_format="%.4f")
+    channels[["episode", *[c for c in channels.columns if c != "episode"]]].to_csv(
+        SEEDS / "episode_channels.csv", index=False, float_format="%.4f"
+    )
 
     order = list(estimates.index)
     tables = {
@@ -384,6 +595,9 @@ def main() -> None:
         "pooled": pooled_table(pooled),
         "responses": response_table(responses),
         "validation": validation_table(validation),
+        "channels": channel_table(channels, order),
+        "channel-slopes": channel_slope_table(slopes),
+        "priors": prior_table(priors),
     }
     for name, table in tables.items():
         print(f"\n{name}\n{table}")

@@ -8,10 +8,14 @@ import pytest
 
 from unvote.campaigns import (
     CATALOGUE_COLUMNS,
+    NO_CHANNEL,
     PORTABLE_FEATURES,
     auc,
     binary_view,
     campaigner_agreement,
+    channel_groups,
+    channel_shapes,
+    channel_strengths,
     describe_episode,
     episode_rows,
     estimate_episode,
@@ -29,9 +33,12 @@ from unvote.campaigns import (
 )
 from unvote.errors import DataFileError, UnknownNameError, UnvoteError
 from unvote.model import softmax_against_reference
-from unvote.panel import feature_rows, recorded_targets
+from unvote.panel import MODEL_FEATURES, feature_rows, recorded_targets
+from unvote.scenario import Channel, Scenario, get_scenario
 
-RECORD_END = pd.Timestamp("2025-09-19")
+RECORD_END = pd.Timestamp("2026-06-04")
+"""The shipped record's last roll call: every episode must be in it."""
+CUBA_2025 = "cuba-embargo-2025"
 
 
 def _sigmoid(x):
@@ -121,6 +128,31 @@ def test_offset_multinomial_refuses_unknown_outcomes_and_classes():
         offset_multinomial(np.array(["yes", "no"]), eta, {"x": ("yes",)})
     with pytest.raises(UnvoteError, match="not identified"):
         offset_multinomial(np.array(["yes", "no"]), eta)  # nobody absent
+
+
+def test_offset_multinomial_with_a_design_recovers_channel_strengths():
+    """Two overlapping channels and an absence channel, added up as a scenario adds them."""
+    rng = np.random.default_rng(18)
+    n = 60_000
+    eta = np.column_stack([rng.normal(-4, 1, n), rng.normal(-5, 1, n), rng.normal(-3, 1, n)])
+    a, b = rng.random(n) < 0.4, rng.random(n) < 0.5
+    x = pd.DataFrame({"a": a, "b": b, "away": a | b}).astype(float)
+    truth = pd.Series({"a": 1.5, "b": 0.8, "away": 0.6})
+    shift = np.column_stack([x["a"] * 1.5 + x["b"] * 0.8] * 2 + [x["away"] * 0.6])
+    p = softmax_against_reference(eta + shift)
+    codes = (rng.random(n)[:, None] > np.cumsum(p, axis=1)).sum(axis=1)
+    kinds = {"a": ("abstain", "no"), "b": ("abstain", "no"), "away": ("absent",)}
+    fit = offset_multinomial(codes, eta, kinds, x=x)
+    assert ((fit.coef - truth).abs() < 3 * fit.se).all(), (fit.coef, fit.se)
+    # A design of ones is the plain fit.
+    ones = offset_multinomial(codes, eta, x=pd.DataFrame({"vote": 1.0, "absence": 1.0}, range(n)))
+    plain = offset_multinomial(codes, eta)
+    np.testing.assert_allclose(ones.coef, plain.coef, atol=1e-10)
+    np.testing.assert_allclose(ones.se, plain.se, rtol=1e-8)
+    with pytest.raises(ValueError, match="a column for each"):
+        offset_multinomial(codes, eta, x=x)
+    with pytest.raises(UnvoteError, match="not identified"):  # a channel that moves nobody
+        offset_multinomial(codes, eta, kinds, x=x.assign(b=0.0))
 
 
 def test_binary_views_select_the_right_members():
@@ -292,6 +324,15 @@ def test_the_catalogue_loads_with_sources():
         assert episode["comparison"], f"{name} has no comparison votes"
 
 
+def test_the_2025_campaign_is_an_episode_of_the_catalogue():
+    episode = load_episodes().loc[CUBA_2025]
+    assert (episode["symbol"], episode["campaigner"]) == ("A/RES/80/4", "USA")
+    assert episode["date"] == pd.Timestamp("2025-10-29") and episode["confidence"] == "high"
+    assert episode["principals"] == ("CUB",) and not episode["reference"]
+    assert episode["comparison"] == ("A/RES/79/7", "A/RES/78/7", "A/RES/77/7")
+    assert len(episode["sources"].split(" | ")) >= 3
+
+
 def test_every_episode_is_a_roll_call_of_the_record_before_its_end(record):
     episodes = load_episodes()
     calls = locate_episodes(record, episodes)
@@ -401,6 +442,86 @@ def test_jerusalem_gives_a_finite_positive_shift_with_standard_errors(jerusalem)
     assert groups.loc["us_treaty_ally", "n"] < groups.loc["all", "n"]
     terms = heterogeneity(rows)
     assert terms.index[0] == "shift" and np.isfinite(terms[["coef", "se"]]).all().all()
+
+
+def _turned_after(record, day):
+    """The record with every vote on or after ``day`` turned around (yes <-> no)."""
+    import dataclasses
+
+    later = (record.calls["date"] >= day).to_numpy()
+    codes = record.codes.copy()
+    codes[later] = np.where(codes[later] >= 0, np.array([2, 0, 0, 0])[codes[later]], -1)
+    return dataclasses.replace(record, codes=codes)
+
+
+def test_each_episode_uses_only_the_record_before_its_vote(record):
+    """The votes from an episode's day on turned around: its model and forecasts do not move."""
+    episodes = load_episodes()
+    for name in ("jerusalem-2017", CUBA_2025):
+        episode = episodes.loc[name]
+        model = fit_episode_model(record, episode["date"], window=1)
+        assert model.train_through_ < episode["date"]
+        turned = _turned_after(record, episode["date"])
+        again = fit_episode_model(turned, episode["date"], window=1)
+        assert again.to_dict() == model.to_dict(), name
+        rows = episode_rows(record, episode, model)
+        moved = episode_rows(turned, episode, model)
+        columns = [c for c in rows.columns if c not in ("vote", "nonyes", "absent")]
+        pd.testing.assert_frame_equal(moved[columns], rows[columns])
+        assert (moved["vote"] != rows["vote"]).any()  # only the outcome changed
+
+
+@pytest.fixture(scope="module")
+def cuba_2025(record):
+    """The 2025 campaign with a model of two sessions (fast)."""
+    episode = load_episodes().loc[CUBA_2025]
+    model = fit_episode_model(record, episode["date"], window=2)
+    return episode, model, episode_rows(record, episode, model)
+
+
+def test_the_2025_rows_carry_what_a_scenario_selects_on(cuba_2025):
+    _, model, rows = cuba_2025
+    assert model.train_sessions_ == (79, 80)
+    assert {"USA", "CUB"}.isdisjoint(rows.index) and len(rows) == 191
+    assert (rows["vote"] == "yes").sum() == 164  # 165 with Cuba
+    assert set(MODEL_FEATURES) <= set(rows.columns)
+    np.testing.assert_allclose(rows["campaigner_agreement"], rows["us_agreement"], atol=1e-12)
+
+
+def test_the_2025_campaign_by_the_channels_of_the_cable(cuba_2025):
+    _, _, rows = cuba_2025
+    cable = get_scenario("cable", on="2025-10-29")  # the channels in use for that vote
+    shapes = channel_shapes(rows, cable)
+    assert list(shapes.columns) == [c.name for c in cable.channels]
+    groups = channel_groups(rows, cable).set_index("group")
+    assert list(groups.index) == [*shapes.columns, NO_CHANNEL]
+    assert groups.loc[NO_CHANNEL, "n"] == (~(shapes > 0).any(axis=1)).sum()
+    # Most members that left yes are in the cable's channels.
+    left = rows["vote"] != "yes"
+    assert (left & (shapes > 0).any(axis=1)).sum() >= 20
+    fit = channel_strengths(rows, cable)
+    assert list(fit.coef.index) == list(shapes.columns) and np.isfinite(fit.se).all()
+    assert fit.coef["absence"] > 0 and fit.coef["allies"] + fit.coef["ukraine-argument"] > 2
+
+
+def test_channel_strengths_of_disjoint_channels_are_their_groups_shifts(cuba_2025):
+    _, _, rows = cuba_2025
+    regions = ["Eastern European", "Latin American and Caribbean"]
+    split = Scenario(
+        "split",
+        "two disjoint vote channels",
+        tuple(Channel(r[:5], "", select={"un_group": r}, strength=1.0) for r in regions),
+    )
+    fit = channel_strengths(rows, split)
+    groups = channel_groups(rows, split).set_index("group")
+    for region in regions:
+        mine = rows[rows["un_group"] == region]
+        alone = offset_multinomial(
+            mine["vote"], mine[["eta_abstain", "eta_no", "eta_absent"]], {"v": ("abstain", "no")}
+        )
+        assert fit.coef[region[:5]] == pytest.approx(alone.coef["v"], abs=1e-6)
+        assert groups.loc[region[:5], "n"] == len(mine)
+    assert groups.loc[NO_CHANNEL, "n"] == len(rows) - groups.loc[["Easte", "Latin"], "n"].sum()
 
 
 @pytest.mark.slow

@@ -37,6 +37,9 @@ BAD_INPUTS = HERE / "BAD_INPUTS.md"
 README = HERE.parent / "README.md"
 README_START, README_END = "<!-- bad-inputs:start -->", "<!-- bad-inputs:end -->"
 BUILTIN = ["baseline", "cable", "ukraine-argument", "allies", "strong"]
+"""The built-in scenarios of the 2025 vote and earlier (the five-episode generation)."""
+NEWEST = ["baseline", "cable", "strong"]
+"""The built-in scenarios of votes after 2025-10-29."""
 OUTCOMES = ["yes", "abstain", "no", "absent"]
 TIMEOUT = 300
 
@@ -204,7 +207,7 @@ CASES: dict[str, tuple] = {
         True,
         "so the years 1992-2025 can be forecast",
     ),
-    "year after the next vote": (["2026"], True, "year 2026 cannot be forecast"),
+    "year after the next vote": (["2027"], True, "year 2027 cannot be forecast"),
     "year without a vote": (["2020"], True, "no vote on ending the US embargo against Cuba"),
     "--through equal to the year": (
         ["2025", "--through", "2025"],
@@ -1197,13 +1200,23 @@ def test_list_scenarios_says_where_the_files_are() -> None:
 
     status, out, err = run(["--list-scenarios"])
     assert status == 0, err
-    lines = out.splitlines()
-    assert [line.split()[0] for line in lines[:5]] == BUILTIN
-    assert lines[-1].endswith(str(seed_dir()))
+    newest, five, files = out.split("\n\n")
+    # Newest first; each generation says which votes it serves and what it rests on.
+    assert newest.splitlines()[0] == "For votes after 2025-10-29 (evidence through 2025-10-29):"
+    assert [line.split()[0] for line in newest.splitlines()[1:]] == NEWEST
+    assert five.splitlines()[0] == (
+        "For votes on or before 2025-10-29 (evidence through 2025-10-05, files in five-episodes/):"
+    )
+    assert [line.split()[0] for line in five.splitlines()[1:]] == BUILTIN
+    assert files.rstrip().endswith(str(seed_dir()))
     status, out, err = run(["--list-scenarios", "--json"])
     data = json.loads(out)
     assert data["folder"] == str(seed_dir())
-    assert all(Path(s["file"]).is_file() for s in data["scenarios"])
+    assert [s["name"] for s in data["scenarios"]] == NEWEST
+    assert [g["evidence_through"] for g in data["generations"]] == ["2025-10-29", "2025-10-05"]
+    assert [s["name"] for s in data["generations"][1]["scenarios"]] == BUILTIN
+    for generation in data["generations"]:
+        assert all(Path(s["file"]).is_file() for s in generation["scenarios"])
 
 
 # ----------------------------------------------------------------------------- subprocesses
@@ -1453,7 +1466,7 @@ def test_list_scenarios_through_the_installed_script() -> None:
     done = subprocess_run([*forecast_command(), "--list-scenarios"])
     assert done.returncode == 0, done.stderr.decode()
     lines = done.stdout.decode().splitlines()
-    assert [line.split()[0] for line in lines[:5]] == BUILTIN
+    assert [line.split()[0] for line in lines[1:4]] == NEWEST
 
 
 def test_bad_input_in_a_real_process(tmp_path) -> None:

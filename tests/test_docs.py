@@ -7,6 +7,8 @@ import json
 import re
 from pathlib import Path
 
+import pytest
+
 import unvote
 from unvote.cli import build_parser
 
@@ -22,7 +24,7 @@ def first_code_block(text: str) -> list[str]:
 def test_readme_opens_with_the_two_commands():
     assert README.startswith("# unvote\n\n```bash\n")
     run, test = first_code_block(README)
-    assert run.startswith("python3 -m venv .venv && ") and "forecast 2025 --plot" in run
+    assert run.startswith("python3 -m venv .venv && ") and "forecast 2026 --plot" in run
     assert test.startswith("python3 -m venv .venv && ") and "pytest" in test
 
 
@@ -108,3 +110,18 @@ def test_the_forecast_notebook_shows_a_newcomers_session():
         assert any(source.endswith(line) for source in code), line
     text = " ".join("".join(c["source"]) for c in cells["cells"] if c["cell_type"] == "markdown")
     assert "present and voting" in text and "97" not in text
+
+
+def test_the_2026_forecast_is_on_record_as_made():
+    """Archived to be scored as it stands: its cut-off, its vote and every built-in scenario."""
+    path = ROOT / "forecasts" / "cuba-embargo-2026-through-2026-06-04.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert (data["year"], data["through"], data["outcome"]) == (2026, "2026-06-04", None)
+    assert data["date"] > "2026-06-04"
+    assert [s["name"] for s in data["scenarios"]] == ["baseline", "cable", "strong"]
+    for scenario in data["scenarios"]:
+        assert scenario["campaign"]["evidence_through"] == "2025-10-29"
+        assert sum(scenario["expected"].values()) == pytest.approx(data["members"], abs=1e-3)
+        low, high = scenario["intervals"]["80"]["yes"]
+        assert low <= scenario["expected"]["yes"] <= high
+    assert path.name in (ROOT / "forecasts" / "README.md").read_text(encoding="utf-8")

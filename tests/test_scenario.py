@@ -18,6 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import unvote
+import unvote.scenario as scenario_module
 from unvote.counts import expected_counts, integrate_shock
 from unvote.forecasting import scenario_forecast
 from unvote.panel import last_vote
@@ -35,15 +36,22 @@ from unvote.scenario import (
     Response,
     Scenario,
     Strength,
+    builtin_generation,
+    builtin_generations,
     builtin_scenarios,
     get_scenario,
     parse_scenario,
     read_scenario,
+    seed_dir,
     select,
     strength_nodes,
 )
 
 BUILTIN = ["baseline", "cable", "ukraine-argument", "allies", "strong"]
+"""The built-in scenarios of the 2025 vote: those resting on the five episodes before it."""
+NEWEST = ["baseline", "cable", "strong"]
+"""The built-in scenarios of votes after 2025-10-29: resting on the six episodes to it."""
+VOTE_2025 = pd.Timestamp("2025-10-29")
 Z80 = statistics.NormalDist().inv_cdf(0.9)
 """The 90th percentile of the standard normal: a prior's 80 % band is ``median × exp(±Z80 σ)``."""
 
@@ -65,6 +73,11 @@ vote_shift = { central = 1.0, range = [0.5, 2.0] }
 absence_shift = { central = 0.2, range = [0.0, 0.5] }
 """
 """A channel in the format of unvote 0.1."""
+
+
+def of_2025(name: str) -> Scenario:
+    """A built-in scenario as the 2025 vote has it (the generation of five episodes)."""
+    return get_scenario(name, on=VOTE_2025)
 
 
 def write(tmp_path: Path, text: str, name: str = "scenario.toml") -> Path:
@@ -118,9 +131,9 @@ def forecast_of(model, rows, baseline, scenario: Scenario):
 
 
 def test_every_builtin_scenario_parses() -> None:
-    assert builtin_scenarios() == BUILTIN
+    assert builtin_scenarios(VOTE_2025) == BUILTIN
     for name in BUILTIN:
-        scenario = get_scenario(name)
+        scenario = of_2025(name)
         assert isinstance(scenario, Scenario)
         assert scenario.name == name
         assert scenario.description.strip()
@@ -131,9 +144,9 @@ def test_every_builtin_scenario_parses() -> None:
 
 def test_the_cable_its_parts_and_its_strong_form() -> None:
     baseline, cable, strong = (
-        get_scenario("baseline"),
-        get_scenario("cable"),
-        get_scenario("strong"),
+        of_2025("baseline"),
+        of_2025("cable"),
+        of_2025("strong"),
     )
     assert baseline.channels == () and not baseline.uncertain
     assert [(c.name, c.kind) for c in cable.channels] == [
@@ -143,8 +156,8 @@ def test_the_cable_its_parts_and_its_strong_form() -> None:
         ("absence", "absence"),
     ]
     # The one-channel scenarios are the cable's channels, as they are.
-    assert get_scenario("allies").channels == cable.channels[:1]
-    assert get_scenario("ukraine-argument").channels == cable.channels[1:2]
+    assert of_2025("allies").channels == cable.channels[:1]
+    assert of_2025("ukraine-argument").channels == cable.channels[1:2]
     # strong: every channel of the cable fixed at the top of its range.
     assert cable.uncertain and not strong.uncertain
     assert [c.name for c in strong.channels] == [c.name for c in cable.channels]
@@ -159,7 +172,7 @@ def test_the_cable_its_parts_and_its_strong_form() -> None:
 
 @pytest.mark.parametrize("name", BUILTIN)
 def test_builtin_channels_select_members_and_state_priors(name: str, rows) -> None:
-    scenario = get_scenario(name)
+    scenario = of_2025(name)
     chosen = scenario.selected(rows)
     for channel in scenario.channels:
         assert chosen[channel.name].any(), f"{name}: {channel.name} selects nobody in 2025"
@@ -180,7 +193,7 @@ def test_builtin_channels_select_members_and_state_priors(name: str, rows) -> No
 
 @pytest.mark.parametrize("name", ["cable", "ukraine-argument"])
 def test_the_offset_grid_adds_each_channels_shift_at_each_node(name: str, rows) -> None:
-    scenario = get_scenario(name)
+    scenario = of_2025(name)
     chosen = scenario.selected(rows)
     zs = [-2.0, 0.0, 1.5]
     for z, offsets in zip(zs, scenario.offset_grid(rows, chosen, zs), strict=True):
@@ -193,12 +206,129 @@ def test_the_offset_grid_adds_each_channels_shift_at_each_node(name: str, rows) 
 
 
 def test_strong_is_the_cable_at_the_high_end(rows) -> None:
-    cable, strong = get_scenario("cable"), get_scenario("strong")
+    cable, strong = of_2025("cable"), of_2025("strong")
     high = cable.at_level("high")
     for z in (-2.0, 0.0, 2.0):  # fixed: the quantile does not matter
         pd.testing.assert_frame_equal(strong.offsets(rows, z=z), high.offsets(rows))
     assert (strong.offsets(rows).to_numpy() >= cable.offsets(rows).to_numpy()).all()
     assert (strong.offsets(rows).to_numpy() > cable.offsets(rows).to_numpy()).any()
+
+
+# ----------------------------------------------------------------------------- generations
+
+
+def test_built_in_scenarios_come_in_generations_dated_by_their_evidence() -> None:
+    newest, five = builtin_generations()
+    assert newest.evidence_through == VOTE_2025 and list(newest.names) == NEWEST
+    assert five.evidence_through == pd.Timestamp("2025-10-05") and list(five.names) == BUILTIN
+    assert newest.folder == seed_dir() and five.folder.parent == seed_dir()
+    for generation in (newest, five):
+        for name in generation.names:
+            scenario = read_scenario(generation.folder / f"{name}.toml")
+            assert scenario.evidence_through == generation.evidence_through, name
+    assert builtin_scenarios() == NEWEST
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        ("2025-10-29", "2025-10-05"),  # the 2025 vote: only what was known before it
+        ("2025-10-30", "2025-10-29"),  # the day after: the 2025 vote is evidence
+        ("2026-10-28", "2025-10-29"),
+        ("2019-11-07", "2025-10-05"),  # before every generation's evidence: the earliest
+    ],
+)
+def test_a_vote_gets_the_newest_generation_whose_evidence_ends_before_it(day, expected) -> None:
+    assert builtin_generation(day).evidence_through == pd.Timestamp(expected)
+    cable = get_scenario("cable", on=day)
+    assert cable.evidence_through == pd.Timestamp(expected)
+    assert cable.evidence_through < pd.Timestamp(day) or day < "2025-10-05"
+
+
+def test_a_retired_name_is_refused_for_a_later_vote_and_found_without_a_date() -> None:
+    with pytest.raises(unvote.UnknownNameError, match="'allies' is not built in for a vote on"):
+        get_scenario("allies", on="2026-10-28")
+    assert get_scenario("allies").evidence_through == pd.Timestamp("2025-10-05")
+    assert get_scenario("allies", on=VOTE_2025).channels == of_2025("cable").channels[:1]
+    with pytest.raises(unvote.UnknownNameError, match="did you mean 'cable'"):
+        get_scenario("cabel", on="2026-10-28")
+    with pytest.raises(unvote.InvalidTypeError, match="date of a vote"):
+        get_scenario("cable", on="soon")
+
+
+def test_a_users_file_is_used_as_given_whatever_the_vote(tmp_path) -> None:
+    path = write(tmp_path, HEAD + "evidence_through = 2030-01-01\n" + CHANNEL, "mine.toml")
+    for day in (None, "2019-11-07", VOTE_2025, "2026-10-28"):
+        scenario = get_scenario(path, on=day)
+        assert scenario.evidence_through == pd.Timestamp("2030-01-01")
+        assert scenario.channels[0].strength.central == 1.0
+    assert read_scenario(write(tmp_path, HEAD + CHANNEL)).evidence_through is None
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("2025-10-29", "2025-10-29"), ('"2025-10-29"', "2025-10-29")],
+)
+def test_evidence_through_is_a_toml_date_or_a_string_of_one(tmp_path, value, expected) -> None:
+    scenario = read_scenario(write(tmp_path, HEAD + f"evidence_through = {value}\n" + CHANNEL))
+    assert scenario.evidence_through == pd.Timestamp(expected)
+    assert scenario.describe()["evidence_through"] == expected
+
+
+def _seeds_copy(tmp_path, monkeypatch) -> Path:
+    """A copy of the built-in scenario files, which seed_dir() then names."""
+    import shutil
+
+    copy = tmp_path / "seeds"
+    shutil.copytree(seed_dir(), copy, ignore=shutil.ignore_patterns("*.csv", "*.md"))
+    monkeypatch.setattr(scenario_module, "seed_dir", lambda: copy)
+    return copy
+
+
+def test_built_in_files_must_state_and_share_their_evidence_date(tmp_path, monkeypatch) -> None:
+    copy = _seeds_copy(tmp_path, monkeypatch)
+    strong = copy / "strong.toml"
+    text = strong.read_text(encoding="utf-8")
+    strong.write_text(text.replace("evidence_through = 2025-10-29\n", ""), encoding="utf-8")
+    with pytest.raises(unvote.ScenarioError, match="must state evidence_through"):
+        builtin_generations()
+    strong.write_text(text.replace("2025-10-29", "2025-10-30"), encoding="utf-8")
+    with pytest.raises(unvote.ScenarioError, match="disagree on evidence_through"):
+        builtin_generations()
+    strong.write_text(text, encoding="utf-8")
+    assert [g.names for g in builtin_generations()] == [tuple(NEWEST), tuple(BUILTIN)]
+    for path in copy.glob("*.toml"):  # the top files older than the folder's: refused
+        path.write_text(
+            path.read_text(encoding="utf-8").replace("2025-10-29", "2025-01-01"), encoding="utf-8"
+        )
+    with pytest.raises(unvote.ScenarioError, match="newest generation"):
+        builtin_generations()
+
+
+def test_the_newest_cable_is_the_2025_campaign_as_estimated() -> None:
+    """Its strengths are the priors that scripts/estimate_pressure_episodes.py derives."""
+    priors = pd.read_csv(seed_dir() / "episode_priors.csv", index_col="channel")
+    cable, strong = get_scenario("cable"), get_scenario("strong")
+    assert [c.name for c in cable.channels] == list(priors.index)
+    for channel in cable.channels:
+        prior = priors.loc[channel.name]
+        assert channel.kind == prior["kind"] and channel.response is None
+        assert channel.strength.central == pytest.approx(prior["median"], abs=0.005)
+        assert channel.strength.low == pytest.approx(prior["low"], abs=0.005)
+        assert channel.strength.high == pytest.approx(prior["high"], abs=0.005)
+        assert channel.strength.mass_in_range == pytest.approx(PRIOR_COVERAGE, abs=0.002)
+        assert "seeds/EPISODES.md" in channel.basis
+    for mine, theirs in zip(strong.channels, cable.channels, strict=True):
+        assert mine.strength == Strength.fixed_at(theirs.strength.high)
+        assert (mine.name, mine.kind, mine.select) == (theirs.name, theirs.kind, theirs.select)
+
+
+def test_the_newest_cables_vote_channels_do_not_overlap(rows) -> None:
+    cable = get_scenario("cable")
+    chosen = cable.selected(rows)
+    assert not (chosen["allies"] & chosen["ukraine-argument"]).any()
+    assert chosen["absence"].equals(chosen["allies"] | chosen["ukraine-argument"])
+    assert chosen["allies"].sum() > 40 and chosen["ukraine-argument"].sum() > 30
 
 
 # ----------------------------------------------------------------------------- kinds
@@ -233,7 +363,7 @@ def test_a_kind_shifts_only_its_outcomes(kind, rows) -> None:
 
 @pytest.mark.parametrize("kind", list(KINDS))
 def test_a_kind_moves_the_counts_it_names(kind, model, rows, baseline) -> None:
-    none = forecast_of(model, rows, baseline, get_scenario("baseline")).expected
+    none = forecast_of(model, rows, baseline, of_2025("baseline")).expected
     moved = forecast_of(model, rows, baseline, one_channel(kind=kind, strength=2.0)).expected
     assert moved["yes"] < none["yes"] - 1
     for outcome in ("abstain", "no", "absent"):
@@ -357,7 +487,7 @@ def test_a_strength_from_a_file_is_fixed_by_a_number(tmp_path) -> None:
 
 
 def test_the_strength_grid_is_a_normal_quadrature() -> None:
-    nodes, weights = get_scenario("cable").strength_grid()
+    nodes, weights = of_2025("cable").strength_grid()
     assert len(nodes) == STRENGTH_NODES
     assert np.allclose(nodes, -nodes[::-1]) and np.allclose(weights, weights[::-1])
     assert weights.sum() == pytest.approx(1.0)
@@ -365,12 +495,12 @@ def test_the_strength_grid_is_a_normal_quadrature() -> None:
     assert weights @ nodes**2 == pytest.approx(1.0, abs=1e-4)
     assert weights @ nodes**4 == pytest.approx(3.0, abs=2e-3)
     for name in ("baseline", "strong"):
-        nodes, weights = get_scenario(name).strength_grid()
+        nodes, weights = of_2025(name).strength_grid()
         assert (nodes.tolist(), weights.tolist()) == ([0.0], [1.0])
 
 
 def test_the_forecast_integrates_over_the_prior(model, rows, baseline) -> None:
-    cable = get_scenario("cable")
+    cable = of_2025("cable")
     sf = forecast_of(model, rows, baseline, cable)
     nodes, weights = strength_nodes()
     assert len(sf.components) == STRENGTH_NODES
@@ -391,7 +521,7 @@ def test_the_forecast_integrates_over_the_prior(model, rows, baseline) -> None:
 
 
 def test_the_channels_strengths_move_together(rows) -> None:
-    cable = get_scenario("cable")
+    cable = of_2025("cable")
     allies, _, _, absence = cable.channels
     chosen = cable.selected(rows)
     only_allies = chosen["allies"] & ~chosen["ukraine-argument"] & ~chosen["human-rights-record"]
@@ -507,7 +637,7 @@ def test_a_level_needs_a_range(tmp_path) -> None:
 
 
 def test_at_level_and_scaled(rows) -> None:
-    cable = get_scenario("cable")
+    cable = of_2025("cable")
     for level in ("low", "central", "high"):
         fixed = cable.at_level(level)
         assert not fixed.uncertain
@@ -546,7 +676,7 @@ def test_response_factors_centre_on_the_targets_and_clip_at_zero() -> None:
 
 
 def test_a_response_keeps_the_strength_as_the_shift_of_an_average_target(rows) -> None:
-    cable = get_scenario("cable")
+    cable = of_2025("cable")
     ukraine = cable.channels[1]
     assert ukraine.response.feature == "us_agreement" and ukraine.response.slope > 0
     slope = ukraine.response.slope
@@ -904,6 +1034,17 @@ MALFORMED = {
     "kind-not-a-string": (HEAD + _channel(**{'kind = "vote"': "kind = 1"}), "kind"),
     "select-a-string": (HEAD + _channel(**{"{ us_treaty_ally = true }": '"eu"'}), "select"),
     "duplicate-channel-names": (HEAD + CHANNEL + CHANNEL, "channel names must be unique"),
+    "evidence-a-number": (HEAD + "evidence_through = 2025\n" + CHANNEL, "evidence_through"),
+    "evidence-with-a-time": (
+        HEAD + "evidence_through = 2025-10-29T12:00:00\n" + CHANNEL,
+        "evidence_through must be a date without a time of day",
+    ),
+    "evidence-not-a-day": (HEAD + 'evidence_through = "2025-02-30"\n' + CHANNEL, "2025-02-30"),
+    "evidence-day-first": (HEAD + 'evidence_through = "29/10/2025"\n' + CHANNEL, "29/10/2025"),
+    "evidence-misspelt": (
+        HEAD + "evidence_thru = 2025-10-29\n" + CHANNEL,
+        "did you mean 'evidence_through'?",
+    ),
 }
 
 
@@ -1218,6 +1359,7 @@ SCENARIOS = _with_extra_keys(
             "campaigner": st.sampled_from(["USA", "CHN", "FRA", "usa", "XYZ"]) | VALUES,
             "sources": st.lists(st.text(max_size=4)) | VALUES,
             "channel": st.lists(CHANNELS | VALUES, max_size=3) | VALUES,
+            "evidence_through": st.dates() | st.datetimes() | VALUES,
         },
     ),
     sorted(SCENARIO_KEYS),
@@ -1357,7 +1499,7 @@ def campaigns(draw) -> Scenario:
     return Scenario("random", "a random campaign", tuple(draw(channels(k)) for k in range(n)))
 
 
-SCENARIOS_ANY = campaigns() | st.sampled_from(BUILTIN).map(get_scenario)
+SCENARIOS_ANY = campaigns() | st.sampled_from(BUILTIN).map(of_2025)
 
 
 def _assert_no_more_yes(model, rows, baseline, weaker: Scenario, stronger: Scenario) -> None:
@@ -1377,7 +1519,7 @@ def test_scaling_a_scenario_up_never_raises_yes(scenario, factors, model, rows, 
 
 @pytest.mark.parametrize("name", BUILTIN)
 def test_builtin_levels_are_ordered(name, model, rows, baseline) -> None:
-    scenario = get_scenario(name)
+    scenario = of_2025(name)
     low, central, high = (scenario.at_level(level) for level in ("low", "central", "high"))
     _assert_no_more_yes(model, rows, baseline, low, central)
     _assert_no_more_yes(model, rows, baseline, central, high)
@@ -1395,9 +1537,7 @@ def _replace_strength(scenario: Scenario, k: int, strength) -> Scenario:
 
 
 @settings(max_examples=25, deadline=None, derandomize=True)
-@given(
-    scenario=campaigns() | st.sampled_from(["cable", "allies"]).map(get_scenario), data=st.data()
-)
+@given(scenario=campaigns() | st.sampled_from(["cable", "allies"]).map(of_2025), data=st.data())
 def test_a_stronger_central_value_never_raises_expected_yes(
     scenario, data, model, rows, baseline
 ) -> None:
@@ -1421,7 +1561,7 @@ def test_a_stronger_central_value_never_raises_expected_yes(
 
 @settings(max_examples=25, deadline=None, derandomize=True)
 @given(
-    scenario=campaigns() | st.sampled_from(["cable", "ukraine-argument"]).map(get_scenario),
+    scenario=campaigns() | st.sampled_from(["cable", "ukraine-argument"]).map(of_2025),
     data=st.data(),
 )
 def test_widening_a_channels_prior_never_narrows_the_80_percent_yes_interval(
@@ -1459,7 +1599,7 @@ def test_widening_a_channels_prior_never_narrows_the_80_percent_yes_interval(
 
 @pytest.mark.parametrize("k", range(4))
 def test_widening_a_channel_of_the_cable_widens_its_interval(k, model, rows, baseline) -> None:
-    cable = get_scenario("cable")
+    cable = of_2025("cable")
     strength = cable.channels[k].strength
     wider = {"central": strength.central, "range": [strength.low / 2, strength.high * 2]}
     before = forecast_of(model, rows, baseline, cable).intervals["80"]["yes"]

@@ -81,6 +81,7 @@ from unvote.errors import DataFileError, UnknownNameError, UnvoteError
 from unvote.load import VOTE_CATEGORIES, load_members
 from unvote.model import SHIFTED_CLASSES, VoteModel, softmax_against_reference
 from unvote.panel import (
+    MODEL_FEATURES,
     REGION_COLUMNS,
     WINDOW,
     Record,
@@ -88,6 +89,7 @@ from unvote.panel import (
     feature_rows,
     recorded_targets,
 )
+from unvote.scenario import Scenario
 
 CATALOGUE_COLUMNS: tuple[str, ...] = (
     "episode",
@@ -410,6 +412,7 @@ def offset_multinomial(
     penalty: float = 0.0,
     max_iter: int = 100,
     tol: float = 1e-9,
+    x: pd.DataFrame | None = None,
 ) -> OffsetFit:
     """Shifts of the multinomial log-odds against yes, on top of known ones.
 
@@ -419,6 +422,9 @@ def offset_multinomial(
     maps each parameter to the outcomes whose log-odds it moves (default: a
     ``vote`` shift on abstain and no, an ``absence`` shift on absent, as a
     scenario's channels do).  Outcomes in no list keep their log-odds.
+    ``x`` (one column a parameter, one row a member) scales each parameter's
+    shift member by member, as a scenario's channel does with its selection
+    and response (:func:`channel_strengths`); by default every member gets it whole.
 
     >>> eta = np.zeros((4, 3))
     >>> fit = offset_multinomial(np.array(["yes", "yes", "abstain", "absent"]), eta)
@@ -444,25 +450,37 @@ def offset_multinomial(
             if label not in SHIFTED_CLASSES:
                 raise ValueError(f"shift {name!r}: {label!r} is not among {SHIFTED_CLASSES}")
             moves[SHIFTED_CLASSES.index(label), k] = 1.0
+    if x is None:
+        scale = np.ones((len(codes), len(names)))
+    else:
+        if list(x.columns) != names or len(x) != len(codes):
+            raise ValueError(f"x must have a column for each of {names} and a row a member")
+        scale = x.to_numpy(dtype=float)
+        if not np.isfinite(scale).all():
+            raise ValueError("x must be finite")
+    # design[i, o, k]: how much parameter k moves member i's log-odds of outcome o.
+    design = moves[None, :, :] * scale[:, None, :]
     onehot = (codes[:, None] == np.arange(1, len(VOTE_CATEGORIES))[None, :]).astype(float)
     prior = np.full(len(names), float(penalty))
     for k in range(len(names)):
-        if prior[k] == 0 and onehot[:, moves[:, k] > 0].sum() == 0:
+        if prior[k] == 0 and (onehot * design[:, :, k]).any(axis=1).sum() == 0:
             raise UnvoteError(f"no {'/'.join(shifts[names[k]])} vote: shift not identified")
 
     rows = np.arange(len(codes))
 
     def objective(theta: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
-        p_all = softmax_against_reference(eta + moves @ theta)
+        p_all = softmax_against_reference(eta + design @ theta)
         loglik = np.sum(np.log(np.clip(p_all[rows, codes], 1e-300, None)))
         p = p_all[:, 1:]
-        gradient = moves.T @ (onehot - p).sum(axis=0) - prior * theta
-        information = np.diag(p.sum(axis=0)) - p.T @ p
+        gradient = np.einsum("iok,io->k", design, onehot - p) - prior * theta
+        # Each member's information on its three log-odds: diag(p) - p p'.
+        weights = p[:, :, None] * np.eye(p.shape[1])[None] - p[:, :, None] * p[:, None, :]
+        information = np.einsum("iok,iop,ipl->kl", design, weights, design)
         value = float(loglik - 0.5 * np.sum(prior * theta**2))
-        return value, gradient, moves.T @ information @ moves + np.diag(prior)
+        return value, gradient, information + np.diag(prior)
 
     theta, cov, converged = _maximise(objective, len(names), max_iter, tol)
-    p = softmax_against_reference(eta + moves @ theta)
+    p = softmax_against_reference(eta + design @ theta)
     loglik = float(np.sum(np.log(p[rows, codes])))
     return OffsetFit(
         coef=pd.Series(theta, index=names),
@@ -554,7 +572,10 @@ def episode_rows(
     not voting yes and ``p_yes``; :data:`HETEROGENEITY_FEATURES` with
     ``campaigner_agreement``; the group flags (``nato``, ``mnna``, ``cofa``, and
     ``us_ally``: a US treaty ally, major non-NATO ally or Compact state);
-    ``un_group``; ``comparison_n, comparison_nonyes, comparison_yes``.
+    ``un_group``; ``comparison_n, comparison_nonyes, comparison_yes``; and
+    the other columns of :data:`unvote.panel.MODEL_FEATURES`, so that a
+    scenario's channels select members here as they would in a forecast
+    (:func:`channel_groups`, :func:`channel_strengths`).
     """
     if call is None:
         call = _call_of(record, episode["symbol"], str(episode.name))
@@ -586,6 +607,9 @@ def episode_rows(
         out[column] = rows[column]
     out["us_ally"] = out[["us_treaty_ally", "mnna", "cofa"]].max(axis=1)
     out["un_group"] = rows["un_group"]
+    # Every feature a scenario's selector or response may name, as of the eve of the vote.
+    for column in [c for c in MODEL_FEATURES if c not in out.columns]:
+        out[column] = rows[column]
     comparison = _comparison_shares(record, episode["comparison"], rows.index)
     return out.join(comparison)
 
@@ -824,33 +848,110 @@ def group_shifts(rows: pd.DataFrame) -> pd.DataFrame:
         "mnna": rows["mnna"] == 1,
         "none": ~allied,
     }
+    return pd.DataFrame([_group_row(group, rows[mask]) for group, mask in masks.items()])
+
+
+def _group_row(group: str, sub: pd.DataFrame) -> dict[str, object]:
+    """One shift, and the vote and absence shifts, of the members ``sub`` (one row of a table)."""
+    delta, se = _one_shift(sub)
+    cast = set(sub["vote"])
+    identified = {name: labels for name, labels in VOTE_AND_ABSENCE.items() if cast & set(labels)}
+    shifts = {f"{name}_shift{end}": np.nan for name in VOTE_AND_ABSENCE for end in ("", "_se")}
+    if identified and "yes" in cast:
+        # Shifts fitted jointly; one with no vote of its kind in the group stays at the model.
+        fit = offset_multinomial(sub["vote"], _eta(sub), identified)
+        for name in identified:
+            shifts[f"{name}_shift"] = float(fit.coef[name])
+            shifts[f"{name}_shift_se"] = float(fit.se[name])
+    return {
+        "group": group,
+        "n": len(sub),
+        "yes_expected": float(sub["p_yes"].sum()),
+        "yes_observed": int((sub["vote"] == "yes").sum()),
+        "delta": delta,
+        "se_sampling": se,
+        **shifts,
+    }
+
+
+NO_CHANNEL = "no channel"
+"""The group of :func:`channel_groups` that holds the members no channel selects."""
+
+
+def channel_shapes(rows: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
+    """Members x channels: each channel's shift per unit of strength at the episode.
+
+    0 for a member the channel does not select, 1 for one it does (or the
+    factor of its response): the shape :meth:`unvote.scenario.Scenario.offsets`
+    multiplies by the strength.  ``rows`` are :func:`episode_rows`, whose
+    features are those of the eve of the vote; the campaigner is never a target.
+    """
+    chosen = scenario.selected(rows)
+    return pd.DataFrame(
+        {
+            c.name: c.shape(rows, chosen[c.name], scenario.campaigner).to_numpy()
+            for c in scenario.channels
+        },
+        index=rows.index,
+    )
+
+
+def channel_groups(rows: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
+    """The shifts among the members each channel of ``scenario`` selects, one group at a time.
+
+    One row a channel, then :data:`NO_CHANNEL` (the members none selects),
+    with the columns of :func:`group_shifts`: ``n``, the expected and observed
+    yes counts, ``delta`` (one shift) and the vote and absence shifts, each
+    fitted on the group's members alone.  Groups overlap, so these shifts do
+    not add up: :func:`channel_strengths` fits the channels jointly.
+    """
+    shapes = channel_shapes(rows, scenario) > 0
+    groups = {name: shapes[name] for name in shapes.columns}
+    groups[NO_CHANNEL] = ~shapes.any(axis=1)
     out = []
-    for group, mask in masks.items():
-        sub = rows[mask]
-        delta, se = _one_shift(sub)
-        cast = set(sub["vote"])
-        identified = {
-            name: labels for name, labels in VOTE_AND_ABSENCE.items() if cast & set(labels)
-        }
-        shifts = {f"{name}_shift{end}": np.nan for name in VOTE_AND_ABSENCE for end in ("", "_se")}
-        if identified and "yes" in cast:
-            # Shifts fitted jointly; one with no vote of its kind in the group stays at the model.
-            fit = offset_multinomial(sub["vote"], _eta(sub), identified)
-            for name in identified:
-                shifts[f"{name}_shift"] = float(fit.coef[name])
-                shifts[f"{name}_shift_se"] = float(fit.se[name])
-        out.append(
-            {
-                "group": group,
-                "n": len(sub),
-                "yes_expected": float(sub["p_yes"].sum()),
-                "yes_observed": int((sub["vote"] == "yes").sum()),
-                "delta": delta,
-                "se_sampling": se,
-                **shifts,
-            }
-        )
-    return pd.DataFrame(out)
+    for group, mask in groups.items():
+        if mask.any():
+            out.append(_group_row(group, rows[mask]))
+        else:
+            out.append({"group": group, "n": 0})
+    return pd.DataFrame(out).reindex(columns=list(_group_row("all", rows)))
+
+
+def channel_strengths(rows: pd.DataFrame, scenario: Scenario) -> OffsetFit:
+    """The strengths of ``scenario``'s channels that fit the episode best, jointly.
+
+    Each channel is one parameter: a shift of the log-odds its kind acts on
+    (``vote``: abstain and no; ``absence``: absent), times the member's shape
+    (:func:`channel_shapes`), and the shifts of several channels on a member
+    add up, exactly as a scenario applies them; so the coefficients are the
+    fixed strengths under which that scenario would have fitted the vote
+    best (maximum likelihood on top of the model's forecast).  Members no
+    channel selects keep the forecast.  A channel that selects nobody, or
+    whose members cast no vote of its kind, is left out of the fit (and of
+    the result).
+
+    Two members selected, forecast to abstain at log-odds -2, one of which did:
+
+    >>> rows = pd.DataFrame({"vote": ["yes", "abstain", "yes"], "eta_abstain": -2.0,
+    ...     "eta_no": -40.0, "eta_absent": -40.0, "eu": [1.0, 1.0, 0.0]}, index=["A", "B", "C"])
+    >>> from unvote.scenario import Channel
+    >>> eu = Scenario("eu", "", (Channel("eu", "", select={"eu": True}, strength=1.0),))
+    >>> round(float(channel_strengths(rows, eu).coef["eu"]), 3)
+    2.0
+    """
+    shapes = channel_shapes(rows, scenario)
+    cast = rows["vote"].to_numpy()
+    kinds = {c.name: c.acts_on for c in scenario.channels}
+    usable = [
+        name
+        for name in shapes.columns
+        if np.isin(cast[shapes[name].to_numpy() > 0], kinds[name]).any()
+    ]
+    if not usable:
+        raise UnvoteError(f"no channel of {scenario.name!r} has a vote of its kind to fit")
+    return offset_multinomial(
+        rows["vote"], _eta(rows), {name: kinds[name] for name in usable}, x=shapes[usable]
+    )
 
 
 def describe_episode(rows: pd.DataFrame) -> pd.Series:

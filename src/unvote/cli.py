@@ -317,6 +317,7 @@ def _epilog() -> str:
 
     return f"""\
 examples:
+  forecast 2026                          the next Cuba vote, every built-in scenario
   forecast 2025                          the Cuba vote, every built-in scenario
   forecast 2025 --item "palestine refugees"   another text's next vote
   forecast 2025 --scenario cable --top 15
@@ -750,18 +751,52 @@ def format_roll_calls(result: Any) -> str:
 
 
 def list_scenarios(as_json: bool = False) -> str:
-    """The built-in scenarios, one a line, and the folder holding their files."""
-    from unvote.scenario import builtin_scenarios, get_scenario, seed_dir
+    """The built-in scenarios by generation, newest first, and the folder holding their files.
 
-    scenarios = [get_scenario(name) for name in builtin_scenarios()]
+    A forecast of a vote uses the newest generation whose evidence ends before the vote.
+    """
+    from unvote.scenario import builtin_generations, read_scenario, seed_dir
+
+    generations = builtin_generations()
+    blocks, entries = [], []
+    for k, generation in enumerate(generations):
+        day = f"{generation.evidence_through:%Y-%m-%d}"
+        if k == 0:
+            applies = f"votes after {day}"
+        else:
+            newer = f"{generations[k - 1].evidence_through:%Y-%m-%d}"
+            # The earliest generation also serves earlier votes (a what-if).
+            applies = f"votes on or before {newer}"
+            if k < len(generations) - 1:
+                applies = f"votes after {day} up to {newer}"
+        scenarios = [read_scenario(generation.folder / f"{n}.toml") for n in generation.names]
+        where = generation.folder.relative_to(seed_dir()).as_posix()
+        folder = "" if where == "." else f", files in {where}/"
+        lines = [f"For {applies} (evidence through {day}{folder}):"]
+        lines += [f"{s.name:<18} {s.description}" for s in scenarios]
+        blocks.append("\n".join(lines))
+        entries.append(
+            {
+                "evidence_through": day,
+                "applies_to": applies,
+                "folder": str(generation.folder),
+                "scenarios": [
+                    {"name": s.name, "description": s.description, "file": s.path}
+                    for s in scenarios
+                ],
+            }
+        )
     if as_json:
-        entries = [
-            {"name": s.name, "description": s.description, "file": s.path} for s in scenarios
-        ]
-        return json.dumps({"folder": str(seed_dir()), "scenarios": entries}, allow_nan=False)
-    lines = [f"{s.name:<18} {s.description}" for s in scenarios]
-    lines += ["", f"Files (copy one as a template for your own): {seed_dir()}"]
-    return "\n".join(lines)
+        return json.dumps(
+            {
+                "folder": str(seed_dir()),
+                "scenarios": entries[0]["scenarios"],
+                "generations": entries,
+            },
+            allow_nan=False,
+        )
+    blocks.append(f"Files (copy one as a template for your own): {seed_dir()}")
+    return "\n\n".join(blocks)
 
 
 # ----------------------------------------------------------------------------- commands
@@ -881,14 +916,17 @@ def run_forecast(args: argparse.Namespace, given: set[str]) -> None:
                 f"--bloc {unknown[0]!r} is not a group; use one of: {', '.join(BOOLEAN_FEATURES)}"
             )
     countries = list(dict.fromkeys(to_iso3(_typed(name)) for name in args.country or []))
-    scenarios = [get_scenario(s) for s in args.scenario] if args.scenario else None
+    # Checked now, before any work; forecast() resolves built-in names for the vote's date.
+    checked = [get_scenario(s) for s in args.scenario] if args.scenario else None
+    scenarios = list(args.scenario) if args.scenario else None
 
     # Every file this run may write is checked before any work.
     plot = _import_plot() if args.plot else None
     if args.plot:
-        from unvote.scenario import builtin_scenarios
+        from unvote.scenario import builtin_generations
 
-        names = [s.name for s in scenarios] if scenarios else builtin_scenarios()
+        every = dict.fromkeys(n for g in builtin_generations() for n in g.names)
+        names = [s.name for s in checked] if checked else list(every)
         others = [n for n in names if n != "baseline"]
         files.check_folder(args.plot, "--plot")
         targets = plot.chart_files(args.plot, year, names, backtest=True)

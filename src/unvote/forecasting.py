@@ -372,7 +372,7 @@ class Forecast:
         strengths.  Returns one row a factor: ``factor, expected_yes, yes_lo80,
         yes_hi80, expected_abstain, expected_no, expected_absent``.
         """
-        base = get_scenario(scenario)
+        base = get_scenario(scenario, on=self.date)
         key = level_key(LEVELS[0])
         out = []
         for factor in factors:
@@ -652,16 +652,23 @@ def _whole(value: Any, what: str) -> int:
         raise InvalidTypeError(f"{what} must be a whole number, not {value!r}") from None
 
 
-def _scenario_list(scenarios: ScenarioLike | Iterable[ScenarioLike] | None) -> list[Scenario]:
+def _scenario_list(
+    scenarios: ScenarioLike | Iterable[ScenarioLike] | None, on: pd.Timestamp | None = None
+) -> list[Scenario]:
+    """The scenarios of a forecast; built-in names resolve for a vote on ``on``.
+
+    Without ``on`` (the vote's date not yet known) the names and files are
+    checked against every generation of built-in scenarios.
+    """
     if scenarios is None:
-        return [get_scenario(name) for name in builtin_scenarios()]
+        return [get_scenario(name, on=on) for name in builtin_scenarios(on)]
     if isinstance(scenarios, str | PurePath | Scenario):
         scenarios = [scenarios]  # one scenario, not the characters of its name
     elif not isinstance(scenarios, Iterable):
         raise InvalidTypeError(
             f"scenarios must be a name, a file, a Scenario or a list of them, not {scenarios!r}"
         )
-    chosen = [get_scenario(s) for s in scenarios]
+    chosen = [get_scenario(s, on=on) for s in scenarios]
     if not chosen:
         raise InvalidValueError("no scenario given: name at least one (or pass None for all)")
     seen: dict[str, Scenario] = {}
@@ -750,6 +757,10 @@ def forecast(
     vote or the end of the record.  ``scenarios`` are built-in names,
     scenario files or :class:`~unvote.scenario.Scenario` objects, one or a
     list (default: every built-in scenario); two may not share a name.
+    Built-in scenarios are dated like features: a name resolves to the newest
+    generation of built-in files whose evidence ends before the vote
+    (:func:`unvote.scenario.builtin_generation`), so the 2025 vote is forecast
+    with the strengths known before it; a file or a Scenario is used as given.
     ``model`` is the estimator to fit (default
     :class:`~unvote.model.VoteModel`); ``record`` the record if already loaded
     (:func:`unvote.panel.load_record`).
@@ -762,8 +773,9 @@ def forecast(
     """
     year = _whole(year, "year")
     chosen_by_user = scenarios is not None
-    chosen = _scenario_list(scenarios)
+    _scenario_list(scenarios)  # names and files checked before any work
     inputs = _vote_inputs(year, item, through, model, record, progress)
+    chosen = _scenario_list(scenarios, on=inputs["date"])
     fitted, rows = inputs["model"], inputs["rows"]
     shock_sd = fitted.shock_sd(rows)
     baseline = integrate_shock(fitted.predict_proba(rows, shock=0.0), shock_sd)

@@ -56,7 +56,9 @@ of one scenario, may not share a name.
 
 from __future__ import annotations
 
+import datetime
 import difflib
+import functools
 import math
 import re
 import reprlib
@@ -112,7 +114,7 @@ CAMPAIGNER_AGREEMENT = "campaigner_agreement"
 RESPONSE_FEATURES: tuple[str, ...] = (CAMPAIGNER_AGREEMENT, *NUMERIC_FEATURES)
 """Features a channel's response may follow."""
 
-SCENARIO_KEYS = {"name", "description", "sources", "channel", "campaigner"}
+SCENARIO_KEYS = {"name", "description", "sources", "channel", "campaigner", "evidence_through"}
 CHANNEL_KEYS = {
     *("name", "talking_point", "kind", "select", "strength", "level", "response", "basis"),
 }
@@ -519,6 +521,9 @@ class Scenario:
 
     The name must be a slug (:func:`check_name`), the channel names unique,
     ``campaigner`` an ISO3 code (default the United States).
+    ``evidence_through`` is the last day of the evidence its strengths rest
+    on (every built-in scenario states it; see :func:`builtin_generation`);
+    None when not stated, as in most users' files.
     """
 
     name: str
@@ -527,10 +532,12 @@ class Scenario:
     sources: tuple[str, ...] = ()
     path: str = ""
     campaigner: str = US
+    evidence_through: pd.Timestamp | None = None
 
     def __post_init__(self) -> None:
         where = self.path or "scenario"
         check_name(self.name, where)
+        object.__setattr__(self, "evidence_through", _evidence_date(self.evidence_through, where))
         if not isinstance(self.description, str):
             raise ScenarioError(f"{where}: description must be a string")
         if not isinstance(self.campaigner, str) or not re.fullmatch(r"[A-Z]{3}", self.campaigner):
@@ -637,9 +644,11 @@ class Scenario:
 
     def describe(self) -> dict[str, Any]:
         """The scenario as JSON-ready data: campaigner, channels, strengths and priors."""
+        evidence = self.evidence_through
         return {
             "name": self.name,
             "campaigner": self.campaigner,
+            "evidence_through": None if evidence is None else f"{evidence:%Y-%m-%d}",
             "strengths_move_together": True,
             "channels": [c.describe() for c in self.channels],
         }
@@ -728,6 +737,29 @@ def select(rows: pd.DataFrame, selector: Sequence[Mapping[str, Any]], where: str
 
 
 # ----------------------------------------------------------------------------- parsing
+
+
+EVIDENCE_KEY = "evidence_through"
+"""The key of a scenario file that dates its evidence (``evidence_through = 2025-10-29``)."""
+
+
+def _evidence_date(value: Any, where: str) -> pd.Timestamp | None:
+    """``evidence_through`` as a day: a TOML date, a ``YYYY-MM-DD`` string or a Timestamp."""
+    if value is None:
+        return None
+    day: Any = None
+    if isinstance(value, pd.Timestamp):
+        day = value
+    elif isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        day = pd.Timestamp(value)
+    elif isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        day = pd.to_datetime(value, format="%Y-%m-%d", errors="coerce")
+    if day is None or pd.isna(day) or day != day.normalize():
+        raise ScenarioError(
+            f"{where}: {EVIDENCE_KEY} must be a date without a time of day, such as "
+            f"{EVIDENCE_KEY} = 2025-10-29, not {_show(value)}"
+        )
+    return pd.Timestamp(day)
 
 
 def _fail(where: str, message: str) -> ScenarioError:
@@ -828,6 +860,7 @@ def parse_scenario(data: Mapping[str, Any], where: str = "scenario") -> Scenario
             sources=tuple(sources),
             path=where,
             campaigner=campaigner,
+            evidence_through=data.get(EVIDENCE_KEY),
         )
     except ScenarioError as err:
         message = str(err)
@@ -883,17 +916,128 @@ def seed_dir() -> Path:
 BUILTIN_ORDER = ("baseline", "cable", "ukraine-argument", "allies", "strong")
 
 
-def builtin_scenarios() -> list[str]:
-    """Names of the scenarios shipped in ``seeds/``, the main ones first."""
-    found = sorted(p.stem for p in seed_dir().glob("*.toml"))
-    return [n for n in BUILTIN_ORDER if n in found] + [n for n in found if n not in BUILTIN_ORDER]
+@dataclass(frozen=True)
+class Generation:
+    """Built-in scenarios that rest on the same evidence, dated like a feature.
+
+    ``evidence_through`` is the last day of the evidence (campaign episodes,
+    reports) their strengths rest on; ``folder`` holds their files; ``names``
+    the scenarios, the main ones first.  A forecast of a vote uses the newest
+    generation whose evidence ends before the vote (:func:`builtin_generation`).
+    """
+
+    evidence_through: pd.Timestamp
+    folder: Path
+    names: tuple[str, ...]
+
+    def __str__(self) -> str:
+        return f"evidence through {self.evidence_through:%Y-%m-%d}"
 
 
-def get_scenario(name_or_path: str | Path | Scenario) -> Scenario:
-    """A built-in scenario by name, or a scenario file by path.
+def builtin_generations() -> list[Generation]:
+    """The generations of built-in scenarios, newest first.
+
+    The newest are the files at the top of :func:`seed_dir`; each earlier
+    generation keeps its files in a folder of its own there.  Every built-in
+    file states ``evidence_through``, the same within a folder, and each
+    generation's date is later than the one before it.
+
+    >>> [f"{g.evidence_through:%Y-%m-%d}" for g in builtin_generations()]
+    ['2025-10-29', '2025-10-05']
+    """
+    root = seed_dir()
+    folders = [root, *sorted(p for p in root.iterdir() if p.is_dir() and any(p.glob("*.toml")))]
+    generations = []
+    for folder in folders:
+        paths = sorted(folder.glob("*.toml"))
+        dates = {}
+        for path in paths:
+            stat = path.stat()
+            evidence = _evidence_of(str(path), stat.st_mtime_ns, stat.st_size)
+            if evidence is None:
+                raise ScenarioError(f"{path}: a built-in scenario must state {EVIDENCE_KEY}")
+            dates[path.stem] = evidence
+        if len(set(dates.values())) > 1:
+            listed = ", ".join(f"{n} {d:%Y-%m-%d}" for n, d in dates.items())
+            raise ScenarioError(
+                f"{folder}: the built-in scenarios disagree on {EVIDENCE_KEY}: {listed}"
+            )
+        found = sorted(dates)
+        names = [n for n in BUILTIN_ORDER if n in found] + [
+            n for n in found if n not in BUILTIN_ORDER
+        ]
+        generations.append(Generation(next(iter(dates.values())), folder, tuple(names)))
+    newest_first = sorted(generations, key=lambda g: g.evidence_through, reverse=True)
+    if newest_first[0].folder != root or len({g.evidence_through for g in generations}) < len(
+        generations
+    ):
+        raise ScenarioError(
+            f"{root}: the files at the top must be the newest generation of built-in "
+            "scenarios, and each generation needs a date of its own"
+        )
+    return newest_first
+
+
+@functools.lru_cache(maxsize=64)
+def _evidence_of(path: str, mtime_ns: int, size: int) -> pd.Timestamp | None:
+    """A file's ``evidence_through``, read once while the file stays as it is."""
+    return read_scenario(path).evidence_through
+
+
+def builtin_generation(on: Any = None) -> Generation:
+    """The generation of built-in scenarios for a vote on ``on`` (default: the newest).
+
+    The newest generation whose evidence ends *before* the vote, so that a
+    forecast of a vote never rests on that vote or anything after it.  A vote
+    earlier than every generation's evidence gets the earliest, as a what-if
+    (its strengths rest on campaigns that may come after that vote).
+
+    >>> f"{builtin_generation('2025-10-29').evidence_through:%Y-%m-%d}"
+    '2025-10-05'
+    >>> f"{builtin_generation('2026-10-28').evidence_through:%Y-%m-%d}"
+    '2025-10-29'
+    """
+    generations = builtin_generations()
+    if on is None:
+        return generations[0]
+    day = _vote_day(on)
+    for generation in generations:
+        if generation.evidence_through < day:
+            return generation
+    return generations[-1]
+
+
+def _vote_day(on: Any) -> pd.Timestamp:
+    try:
+        day = pd.Timestamp(on)
+    except (TypeError, ValueError):
+        day = pd.NaT
+    if isinstance(on, bool) or pd.isna(day):
+        raise InvalidTypeError(f"the date of a vote must be a date (YYYY-MM-DD), not {_show(on)}")
+    return day.normalize()
+
+
+def builtin_scenarios(on: Any = None) -> list[str]:
+    """Names of the built-in scenarios for a vote on ``on`` (default: the newest), main ones first.
+
+    >>> builtin_scenarios()
+    ['baseline', 'cable', 'strong']
+    """
+    return list(builtin_generation(on).names)
+
+
+def get_scenario(name_or_path: str | Path | Scenario, on: Any = None) -> Scenario:
+    """A built-in scenario by name, or a scenario file by path (used as given).
+
+    ``on`` is the date of the vote forecast: a built-in name resolves to the
+    generation of :func:`builtin_generation` for it, and a name that
+    generation lacks is an error.  Without ``on``, a name resolves to the
+    newest generation that has it.
 
     >>> get_scenario("baseline").channels
     ()
+    >>> f"{get_scenario('cable', on='2025-10-29').evidence_through:%Y-%m-%d}"
+    '2025-10-05'
     """
     if isinstance(name_or_path, Scenario):
         return name_or_path
@@ -904,11 +1048,26 @@ def get_scenario(name_or_path: str | Path | Scenario) -> Scenario:
     text = str(name_or_path)
     if not text.strip():
         raise UnknownNameError("a scenario must be named: give a built-in name or a .toml file")
-    if text in builtin_scenarios():
-        return read_scenario(seed_dir() / f"{text}.toml")
+    generations = builtin_generations()
+    if on is not None:
+        generation = builtin_generation(on)
+        if text in generation.names:
+            return read_scenario(generation.folder / f"{text}.toml")
+        if any(text in g.names for g in generations):
+            raise UnknownNameError(
+                f"scenario {text!r} is not built in for a vote on {_vote_day(on):%Y-%m-%d}: the "
+                f"built-in scenarios there ({generation}) are {', '.join(generation.names)}; "
+                "see seeds/README.md, or give a .toml file"
+            )
+    else:
+        for generation in generations:
+            if text in generation.names:
+                return read_scenario(generation.folder / f"{text}.toml")
     if text.endswith(".toml") or "/" in text or Path(text).exists():
         return read_scenario(text)
-    known = builtin_scenarios()
+    known = list(dict.fromkeys(n for g in generations for n in g.names))
+    if on is not None:
+        known = list(builtin_generation(on).names)
     hint = _did_you_mean(text, known)
     raise UnknownNameError(
         f"unknown scenario {text!r}{hint}; built-in: {', '.join(known)}; or give a .toml file"
