@@ -678,12 +678,12 @@ def format_retrospective(fc: Any, top: int) -> str:
         said += f"; the most surprising (surprise: -ln P(recorded vote) under {base}):"
     lines.append(note(said))
     if n and top:
-        lines.append("    ISO recorded last    P(yes/abstain/no/absent)   surprise  member")
+        lines.append(f"    ISO {'vote':<7} {'last':<7} {'P yes/abst/no/absent':<20} surp.  member")
         for iso3, m in retro.movers.head(top).iterrows():
-            probs = " / ".join(f"{m[f'p_{o}']:.2f}" for o in OUTCOMES)
+            probs = "/".join(f"{m[f'p_{o}']:.2f}" for o in OUTCOMES)
             lines.append(
-                f"    {iso3} {m['recorded']:<8} {m['last_vote']:<7} {probs:<25}  "
-                f"{m['surprise']:>6.2f}    {display_name(m['country'])}"
+                f"    {iso3} {m['recorded']:<7} {m['last_vote']:<7} {probs:<20} "
+                f"{m['surprise']:>5.2f}  {display_name(m['country'])}"
             )
     return "\n".join(lines)
 
