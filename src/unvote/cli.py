@@ -324,7 +324,8 @@ examples:
   forecast 2025 --scenario my.toml --json
   forecast 2025 --draws 10000 --seed 1 --bloc eu --bloc-sd 0.5 --draws-out draws.csv.gz
   forecast 2025 --plot charts            also write the charts as PNG and SVG
-  forecast 2019                          a past vote as forecast the day before, with its outcome
+  forecast 2019                          a past vote as forecast the day before, then its
+                                         retrospective: votes moved, movers, each scenario's score
   forecast 2019 --through 2018           ... as forecast at the end of 2018
   forecast --roll-calls coming.csv --json   any coming roll calls
   forecast --backtest 1995-2024          each Cuba vote forecast from the votes before it
