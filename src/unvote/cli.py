@@ -630,7 +630,8 @@ def format_retrospective(fc: Any, top: int) -> str:
 
     moved = retro.moved
     lines = [
-        f"retrospective: the recorded {fc.year} vote against the forecasts of the day before",
+        f"retrospective: the recorded {fc.year} vote against the forecasts of "
+        + ("the day before" if (fc.date - fc.through).days == 1 else f"{fc.through:%Y-%m-%d}"),
         row(f"vs {retro.baseline}", OUTCOMES),
         row("expected", [f"{moved.loc[o, 'expected'] + 0.0:.1f}" for o in OUTCOMES]),
         row("recorded", [int(moved.loc[o, "recorded"]) for o in OUTCOMES]),

@@ -546,7 +546,8 @@ def strength_sweep(
 def retrospective(fc: Forecast, ax: Axes | None = None) -> Axes:
     """The recorded yes count against each scenario's forecast of it, made the day before.
 
-    One row a scenario, the no-campaign forecast at the top: the exact
+    One row a scenario (as forecast with the record through ``fc.through``,
+    by default the day before the vote), the no-campaign forecast at the top: the exact
     distribution of the yes count (each scaled to its own peak, so that a
     wide one stays visible beside a narrow one), its 80 % (thick) and 95 %
     (thin) intervals and its expected count (a dot).  A vertical line marks
@@ -651,7 +652,8 @@ def retrospective(fc: Forecast, ax: Axes | None = None) -> Axes:
     ax.set_title(
         f"The {fc.year} UN General Assembly vote on {_about(fc.item.label)}:\n"
         f"the recorded yes count against each scenario's forecast\n"
-        f"(made the day before: record through {fc.through:%Y-%m-%d}; exact distributions)"
+        f"({'made the day before: ' if fc.through == fc.date - pd.Timedelta(days=1) else ''}"
+        f"record through {fc.through:%Y-%m-%d}; exact distributions)"
     )
     _source_note(ax)
     return ax
