@@ -990,6 +990,7 @@ def test_the_charts_are_written_with_the_backtest_of_the_last_votes(tmp_path) ->
         "scenarios-2025",
         "movers-cable-2025",
         "sweep-cable-2025",
+        "retrospective-2025",  # the 2025 vote is in the record
         "backtest-log-loss",
         "backtest-calibration",
     }
@@ -1023,6 +1024,43 @@ def test_past_vote_with_every_builtin() -> None:
     assert "skipped strong: channel 'ukraine-argument' selects no member in 2019" in out
     titles = [line.split(":")[0] for line in out.splitlines() if line and line[0] != " "]
     assert titles[2:5] == ["baseline", "allies", "skipped cable"]
+
+
+def test_a_recorded_vote_ends_with_its_retrospective(table_output) -> None:
+    block = table_output.split("\n\n")[-1]
+    lines = block.splitlines()
+    assert lines[0] == (
+        "retrospective: the recorded 2025 vote against the forecasts of the day before"
+    )
+    assert lines[1].split() == ["vs", "baseline", *OUTCOMES]
+    assert lines[3].split() == ["recorded", "165", "12", "7", "9"]
+    assert "votes moved off yes: " in block and "the recorded 165 yes in each scenario's" in block
+    rows = block.split("log loss\n")[1].splitlines()[: len(BUILTIN)]
+    assert [row.split()[0] for row in rows] == BUILTIN
+    assert re.search(r"voted otherwise than the baseline forecast expected: \d+ members", block)
+    movers = block.split("surp.  member\n")[1].splitlines()
+    assert len(movers) == 10  # --top 10
+    surprises = [float(m.split()[4]) for m in movers]
+    assert surprises == sorted(surprises, reverse=True)
+    assert all(len(line) <= 80 for line in lines)
+
+
+def test_the_retrospective_in_the_json_and_none_for_a_coming_vote() -> None:
+    status, out, err = run(["2025", "--scenario", "cable", "--json", "--top", "3"])
+    assert status == 0, err
+    retro = json.loads(out)["retrospective"]
+    assert retro["baseline"] == "baseline"  # computed although not asked for
+    assert retro["recorded"] == {"yes": 165, "abstain": 12, "no": 7, "absent": 9}
+    assert [s["name"] for s in retro["scenarios"]] == ["baseline", "cable"]
+    assert set(retro["votes_moved"]["intervals"]) == {"80", "95"}
+    assert len(retro["movers"]) == 3 and retro["members_moved"] >= 3
+    for scenario in retro["scenarios"]:
+        assert 0 <= scenario["percentile"] <= 1 and scenario["log_score"] <= 0
+    status, out, err = run(["2026", "--scenario", "baseline", "--json", "--top", "0"])
+    assert status == 0, err
+    assert json.loads(out)["retrospective"] is None
+    status, out, err = run(["2026", "--scenario", "baseline", "--top", "0"])
+    assert status == 0 and "retrospective" not in out
 
 
 def test_another_text_by_its_words() -> None:

@@ -556,3 +556,62 @@ def test_the_2025_vote_uses_the_five_episodes_and_2026_all_six(fc, record) -> No
     assert sweep_2025["expected_yes"].iloc[0] == pytest.approx(
         fc.scenarios["cable"].expected["yes"]
     )
+
+
+# ----------------------------------------------------------------------------- retrospective
+
+
+def test_the_2025_vote_in_retrospect(fc) -> None:
+    retro = fc.retrospective
+    recorded = {"yes": 165, "abstain": 12, "no": 7, "absent": 9}
+    assert retro.recorded.to_dict() == recorded == {o: fc.outcome[o] for o in OUTCOMES}
+    assert retro.baseline == "baseline" and retro.summary.index.tolist() == list(fc.scenarios)
+    base = fc.scenarios["baseline"]
+    assert retro.votes_moved == pytest.approx(base.expected["yes"] - 165)
+    for key, bounds in base.intervals.items():
+        lo, hi = bounds["yes"]
+        assert retro.votes_moved_intervals[key] == (lo - 165, hi - 165)
+    # The model alone did not expect a count this low.
+    assert retro.summary.loc["baseline", "percentile"] < 0.01 and retro.votes_moved > 10
+    for name, sf in fc.scenarios.items():
+        pmf = sf.marginals["yes"].to_numpy()
+        row = retro.summary.loc[name]
+        assert row["percentile"] == pytest.approx(pmf[:165].sum() + pmf[165] / 2)
+        assert row["log_score"] == pytest.approx(np.log(pmf[165]))
+        votes = fc.features["vote"].astype(str)
+        chosen = [sf.probs.loc[i, f"p_{v}"] for i, v in votes.items()]
+        assert row["member_log_loss"] == pytest.approx(-np.mean(np.log(chosen)))
+    movers = retro.movers
+    assert (movers["recorded"] != movers["likeliest"]).all()
+    assert movers["surprise"].is_monotonic_decreasing
+    assert {"ARG", "HUN"} <= set(movers.index)  # both voted no
+    left_yes = fc.features.index[(fc.features["vote"] != "yes") & (base.probs["p_yes"] > 0.5)]
+    assert set(left_yes) <= set(movers.index)
+    assert fc.retrospective is retro  # computed once
+
+
+def test_the_retrospective_is_in_the_json_and_repr(fc) -> None:
+    data = json.loads(json.dumps(fc.to_dict(top=5), allow_nan=False))
+    retro = data["retrospective"]
+    assert retro == fc.retrospective.to_dict(5) and len(retro["movers"]) == 5
+    assert retro["recorded"] == {"yes": 165, "abstain": 12, "no": 7, "absent": 9}
+    assert [s["name"] for s in retro["scenarios"]] == list(fc.scenarios)
+    assert fc.to_dict(top=5) == fc.to_dict(top=5)
+    assert "percentile of the 165 recorded" in repr(fc).splitlines()[0]
+    assert "Retrospective" in fc._repr_html_()
+
+
+def test_the_retrospective_computes_the_baseline_when_not_asked(fc, record) -> None:
+    alone = forecast(2025, ["cable"], record=record)
+    retro = alone.retrospective
+    assert retro.baseline == "baseline" and retro.summary.index.tolist() == ["baseline", "cable"]
+    pd.testing.assert_frame_equal(
+        retro.summary, fc.retrospective.summary.loc[["baseline", "cable"]]
+    )
+    pd.testing.assert_frame_equal(retro.movers, fc.retrospective.movers)
+
+
+def test_a_coming_vote_has_no_retrospective(record) -> None:
+    coming = forecast(2026, ["baseline"], record=record)
+    assert coming.outcome is None and coming.retrospective is None
+    assert coming.to_dict()["retrospective"] is None

@@ -47,10 +47,11 @@ def _charts(fc, sweep_table, result):
         "sweep": lambda ax=None: plot.strength_sweep(sweep_table, ax, "cable", year=2025),
         "calibration": lambda ax=None: plot.calibration(result, ax),
         "log_loss": lambda ax=None: plot.backtest_log_loss(result, ax),
+        "retrospective": lambda ax=None: plot.retrospective(fc, ax),
     }
 
 
-CHARTS = ["history", "scenarios", "movers", "sweep", "calibration", "log_loss"]
+CHARTS = ["history", "scenarios", "movers", "sweep", "calibration", "log_loss", "retrospective"]
 
 
 @pytest.mark.parametrize("name", CHARTS)
@@ -136,6 +137,7 @@ def test_save_all_writes_png_and_svg(fc, result, tmp_path):
         "scenarios-2025",
         "movers-cable-2025",
         "sweep-cable-2025",
+        "retrospective-2025",  # the 2025 vote is in the record
         "backtest-log-loss",
         "backtest-calibration",
     ]
@@ -148,9 +150,30 @@ def test_save_all_writes_png_and_svg(fc, result, tmp_path):
 
 def test_save_all_without_backtest(fc, tmp_path):
     paths = plot.save_all(fc, tmp_path, sweep_scenario="")
-    assert paths == plot.chart_files(tmp_path, 2025, list(fc.scenarios), sweep_scenario="")
+    assert paths == plot.chart_files(
+        tmp_path, 2025, list(fc.scenarios), sweep_scenario="", retrospective=True
+    )
     assert sorted(p.name for p in paths) == sorted(
         f"{stem}-2025{suffix}"
-        for stem in ("history", "scenarios", "movers-cable")
+        for stem in ("history", "scenarios", "movers-cable", "retrospective")
         for suffix in (".png", ".svg")
     )
+
+
+def test_retrospective_marks_the_recorded_count_and_each_percentile(fc):
+    ax = plot.retrospective(fc)
+    retro = fc.retrospective
+    labels = [t.get_text() for t in ax.get_yticklabels()]  # the first row at the top
+    assert [label.split("\n")[0] for label in labels] == ["baseline (no campaign)", "cable"]
+    assert "percentile <0.1%" in labels[0]
+    assert f"log score {retro.summary.loc['cable', 'log_score']:.1f}" in labels[1]
+    recorded = [line for line in ax.get_lines() if list(line.get_xdata()) == [165, 165]]
+    assert len(recorded) == 1
+    assert any(t.get_text().startswith("recorded: 165 yes") for t in ax.texts)
+
+
+def test_retrospective_of_a_coming_vote_is_refused(record):
+    coming = forecast(2026, ["baseline"], record=record)
+    with pytest.raises(unvote.InvalidValueError, match="not in the record yet"):
+        plot.retrospective(coming)
+    assert "retrospective-2026" not in plot.chart_stems(2026, ["baseline"])

@@ -5,7 +5,7 @@ calls into recurring texts (items), and forecasts any coming roll call; the
 flagship example is the annual vote on ending the US embargo against Cuba.
 The data flow runs one way, a module a step::
 
-    load -> items -> panel (features) -> model -> scenario -> counts / draws
+    load -> items -> panel (features) -> model -> scenario -> counts / draws / retrospective
          -> forecasting -> cli / plot     (vocabulary: the shared words; files: safe writes)
 
 >>> fc = unvote.forecast(2025, ["baseline", "cable"])   # doctest: +SKIP
@@ -73,6 +73,7 @@ from unvote.load import (
 )
 from unvote.model import VoteModel
 from unvote.panel import MODEL_FEATURES, Record, feature_rows, load_record, training_rows
+from unvote.retrospective import Retrospective
 from unvote.scenario import Channel, Scenario, builtin_scenarios, get_scenario, read_scenario
 from unvote.store import data_status, import_extract, reset_imports
 from unvote.vocabulary import OUTCOMES, PROBABILITY_COLUMNS
@@ -101,6 +102,7 @@ __all__ = [
     "Record",
     "RecordConflictError",
     "RecordNotFoundError",
+    "Retrospective",
     "RollCallForecast",
     "RollCallForecasts",
     "Scenario",

@@ -325,7 +325,8 @@ examples:
   forecast 2025 --scenario my.toml --json
   forecast 2025 --draws 10000 --seed 1 --bloc eu --bloc-sd 0.5 --draws-out draws.csv.gz
   forecast 2025 --plot charts            also write the charts as PNG and SVG
-  forecast 2019                          a past vote as forecast the day before, with its outcome
+  forecast 2019                          a past vote as forecast the day before, then its
+                                         retrospective: votes moved, movers, each scenario's score
   forecast 2019 --through 2018           ... as forecast at the end of 2018
   forecast --roll-calls coming.csv --json   any coming roll calls
   forecast --backtest 1995-2024          each Cuba vote forecast from the votes before it
@@ -597,6 +598,97 @@ def _ranked_lists(sf: Any, top: int) -> list[str]:
             f"{display_name(member['country'])}"
         )
     return lines
+
+
+def _signed_range(bounds: Sequence[int]) -> str:
+    """A range of signed changes: ``-23 to -15``, ``+2 to +7``, ``-1 to +8``."""
+    return " to ".join(f"{b:+d}" if b else "0" for b in bounds)
+
+
+def _share(p: float) -> str:
+    """A percentile for a narrow column: ``25.3 %``, ``0.03 %``, ``<0.01 %``, ``>99.99 %``."""
+    if p < 0.00005:
+        return "<0.01 %"
+    if p > 0.99995:
+        return ">99.99 %"
+    return f"{100 * p:.2f} %" if p < 0.01 or p > 0.99 else f"{100 * p:.1f} %"
+
+
+def format_retrospective(fc: Any, top: int) -> str:
+    """The recorded vote against the forecasts of the day before, at most 80 columns wide."""
+    from unvote.countries import display_name
+
+    retro = fc.retrospective
+    key, wide = level_key(LEVELS[0]), level_key(LEVELS[-1])
+    recorded = int(retro.recorded["yes"])
+    base = f"the {retro.baseline} forecast"
+
+    def row(label: str, cells: Sequence[Any]) -> str:
+        return f"  {label:<16}" + "".join(f"{c:>12}" for c in cells)
+
+    def note(text: str) -> str:
+        return _wrap("  " + text).replace("\n  ", "\n    ")
+
+    moved = retro.moved
+    lines = [
+        f"retrospective: the recorded {fc.year} vote against the forecasts of "
+        + ("the day before" if (fc.date - fc.through).days == 1 else f"{fc.through:%Y-%m-%d}"),
+        row(f"vs {retro.baseline}", OUTCOMES),
+        row("expected", [f"{moved.loc[o, 'expected'] + 0.0:.1f}" for o in OUTCOMES]),
+        row("recorded", [int(moved.loc[o, "recorded"]) for o in OUTCOMES]),
+        row("change", [_signed(moved.loc[o, "change"]) for o in OUTCOMES]),
+    ]
+    for level in LEVELS:
+        k = level_key(level)
+        bounds = [(moved.loc[o, f"change_lo{k}"], moved.loc[o, f"change_hi{k}"]) for o in OUTCOMES]
+        lines.append(row(f"{k} % interval", [_signed_range(b) for b in bounds]))
+    intervals = retro.votes_moved_intervals
+    lo, hi = intervals[wide]
+    verdict = (
+        f"within what {base}'s own randomness allows (0 is inside its {wide} % interval)"
+        if lo <= 0 <= hi
+        else f"more than {base}'s own randomness explains (0 is outside its {wide} % interval)"
+    )
+    lines += [
+        note(
+            f"votes moved off yes: {retro.votes_moved + 0.0:.1f} ({key} % interval "
+            f"{' to '.join(map(str, intervals[key]))}, {wide} % {lo} to {hi}), {verdict}"
+        ),
+        f"  the recorded {recorded} yes in each scenario's distribution:",
+        f"    {'scenario':<18} {'expected':>8} {key + ' % int.':>11} {'percentile':>11} "
+        f"{'log score':>9} {'log loss':>8}",
+    ]
+    for name, s in retro.summary.iterrows():
+        bounds = _fmt_range((int(s[f"yes_lo{key}"]), int(s[f"yes_hi{key}"])))
+        lines.append(
+            f"    {name:<18} {s['expected_yes'] + 0.0:>8.1f} {bounds:>11} "
+            f"{_share(s['percentile']):>11} {s['log_score'] + 0.0:>9.2f} "
+            f"{s['member_log_loss'] + 0.0:>8.3f}"
+        )
+    lines.append(
+        note(
+            f"(percentile: P(yes < {recorded}) + P(yes = {recorded}) / 2; log score: "
+            f"ln P(yes = {recorded}), higher is better; log loss: mean of -ln P(recorded vote) "
+            "over the members, lower is better)"
+        )
+    )
+    n = len(retro.movers)
+    said = (
+        f"voted otherwise than {base} expected: {n} member{'' if n == 1 else 's'} "
+        f"({retro.expected_movers:.1f} expected)"
+    )
+    if n and top:
+        said += f"; the most surprising (surprise: -ln P(recorded vote) under {base}):"
+    lines.append(note(said))
+    if n and top:
+        lines.append(f"    ISO {'vote':<7} {'last':<7} {'P yes/abst/no/absent':<20} surp.  member")
+        for iso3, m in retro.movers.head(top).iterrows():
+            probs = "/".join(f"{m[f'p_{o}']:.2f}" for o in OUTCOMES)
+            lines.append(
+                f"    {iso3} {m['recorded']:<7} {m['last_vote']:<7} {probs:<20} "
+                f"{m['surprise']:>5.2f}  {display_name(m['country'])}"
+            )
+    return "\n".join(lines)
 
 
 def format_country(fc: Any, iso3: str) -> str:
@@ -929,7 +1021,8 @@ def run_forecast(args: argparse.Namespace, given: set[str]) -> None:
         names = [s.name for s in checked] if checked else list(every)
         others = [n for n in names if n != "baseline"]
         files.check_folder(args.plot, "--plot")
-        targets = plot.chart_files(args.plot, year, names, backtest=True)
+        # a superset: the retrospective chart is drawn only for a vote already recorded
+        targets = plot.chart_files(args.plot, year, names, backtest=True, retrospective=True)
         for name in others:  # a skipped scenario may change which charts are drawn
             targets += plot.chart_files(args.plot, year, ["baseline", name], sweep_scenario=name)
         files.check_files(list(dict.fromkeys(targets)), "--plot")
@@ -985,7 +1078,10 @@ def run_forecast(args: argparse.Namespace, given: set[str]) -> None:
             for name in fc.scenarios
         ]
         skipped = "\n".join(f"skipped {name}: {reason}" for name, reason in fc.skipped.items())
-        text = "\n\n".join([header, *blocks, *([skipped] if skipped else [])])
+        blocks += [skipped] if skipped else []
+        if fc.retrospective is not None:  # a vote in the record: what the outcome says, last
+            blocks.append(format_retrospective(fc, args.top))
+        text = "\n\n".join([header, *blocks])
 
     notes = []
     with files.staged() as stage:

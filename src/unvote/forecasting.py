@@ -62,6 +62,7 @@ from unvote.panel import (
     recorded_targets,
     training_rows,
 )
+from unvote.retrospective import Retrospective, retrospective
 from unvote.scenario import BOOLEAN_FEATURES, Scenario, builtin_scenarios, get_scenario
 from unvote.sponsors import SponsorReader
 from unvote.vocabulary import LEVELS, OUTCOMES, PROBABILITY_COLUMNS, level_key
@@ -355,6 +356,9 @@ class Forecast:
     """The record's id of the vote forecast, when it is in the record."""
     scenarios: dict[str, ScenarioForecast] = field(default_factory=dict)
     skipped: dict[str, str] = field(default_factory=dict)
+    _retrospective: tuple[Any, Retrospective] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     @property
     def as_of(self) -> pd.Timestamp:
@@ -404,6 +408,51 @@ class Forecast:
         if self.roll_call is None:
             return None
         return _counts(self.history.set_index("id").loc[self.roll_call].to_dict() | {})
+
+    @property
+    def retrospective(self) -> Retrospective | None:
+        """The recorded vote against the forecasts made the day before; None for a coming vote.
+
+        A :class:`~unvote.retrospective.Retrospective`: the votes moved
+        against the no-campaign forecast (computed even when the
+        ``baseline`` scenario was not asked for), with the interval the
+        baseline's own randomness allows; the members that voted otherwise
+        than it expected, most surprising first; and where the recorded yes
+        count fell in each scenario's distribution, with its log score (the
+        definitions are in :mod:`unvote.retrospective`).
+
+        >>> retro = forecast(2025, ["cable"]).retrospective
+        >>> retro.summary.index.tolist()
+        ['baseline', 'cable']
+        >>> round(retro.votes_moved, 1), retro.votes_moved_intervals["80"]
+        (19.2, (15, 23))
+        >>> forecast(2026, ["baseline"]).retrospective is None
+        True
+        """
+        if self.roll_call is None:
+            return None
+        key = tuple((name, id(sf)) for name, sf in self.scenarios.items())
+        if self._retrospective is None or self._retrospective[0] != key:
+            base = self._no_campaign()
+            forecasts = {base.name: base} | self.scenarios
+            result = retrospective(
+                self.features["vote"],
+                {name: sf.probs for name, sf in forecasts.items()},
+                baseline=base.name,
+                pmfs={name: sf.marginals for name, sf in forecasts.items()},
+                members=base.members[["country", "last_vote"]],
+            )
+            self._retrospective = (key, result)
+        return self._retrospective[1]
+
+    def _no_campaign(self) -> ScenarioForecast:
+        """The no-campaign forecast: a scenario of this forecast without channels, or one made."""
+        for sf in self.scenarios.values():
+            if not sf.scenario.channels:
+                return sf
+        name = "no-campaign" if "baseline" in self.scenarios else "baseline"
+        scenario = Scenario(name, "No campaign: the model's forecast from the record alone")
+        return scenario_forecast(self.model, self.features, scenario)
 
     @property
     def members(self) -> int:
@@ -509,6 +558,9 @@ class Forecast:
         ``draws``: a :meth:`simulate` result, summarised under each
         scenario's ``draws``; ``countries``: ISO3 codes shown first, under
         ``countries_asked``, with their probabilities under every scenario.
+        ``retrospective`` is :meth:`Retrospective.to_dict
+        <unvote.retrospective.Retrospective.to_dict>` of :attr:`retrospective`
+        (its ``top`` movers), null for a coming vote.
         Every number is a plain int or float (no numpy types), and outcomes
         come in the order ``yes, abstain, no, absent``.
         """
@@ -560,6 +612,7 @@ class Forecast:
                 entry["draws"] = summaries[sf.name]
             scenarios.append(entry)
         first, last_session = self.model.train_sessions_
+        retro = self.retrospective
         return {
             "year": int(self.year),
             "item": {
@@ -572,6 +625,7 @@ class Forecast:
             "through": f"{self.through:%Y-%m-%d}",
             "members": int(self.members),
             "outcome": self.outcome,
+            "retrospective": None if retro is None else retro.to_dict(top),
             "model": {
                 "fitted_on": f"sessions {first}-{last_session}",
                 "fitted_through": f"{self.model.train_through_:%Y-%m-%d}",
@@ -613,11 +667,14 @@ class Forecast:
 
     def __repr__(self) -> str:
         key = level_key(LEVELS[0])
-        lines = [f"<{self._caption()}; expected yes ({key} % interval):"]
+        retro = self.retrospective
+        recorded = "" if retro is None else f", percentile of the {retro.recorded['yes']} recorded"
+        lines = [f"<{self._caption()}; expected yes ({key} % interval){recorded}:"]
         width = max((len(n) for n in self.scenarios), default=0)
         for name, sf in self.scenarios.items():
             lo, hi = sf.intervals[key]["yes"]
-            lines.append(f"  {name:<{width}}  {sf.expected['yes']:6.1f}  ({lo}-{hi})")
+            where = "" if retro is None else f"  {retro.summary.loc[name, 'percentile']:.1%}"
+            lines.append(f"  {name:<{width}}  {sf.expected['yes']:6.1f}  ({lo}-{hi}){where}")
         for name, reason in self.skipped.items():
             lines.append(f"  {name:<{width}}  skipped: {reason}")
         return "\n".join(lines) + ">"
@@ -626,7 +683,9 @@ class Forecast:
         skipped = "".join(
             f"<p>skipped {html.escape(n)}: {html.escape(r)}</p>" for n, r in self.skipped.items()
         )
-        return f"<p>{html.escape(self._caption())}</p>{self.table().to_html()}{skipped}"
+        retro = self.retrospective
+        after = "" if retro is None else f"<p>Retrospective:</p>{retro._repr_html_()}"
+        return f"<p>{html.escape(self._caption())}</p>{self.table().to_html()}{skipped}{after}"
 
 
 def _member_list(frame: pd.DataFrame, measure: str) -> list[dict[str, Any]]:

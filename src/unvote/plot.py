@@ -110,6 +110,15 @@ def _percent(share: float) -> str:
     return f"{100 * share:.1f}%" if share < 0.1 else f"{100 * share:.0f}%"
 
 
+def _percentile(share: float) -> str:
+    """A percentile with the decimals its extremes need: "<0.1%", "2.3%", "25%", "99.7%"."""
+    if share < 0.0005:
+        return "<0.1%"
+    if share > 0.9995:
+        return ">99.9%"
+    return f"{100 * share:.1f}%" if min(share, 1 - share) < 0.1 else f"{100 * share:.0f}%"
+
+
 def _logit_label(share: float) -> str:
     """A tick on a logit axis as a percentage with just enough decimals (0.01%, 50%, 99.9%)."""
     decimals = max(0, round(-np.log10(min(share, 1 - share))) - 2)
@@ -534,6 +543,122 @@ def strength_sweep(
     return ax
 
 
+def retrospective(fc: Forecast, ax: Axes | None = None) -> Axes:
+    """The recorded yes count against each scenario's forecast of it, made the day before.
+
+    One row a scenario (as forecast with the record through ``fc.through``,
+    by default the day before the vote), the no-campaign forecast at the top: the exact
+    distribution of the yes count (each scaled to its own peak, so that a
+    wide one stays visible beside a narrow one), its 80 % (thick) and 95 %
+    (thin) intervals and its expected count (a dot).  A vertical line marks
+    the recorded count, with the votes moved against the no-campaign
+    forecast; each row's label gives the recorded count's percentile in that
+    distribution and the scenario's log score (see :mod:`unvote.retrospective`).
+    Only for a vote in the record (:attr:`Forecast.retrospective
+    <unvote.forecasting.Forecast.retrospective>` is not None).
+
+    >>> from unvote.forecasting import forecast
+    >>> ax = retrospective(forecast(2025, ["cable"]))
+    >>> [t.get_text().split("\\n")[0] for t in ax.get_yticklabels()]
+    ['baseline (no campaign)', 'cable']
+    """
+    from unvote.errors import InvalidValueError
+
+    retro = fc.retrospective
+    if retro is None:
+        raise InvalidValueError(
+            f"the {fc.year} vote is not in the record yet: a retrospective needs its outcome"
+        )
+    names = list(retro.summary.index)
+    ax = _new_axes(ax, (10, 1.1 * len(names) + 2.4))
+    styles = _scenario_styles(names)
+    styles[retro.baseline] = styles.get("baseline", styles[retro.baseline])
+    pmfs = retro.yes_pmfs
+    recorded = int(retro.recorded["yes"])
+    visible = pmfs.index[(pmfs.to_numpy() > 1e-4).any(axis=1)]
+    lo = min(int(visible.min()), recorded) - 2
+    hi = max(int(visible.max()), recorded) + 2
+    key, wide = level_key(LEVELS[0]), level_key(LEVELS[-1])
+    edges = np.arange(lo, hi + 2) - 0.5
+    labels = []
+    for k, name in enumerate(names):
+        y = len(names) - 1 - k  # the first row at the top
+        row = retro.summary.loc[name]
+        colour, marker = styles[name]
+        pmf = pmfs[name].reindex(range(lo, hi + 1), fill_value=0.0).to_numpy()
+        height = 0.62 * pmf / max(float(pmf.max()), 1e-300)
+        ax.stairs(height + y, edges, baseline=y, color=colour, alpha=0.18, fill=True)
+        ax.stairs(height + y, edges, baseline=None, color=colour, linewidth=1.4)
+        ax.hlines(y - 0.1, row[f"yes_lo{wide}"], row[f"yes_hi{wide}"], color=colour, linewidth=1)
+        ax.hlines(y - 0.1, row[f"yes_lo{key}"], row[f"yes_hi{key}"], color=colour, linewidth=4)
+        ax.plot(
+            row["expected_yes"],
+            y - 0.1,
+            marker=marker,
+            color=colour,
+            markeredgecolor="white",
+            markersize=7,
+            linestyle="none",
+        )
+        label = f"{name} (no campaign)" if name == retro.baseline else name
+        where = _percentile(row["percentile"])
+        labels.append(f"{label}\npercentile {where}, log score {row['log_score']:.1f}")
+    ax.set_yticks(range(len(names))[::-1], labels)
+    ax.axvline(recorded, color="#b2182b", linewidth=2, zorder=4)
+    moved_lo, moved_hi = retro.votes_moved_intervals[key]
+    expected = float(retro.moved.loc["yes", "expected"])
+    left = recorded >= (lo + hi) / 2  # the label sits on the roomier side of the line
+    ax.annotate(
+        f"recorded: {recorded} yes\nexpected without a campaign: {expected:.1f}\n"
+        f"votes moved off yes: {retro.votes_moved:.1f}\n"
+        f"({key} % interval {moved_lo} to {moved_hi})",
+        xy=(recorded, 1),
+        xycoords=("data", "axes fraction"),
+        xytext=(-6 if left else 6, -6),
+        textcoords="offset points",
+        ha="right" if left else "left",
+        va="top",
+        fontsize="small",
+        color="#b2182b",
+        bbox={"boxstyle": "round,pad=0.3", "facecolor": "white", "edgecolor": "none", "alpha": 0.9},
+        zorder=5,
+    )
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    handles = [
+        Patch(facecolor="#dddddd", edgecolor="#555555", label="yes count (scaled to its peak)"),
+        Line2D([], [], color="#555555", linewidth=4, label=f"{key} % interval"),
+        Line2D([], [], color="#555555", linewidth=1, label=f"{wide} % interval"),
+        Line2D([], [], color="#555555", marker="o", linestyle="none", label="expected"),
+        Line2D([], [], color="#b2182b", linewidth=2, label=f"recorded yes count ({fc.year})"),
+    ]
+    ax.legend(
+        handles=handles,
+        loc="upper left",
+        ncols=1,
+        fontsize="small",
+        title="percentile: where the recorded count falls;\n"
+        "log score: ln of its probability (higher is better)",
+        title_fontsize="small",
+        alignment="left",
+        framealpha=0.95,
+    )
+    ax.set_xlim(lo - 0.5, hi + 0.5)
+    ax.set_ylim(-0.45, len(names) - 0.2)
+    ax.set_xlabel("Members voting yes")
+    ax.grid(axis="x", color="#e5e5e5", linewidth=0.6)
+    ax.set_axisbelow(True)
+    ax.set_title(
+        f"The {fc.year} UN General Assembly vote on {_about(fc.item.label)}:\n"
+        f"the recorded yes count against each scenario's forecast\n"
+        f"({'made the day before: ' if fc.through == fc.date - pd.Timedelta(days=1) else ''}"
+        f"record through {fc.through:%Y-%m-%d}; exact distributions)"
+    )
+    _source_note(ax)
+    return ax
+
+
 # --- the backtest -------------------------------------------------------------------------------
 
 
@@ -770,18 +895,22 @@ def chart_stems(
     *,
     sweep_scenario: str = "cable",
     backtest: bool = False,
+    retrospective: bool = False,
 ) -> list[str]:
     """The file names (without suffix) :func:`save_all` writes for a forecast's scenarios.
 
     ``history-<year>``, ``scenarios-<year>``, ``movers-<scenario>-<year>``
     (``cable`` if forecast, else every scenario but the baseline),
     ``sweep-<scenario>-<year>`` (``sweep_scenario`` if forecast, else the
-    first scenario but the baseline; none for ``""``), and with a backtest
-    ``backtest-log-loss`` and ``backtest-calibration``.
+    first scenario but the baseline; none for ``""``), with ``retrospective``
+    (a vote whose outcome is recorded) ``retrospective-<year>``, and with a
+    backtest ``backtest-log-loss`` and ``backtest-calibration``.
 
     >>> chart_stems(2025, ["baseline", "cable"], backtest=True)
     ['history-2025', 'scenarios-2025', 'movers-cable-2025', 'sweep-cable-2025', \
 'backtest-log-loss', 'backtest-calibration']
+    >>> chart_stems(2025, ["baseline"], retrospective=True)
+    ['history-2025', 'scenarios-2025', 'retrospective-2025']
     """
     names = list(scenarios)
     others = [n for n in names if n != "baseline"]
@@ -790,6 +919,8 @@ def chart_stems(
     swept = _swept(names, sweep_scenario)
     if swept:
         stems.append(f"sweep-{swept}-{year}")
+    if retrospective:
+        stems.append(f"retrospective-{year}")
     if backtest:
         stems += ["backtest-log-loss", "backtest-calibration"]
     return stems
@@ -810,9 +941,16 @@ def chart_files(
     *,
     sweep_scenario: str = "cable",
     backtest: bool = False,
+    retrospective: bool = False,
 ) -> list[Path]:
     """Every file :func:`save_all` writes: :func:`chart_stems` in each of :data:`FORMATS`."""
-    stems = chart_stems(year, scenarios, sweep_scenario=sweep_scenario, backtest=backtest)
+    stems = chart_stems(
+        year,
+        scenarios,
+        sweep_scenario=sweep_scenario,
+        backtest=backtest,
+        retrospective=retrospective,
+    )
     return [Path(directory) / f"{stem}.{suffix}" for stem in stems for suffix, _ in FORMATS]
 
 
@@ -827,7 +965,8 @@ def save_all(
 ) -> list[Path]:
     """Write every chart as PNG (150 dpi) and SVG into ``directory``; return the paths.
 
-    The charts are those of :func:`chart_stems`; the backtest ones when
+    The charts are those of :func:`chart_stems`; the retrospective when the
+    vote's outcome is in the record (:func:`retrospective`); the backtest ones when
     ``backtest`` (a :func:`unvote.evaluation.backtest` result) is given, or
     ``backtest_table`` / ``predictions`` (its ``scores`` / ``predictions``).
     Every target is checked before anything is drawn, and the files are
@@ -846,7 +985,10 @@ def save_all(
         backtest_table, predictions = backtest.scores, backtest.predictions
     year = fc.year
     names = list(fc.scenarios)
-    targets = chart_files(directory, year, names, sweep_scenario=sweep_scenario)
+    recorded = fc.roll_call is not None
+    targets = chart_files(
+        directory, year, names, sweep_scenario=sweep_scenario, retrospective=recorded
+    )
     targets += [
         Path(directory) / f"{stem}.{suffix}"
         for stem, given in (
@@ -882,6 +1024,9 @@ def save_all(
                 (9, 5),
                 lambda ax: strength_sweep(table, ax, swept, year=year, about=fc.item.label),
             )
+        if recorded:
+            rows = len(fc.retrospective.summary) if fc.retrospective is not None else 1
+            draw(f"retrospective-{year}", (10, 1.1 * rows + 2.4), lambda ax: retrospective(fc, ax))
         if backtest_table is not None:
             draw("backtest-log-loss", (10, 5), lambda ax: backtest_log_loss(backtest_table, ax))
         if predictions is not None:
