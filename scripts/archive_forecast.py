@@ -6,7 +6,7 @@ text, with what is needed to score it once the UN publishes the vote (each
 scenario's exact distribution of the yes count, every member's
 probabilities), the record's cut-off, the package and data versions and the
 day it was made.  It never overwrites a file: a forecast on record is not
-rewritten.  :func:`unvote.evaluation.score_archived` scores such a file
+rewritten.  :func:`unvote.archive.score_archived` scores such a file
 against the record once the vote is in it.  Run from the repository root::
 
     python scripts/archive_forecast.py 2026                    # the Cuba text
@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -31,19 +32,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "forecasts", help="folder to write")
     args = parser.parse_args(argv)
 
+    from unvote.archive import archive_record
     from unvote.errors import UnvoteError
-    from unvote.evaluation import archive_record
 
     try:
         record = archive_record(args.year, item=args.item, made=dt.date.today())
     except UnvoteError as err:
         print(f"archive_forecast: {err}", file=sys.stderr)
         return 2
-    name = f"{record['forecast']['item']['id'][:40]}-{args.year}-through-{record['through']}.json"
+    label = re.sub(r"[^a-z0-9]+", "-", record["forecast"]["item"]["label"].lower()).strip("-")
+    name = f"{label}-{args.year}-through-{record['through']}.json"
     path = args.out / name
     if path.exists():
-        print(f"archive_forecast: {path} exists; a forecast on record is never rewritten",
-              file=sys.stderr)
+        print(
+            f"archive_forecast: {path} exists; a forecast on record is never rewritten",
+            file=sys.stderr,
+        )
         return 2
     args.out.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(record, indent=1, allow_nan=False) + "\n", encoding="utf-8")
