@@ -205,14 +205,14 @@ CASES: dict[str, tuple] = {
     "year before the text was first voted": (
         ["1991"],
         True,
-        "so the years 1992-2025 can be forecast",
+        "so the years 1992-2026 can be forecast",
     ),
     "year after the next vote": (["2027"], True, "year 2027 cannot be forecast"),
     "year without a vote": (["2020"], True, "no vote on ending the US embargo against Cuba"),
     "--through equal to the year": (
         ["2025", "--through", "2025"],
         True,
-        "through must be before the vote forecast (2025-11-02), not 2025-12-31",
+        "through must be before the vote forecast (2025-10-29), not 2025-12-31",
     ),
     "--through after the year": (["2025", "--through", "2030"], True, "not 2030-12-31"),
     "--through before the record": (
@@ -267,7 +267,7 @@ CASES: dict[str, tuple] = {
     ),
     "--bloc-sd negative": (["2025", "--bloc-sd", "-1", "--draws", "10"], True, "--bloc-sd"),
     "--bloc-sd not finite": (["2025", "--bloc-sd", "nan", "--draws", "10"], True, "--bloc-sd"),
-    "--backtest outside the record": (["--backtest", "1990-2000"], False, "within 1993-2024"),
+    "--backtest outside the record": (["--backtest", "1990-2000"], False, "within 1993-2025"),
     "--backtest not a range": (["--backtest", "abc"], False, "--backtest"),
     "no year": ([], True, "give the YEAR to forecast"),
     "unknown option": (["2025", "--colour", "red"], True, "--colour"),
@@ -451,7 +451,7 @@ CASES: dict[str, tuple] = {
         False,
         "--scenario",
     ),
-    "--backtest of the first vote": (["--backtest", "1992-1992"], False, "within 1993-2024"),
+    "--backtest of the first vote": (["--backtest", "1992-1992"], False, "within 1993-2025"),
     "--backtest of a year without a vote": (
         ["--backtest", "2020-2020"],
         False,
@@ -494,7 +494,7 @@ CASES: dict[str, tuple] = {
     "--through after the vote": (
         ["2025", "--through", "2025-11-03"],
         True,
-        "through must be before the vote forecast (2025-11-02), not 2025-11-03",
+        "through must be before the vote forecast (2025-10-29), not 2025-11-03",
     ),
     "--through after a past vote": (
         ["2019", "--through", "2019-11-07"],
@@ -802,23 +802,24 @@ def test_table_has_a_block_per_builtin_scenario(table_output) -> None:
     lines = table_output.splitlines()
     assert lines[0] == (
         "Forecast of the 2025 UN General Assembly vote on ending the US embargo against Cuba "
-        "(usually voted 2025-11-02)"
+        "(held 2025-10-29)"
     )
     assert re.fullmatch(
-        r"193 members; record through 2025-09-19; model fitted on sessions \d+-79\.", lines[1]
+        r"193 members; record through 2025-10-28; model fitted on sessions \d+-79\.", lines[1]
     )
     titles = [line.split(":")[0] for line in lines if line and not line.startswith(" ")]
-    assert titles[2:] == BUILTIN
-    assert table_output.count("  expected ") == 5
+    assert titles[2:] == [*BUILTIN, "retrospective"]
+    assert table_output.count("  expected ") == 5 + 1  # and the retrospective's
     assert table_output.count("recorded 2024 ") == 5
-    assert "outcome 2025" not in table_output  # nothing about the vote itself
+    # A past vote: its outcome beside each forecast, then the retrospective.
+    assert table_output.count("outcome 2025             165        12         7         9") == 5
     # The prior of each uncertain scenario is said to be in its intervals.
     said = "  (the intervals include the uncertainty about the campaign's strength)"
     assert table_output.count(said) == 3  # cable, ukraine-argument, allies
 
 
 def test_table_says_who_the_campaign_moves_and_who_may_change_anyway(table_output) -> None:
-    blocks = dict(zip(BUILTIN, table_output.split("\n\n")[1:], strict=True))
+    blocks = dict(zip(BUILTIN, table_output.split("\n\n")[1:6], strict=True))
     assert "moved by the campaign" not in blocks["baseline"]
     for name in BUILTIN:
         assert "likely to change anyway, from history alone (no campaign):" in blocks[name]
@@ -869,12 +870,13 @@ def test_json_has_the_documented_shape() -> None:
     assert list(data)[:5] == ["year", "item", "date", "through", "members"]
     assert (data["year"], data["date"], data["through"], data["members"]) == (
         2025,
-        "2025-11-02",
-        "2025-09-19",
+        "2025-10-29",
+        "2025-10-28",
         193,
     )
     assert data["item"]["label"] == "Ending the US embargo against Cuba"
-    assert data["outcome"] is None and data["skipped"] == []
+    assert data["outcome"]["yes"] == 165 and data["skipped"] == []
+    assert data["retrospective"] is not None
     assert [s["name"] for s in data["scenarios"]] == BUILTIN
     for scenario in data["scenarios"]:
         assert list(scenario["expected"]) == OUTCOMES
@@ -1112,7 +1114,9 @@ def test_below_sets_the_thresholds_of_the_table_and_the_json() -> None:
     status, out, err = run(["2025", "--scenario", "strong", "--top", "0", *many])
     assert status == 0, err
     assert all(len(line) <= 80 for line in out.splitlines()[2:])
-    said = " ".join(line.strip() for line in out.split("recorded 2024")[1].splitlines()[1:])
+    said = " ".join(
+        line.strip() for line in out.split("outcome 2025")[1].split("\n\n")[0].splitlines()[1:]
+    )
     assert re.fullmatch(r"change in yes from 2024: -\d+\.\d; P\(yes (<\d+: \d+\.\d%(, |\)))+", said)
 
 
