@@ -809,7 +809,7 @@ def test_table_has_a_block_per_builtin_scenario(table_output) -> None:
     )
     titles = [line.split(":")[0] for line in lines if line and not line.startswith(" ")]
     assert titles[2:] == [*BUILTIN, "retrospective"]
-    assert table_output.count("  expected ") == 5 + 1  # and the retrospective's
+    assert table_output.count("  expected ") == 5 + 2  # and two lines of the retrospective
     assert table_output.count("recorded 2024 ") == 5
     # A past vote: its outcome beside each forecast, then the retrospective.
     assert table_output.count("outcome 2025             165        12         7         9") == 5
