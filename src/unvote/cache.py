@@ -13,12 +13,13 @@ reinstalling the same package, or copying the record elsewhere, keeps every
 fit; changing one byte of the data, or of unvote's code, makes new ones.
 
 >>> import os, tempfile
->>> os.environ["UNVOTE_CACHE_DIR"] = tempfile.mkdtemp()
->>> store("example", {"a": 1}, {"value": 2})
->>> fetch("example", {"a": 1})
-{'value': 2}
->>> fetch("example", {"a": 2}) is None
-True
+>>> from unittest import mock
+>>> with tempfile.TemporaryDirectory() as folder, mock.patch.dict(
+...     os.environ, {"UNVOTE_CACHE_DIR": folder}
+... ):
+...     store("example", {"a": 1}, {"value": 2})
+...     fetch("example", {"a": 1}), fetch("example", {"a": 2})
+({'value': 2}, None)
 """
 
 from __future__ import annotations
