@@ -1,4 +1,9 @@
-"""Shared fixtures: the location of the compiled UN record beside the project."""
+"""Shared fixtures: the UN source files beside the project, the record built once.
+
+The run's folders (its data folder and the cache of fits) are set in the
+``conftest.py`` at the top of the project, for the docstring examples and
+notebooks too.
+"""
 
 from __future__ import annotations
 
@@ -32,18 +37,3 @@ def record():
     from unvote.panel import load_record
 
     return load_record()
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    """Every test run gets a cache and a data folder of its own, empty at the start.
-
-    Set before any test or doctest imports unvote, and inherited by the
-    notebooks' kernels, so no run reads a user's imports or cached fits.
-    ``UNVOTE_TEST_CACHE`` names a cache folder to keep between runs instead
-    (fitted models are keyed by the data and the code's version, so reuse is safe).
-    """
-    import tempfile
-
-    base = Path(tempfile.mkdtemp(prefix="unvote-tests-"))
-    os.environ["UNVOTE_CACHE_DIR"] = os.environ.get("UNVOTE_TEST_CACHE") or str(base / "cache")
-    os.environ["UNVOTE_DATA_DIR"] = str(base / "data")
