@@ -198,6 +198,14 @@ def test_summary_is_the_readme_table(cuba):
     assert cuba.per_year().columns.tolist() == ["vote model", "as last time", "Markov transitions"]
 
 
+def test_a_backtest_of_cached_fits_builds_no_training_rows(cuba, record, monkeypatch):
+    monkeypatch.setattr(
+        unvote.evaluation, "training_rows", lambda *a: pytest.fail("training rows built")
+    )
+    again = backtest(2023, 2024, record=record)
+    pd.testing.assert_frame_equal(again.scores, cuba.scores)
+
+
 @pytest.mark.parametrize(
     ("first", "last", "message"),
     [

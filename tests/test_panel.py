@@ -216,3 +216,42 @@ def test_training_rows_carry_the_session(record):
     assert set(rows["session"]) == {79}
     assert rows["id"].nunique() == (record.calls["session"] == 79).sum()
     assert rows.groupby("id").size().max() == 193
+
+
+# ----------------------------------------------------------------------------- the record, once
+
+
+def test_the_record_is_built_once_for_the_same_data_and_each_caller_has_its_own(monkeypatch):
+    from unvote import panel
+
+    first = panel.load_record()
+    monkeypatch.setattr(panel, "build_record", lambda *a, **k: pytest.fail("built again"))
+    second = panel.load_record()
+    assert second is not first and second.version == first.version
+    second.codes[0, :] = 2
+    second.calls.loc[0, "title"] = "changed"
+    second.item_calls(second.calls["item"].iloc[0])[0] = -1
+    third = panel.load_record()
+    assert third.version == first.version and third.calls.loc[0, "title"] != "changed"
+    assert third.item_calls(third.calls["item"].iloc[0])[0] == 0
+
+
+def test_other_data_give_another_record_and_back(monkeypatch, tmp_path):
+    import gzip
+    import shutil
+
+    from unvote import load, panel
+
+    shipped = panel.load_record()
+    copy = tmp_path / "ga"
+    shutil.copytree(load.data_path("ga"), copy)
+    calls = pd.read_csv(copy / "roll_calls.csv.gz", dtype=str, keep_default_na=False)
+    calls.loc[calls["id"] == CUBA_2024, "title"] = "Another title"
+    (copy / "roll_calls.csv.gz").write_bytes(gzip.compress(calls.to_csv(index=False).encode()))
+    monkeypatch.setenv("UNVOTE_GA_DATA", str(copy))
+    other = panel.load_record()
+    assert other.calls.set_index("id").loc[CUBA_2024, "title"] == "Another title"
+    monkeypatch.delenv("UNVOTE_GA_DATA")
+    again = panel.load_record()
+    assert again.version == shipped.version
+    assert again.calls.set_index("id").loc[CUBA_2024, "title"] != "Another title"

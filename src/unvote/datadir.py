@@ -6,10 +6,10 @@ platformdirs, so they follow each platform's conventions); an environment
 variable overrides each, for tests, CI and shared machines.
 
 >>> import os
->>> os.environ["UNVOTE_DATA_DIR"] = "/tmp/unvote-example"
->>> str(imports_dir())
+>>> from unittest import mock
+>>> with mock.patch.dict(os.environ, {"UNVOTE_DATA_DIR": "/tmp/unvote-example"}):
+...     str(imports_dir())
 '/tmp/unvote-example/imports'
->>> del os.environ["UNVOTE_DATA_DIR"]
 """
 
 from __future__ import annotations

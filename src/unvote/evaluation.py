@@ -35,6 +35,7 @@ their widths.
 
 from __future__ import annotations
 
+import functools
 import html
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -685,7 +686,10 @@ def backtest(
         raise InvalidValueError(f"no vote on {chosen.label} was held in {first}-{last}")
     history = feature_rows(record, recorded_targets(record, record.calls["id"].isin(calls["id"])))
     sessions = chosen_calls["session"]
-    rolling = training_rows(record, int(sessions.min()) - estimator.window, int(sessions.max()))
+    # The training rows of every fit, built once and only if a fit is not in the cache.
+    rolling = functools.cache(
+        lambda: training_rows(record, int(sessions.min()) - estimator.window, int(sessions.max()))
+    )
     frames = []
     fitted = None
     for call in chosen_calls.itertuples():

@@ -143,7 +143,7 @@ def fitted_model(
     through: pd.Timestamp,
     model: VoteModel | None = None,
     *,
-    rows: pd.DataFrame | None = None,
+    rows: pd.DataFrame | Callable[[], pd.DataFrame] | None = None,
     init: VoteModel | None = None,
     progress: Progress | None = None,
 ) -> VoteModel:
@@ -152,9 +152,10 @@ def fitted_model(
     ``model`` is the estimator (default :class:`~unvote.model.VoteModel`,
     left unfitted); its parameters, the data and ``through`` key the cache
     entry.  ``rows``: training rows already built (:func:`unvote.panel.training_rows`
-    of at least the window's sessions); ``init``: a fit of a nearby cut-off to
-    start from (see :meth:`~unvote.model.VoteModel.fit`).  A cached entry that
-    cannot be rebuilt into a model is discarded and refitted.
+    of at least the window's sessions), or a function that builds them, called
+    only when the fit is not in the cache; ``init``: a fit of a nearby cut-off
+    to start from (see :meth:`~unvote.model.VoteModel.fit`).  A cached entry
+    that cannot be rebuilt into a model is discarded and refitted.
     """
     estimator = model if model is not None else VoteModel()
     through = pd.Timestamp(through)
@@ -173,6 +174,8 @@ def fitted_model(
         if progress:
             progress(f"features of sessions {last - estimator.window + 1}-{last}")
         rows = training_rows(record, last - estimator.window + 1, last)
+    elif callable(rows):
+        rows = rows()
     if progress:
         progress(f"fitting the vote model on sessions {last - estimator.window + 1}-{last}")
     params = {k: v for k, v in vars(estimator).items() if not k.endswith("_")}

@@ -41,12 +41,13 @@ from __future__ import annotations
 import hashlib
 import itertools
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import numpy as np
 import pandas as pd
 
+from unvote.cache import data_version
 from unvote.errors import UnknownCountryError
 from unvote.extract import regular_session
 from unvote.items import link_resolutions, normalise_title, similar_items
@@ -312,15 +313,46 @@ def build_record(
     )
 
 
+_BUILT: dict[str, Record] = {}
+"""The records built in this process, by :func:`unvote.cache.data_version` (the last two)."""
+
+
 def load_record() -> Record:
     """The whole record as a :class:`Record`: roll calls, votes, items, sponsors, adoptions.
 
     Reads what the loaders read (the shipped record, ``$UNVOTE_GA_DATA``,
-    imported extracts).  About a second.
+    imported extracts).  About a second the first time; later calls on the
+    same data (the same :func:`unvote.cache.data_version`: the same files'
+    contents) take a copy of the record already built, a few milliseconds.
+    Each call returns a record of its own: changing it changes no other.
     """
-    calls = load_roll_calls()
-    votes = load_ga_votes(roll_calls=calls)
-    return build_record(calls, votes, load_resolutions(), load_sponsors())
+    version = data_version()
+    built = _BUILT.get(version)
+    if built is None:
+        calls = load_roll_calls()
+        votes = load_ga_votes(roll_calls=calls)
+        built = build_record(calls, votes, load_resolutions(), load_sponsors())
+        while len(_BUILT) >= 2:
+            del _BUILT[next(iter(_BUILT))]
+        _BUILT[version] = built
+    return _copy(built)
+
+
+def _copy(record: Record) -> Record:
+    """A copy of ``record`` that shares nothing mutable with it."""
+    return replace(
+        record,
+        calls=record.calls.copy(),
+        codes=record.codes.copy(),
+        counted=record.counted.copy(),
+        consensus=record.consensus.copy(),
+        sponsors=record.sponsors.copy(),
+        similar=record.similar.copy(),
+        members=record.members.copy(),
+        groups=record.groups.copy(),
+        regions=record.regions.copy(),
+        _item_calls={item: calls.copy() for item, calls in record._item_calls.items()},
+    )
 
 
 # ----------------------------------------------------------------------------- targets
