@@ -133,7 +133,7 @@ def recorded() -> pd.DataFrame:
 def test_the_whole_record_gives_sensible_agreement(recorded: pd.DataFrame) -> None:
     assert list(recorded.columns) == list(COLUMNS)
     assert (recorded["agreement"].between(0, 1)).all()
-    assert recorded["year"].min() == 1946 and recorded["year"].max() == 2025
+    assert recorded["year"].min() == 1946 and recorded["year"].max() == 2026
     y2024 = recorded[recorded["year"] == 2024].set_index("iso3")
     # 193 members, but Afghanistan and Venezuela cast no vote in 2024 (absent throughout).
     assert len(y2024) == 191 and {"AFG", "VEN"}.isdisjoint(y2024.index)

@@ -114,8 +114,8 @@ def test_the_forecast_notebook_shows_a_newcomers_session():
 
 def test_the_2026_forecast_is_on_record_as_made():
     """Archived to be scored as it stands: its cut-off, its vote and every built-in scenario."""
-    path = ROOT / "forecasts" / "cuba-embargo-2026-through-2026-06-04.json"
-    data = json.loads(path.read_text(encoding="utf-8"))
+    path = ROOT / "forecasts" / "ending-the-us-embargo-against-cuba-2026-through-2026-06-04.json"
+    data = json.loads(path.read_text(encoding="utf-8"))["forecast"]
     assert (data["year"], data["through"], data["outcome"]) == (2026, "2026-06-04", None)
     assert data["date"] > "2026-06-04"
     assert [s["name"] for s in data["scenarios"]] == ["baseline", "cable", "strong"]

@@ -209,7 +209,7 @@ def test_a_backtest_of_cached_fits_builds_no_training_rows(cuba, record, monkeyp
 @pytest.mark.parametrize(
     ("first", "last", "message"),
     [
-        (1990, 2000, "must lie within 1993-2024"),
+        (1990, 2000, "must lie within 1993-2025"),
         (2020, 2020, "no vote on"),
         (2000, 1995, "first <= last"),
     ],
