@@ -42,12 +42,20 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ[RUN_DIR] = str(base)
     (base / "tmp").mkdir()
     os.environ["TMPDIR"] = str(base / "tmp")
-    cache = os.environ.get("UNVOTE_TEST_CACHE")
-    if not cache:
-        kept = getattr(config, "cache", None)  # None with -p no:cacheprovider
-        cache = str(kept.mkdir("unvote-fits")) if kept is not None else str(base / "cache")
+    cache = os.environ.get("UNVOTE_TEST_CACHE") or _kept_cache(config) or str(base / "cache")
     os.environ["UNVOTE_CACHE_DIR"] = cache
     os.environ["UNVOTE_DATA_DIR"] = str(base / "data")
+
+
+def _kept_cache(config: pytest.Config) -> str | None:
+    """``.pytest_cache/d/unvote-fits``; None without pytest's cache or where it cannot be made."""
+    kept = getattr(config, "cache", None)  # None with -p no:cacheprovider
+    if kept is None:
+        return None
+    try:
+        return str(kept.mkdir("unvote-fits"))
+    except OSError:  # a read-only checkout
+        return None
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
