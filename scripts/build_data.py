@@ -124,12 +124,6 @@ def build_record(shared: Path, out: Path) -> None:
 DGACM_FILES = [*(f"{n}.json.gz" for n in range(74, 81)), "ES-10.json.gz", "ES-11.json.gz"]
 
 
-def _write_gzip(path: Path, frame: pd.DataFrame) -> None:
-    text = frame.to_csv(index=False, lineterminator="\n", date_format="%Y-%m-%d")
-    # mtime=0: the same record gives byte-identical files.
-    path.write_bytes(gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0))
-
-
 def build_dgacm_tables(shared: Path, out: Path) -> None:
     """Bring the UN's DGACM extracts into the shipped record (``data/ga/``).
 
@@ -143,7 +137,7 @@ def build_dgacm_tables(shared: Path, out: Path) -> None:
     to ``resolutions.csv.gz`` and ``sponsors.csv.gz``.
     """
     from unvote.extract import read_extracts
-    from unvote.store import merge_rows, new_rows
+    from unvote.store import merge_rows, new_rows, write_table
 
     extract = read_extracts([shared / "dgacm" / name for name in DGACM_FILES])
     folder = out / "ga"
@@ -164,12 +158,12 @@ def build_dgacm_tables(shared: Path, out: Path) -> None:
         raise SystemExit(f"a new DGACM roll call of {first_new:%Y-%m-%d} falls inside the record")
     new_dates = pd.to_datetime(added["roll_calls"]["date"]).dt.strftime("%Y-%m-%d")
     added_calls = added["roll_calls"].assign(date=new_dates)
-    _write_gzip(folder / "roll_calls.csv.gz", pd.concat([calls, added_calls[RECORD_COLUMNS]]))
-    _write_gzip(folder / "votes.csv.gz", pd.concat([votes, added["votes"]]))
+    write_table(folder / "roll_calls.csv.gz", pd.concat([calls, added_calls[RECORD_COLUMNS]]))
+    write_table(folder / "votes.csv.gz", pd.concat([votes, added["votes"]]))
     resolutions = added["resolutions"]
     sponsors = added["sponsors"]
-    _write_gzip(folder / "resolutions.csv.gz", resolutions)
-    _write_gzip(folder / "sponsors.csv.gz", sponsors)
+    write_table(folder / "resolutions.csv.gz", resolutions)
+    write_table(folder / "sponsors.csv.gz", sponsors)
     print(
         f"DGACM: {len(new['matched']):,} roll calls already in the record, "
         f"{len(added_calls):,} added through {added_calls['date'].max()}; "

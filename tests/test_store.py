@@ -241,7 +241,7 @@ def test_an_interrupted_write_leaves_the_previous_state(
     unvote.import_extract(shared_data / "dgacm" / "ES-10.json.gz")
     before = snapshot(user_data)
     written = []
-    real = store._write_table
+    real = store.write_table
 
     def interrupted(path, frame):
         if written:
@@ -249,7 +249,7 @@ def test_an_interrupted_write_leaves_the_previous_state(
         written.append(path)
         real(path, frame)
 
-    monkeypatch.setattr(store, "_write_table", interrupted)
+    monkeypatch.setattr(store, "write_table", interrupted)
     with pytest.raises(KeyboardInterrupt):
         unvote.import_extract(shared_data / "dgacm" / "ES-11.json.gz")
     assert written and snapshot(user_data) == before

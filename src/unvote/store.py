@@ -252,7 +252,8 @@ def link_resolutions(
 # ----------------------------------------------------------------------------- tables on disk
 
 
-def _write_table(path: Path, frame: pd.DataFrame) -> None:
+def write_table(path: Path, frame: pd.DataFrame) -> None:
+    """Write a table as gzipped CSV, byte for byte the same for the same rows (imports, build)."""
     text = frame.to_csv(index=False, lineterminator="\n", date_format="%Y-%m-%d")
     # mtime=0 and no file name in the header: the same rows give the same bytes.
     path.write_bytes(gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0))
@@ -349,7 +350,7 @@ def _replace_imports(tables: dict[str, pd.DataFrame], manifest: list[dict[str, o
         ) from None
     try:
         for name, frame in tables.items():
-            _write_table(work / TABLES[name], frame)
+            write_table(work / TABLES[name], frame)
         text = json.dumps({"format": 1, "imports": manifest}, indent=2, ensure_ascii=False)
         (work / MANIFEST).write_text(text + "\n", encoding="utf-8")
         _swap(work, imports_dir())
