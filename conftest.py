@@ -5,7 +5,7 @@ user's imports; and one cache of fitted models, read by every test, example,
 notebook and process of the run, and of the next runs.  Fitting the vote model
 takes half a minute and most of the suite's time; sharing the fits is safe
 because each is keyed by the contents of the data files and of unvote's code
-(:func:`unvote.cache.data_version`): a changed byte in either makes new ones.
+(:func:`unvote.model.cache.data_version`): a changed byte in either makes new ones.
 ``pytest --cache-clear`` starts from an empty cache, as a fresh clone does.
 """
 

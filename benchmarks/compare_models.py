@@ -28,10 +28,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from unvote.evaluation import markov_baseline, member_scores
-from unvote.forecasting import model_cutoff
-from unvote.model import VoteModel, softmax_against_reference
-from unvote.panel import MODEL_FEATURES, feature_rows, load_record, recorded_targets, training_rows
+from unvote.evaluation.runs import markov_baseline, member_scores
+from unvote.forecasting.vote import model_cutoff
+from unvote.model.estimator import VoteModel, softmax_against_reference
+from unvote.model.features import (
+    MODEL_FEATURES,
+    feature_rows,
+    load_record,
+    recorded_targets,
+    training_rows,
+)
 from unvote.vocabulary import OUTCOMES
 
 OUT = Path(__file__).with_name("compare_models.txt")

@@ -33,7 +33,7 @@ from pathlib import Path
 LOAD_RECORD = """
 import re, resource, time
 from pathlib import Path
-import unvote.load as load
+import unvote.record.loaders as load
 start = time.perf_counter()
 calls = load.load_roll_calls()
 votes = load.load_ga_votes(roll_calls=calls)
@@ -96,10 +96,10 @@ def main() -> None:
     env = os.environ | {"UNVOTE_CACHE_DIR": str(cache / "warm")}
     os.environ.update(env)
 
-    from unvote.counts import joint_yes_no, marginals, mixture_marginals
-    from unvote.forecasting import fitted_model, model_cutoff
-    from unvote.forecasting import forecast as forecast_fn
-    from unvote.panel import load_record, training_rows
+    from unvote.forecasting.counts import joint_yes_no, marginals, mixture_marginals
+    from unvote.forecasting.vote import fitted_model, model_cutoff
+    from unvote.forecasting.vote import forecast as forecast_fn
+    from unvote.model.features import load_record, training_rows
 
     # The cold fit: one run, in a cache of its own.
     record = load_record()
@@ -143,7 +143,7 @@ def main() -> None:
         ("exact marginals, mixture over shock and strength prior", mixture, "", None),
     ]
     if args.forward_test:
-        from unvote.evaluation import forward_test
+        from unvote.evaluation.runs import forward_test
 
         os.environ["UNVOTE_CACHE_DIR"] = str(cache / "forward")
         start = time.perf_counter()

@@ -6,7 +6,7 @@ text, with what is needed to score it once the UN publishes the vote (each
 scenario's exact distribution of the yes count, every member's
 probabilities), the record's cut-off, the package and data versions and the
 day it was made.  It never overwrites a file: a forecast on record is not
-rewritten.  :func:`unvote.archive.score_archived` scores such a file
+rewritten.  :func:`unvote.forecasting.archive.score_archived` scores such a file
 against the record once the vote is in it.  Run from the repository root::
 
     python scripts/archive_forecast.py 2026                    # the Cuba text
@@ -32,8 +32,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "forecasts", help="folder to write")
     args = parser.parse_args(argv)
 
-    from unvote.archive import archive_record
     from unvote.errors import UnvoteError
+    from unvote.forecasting.archive import archive_record
 
     try:
         record = archive_record(args.year, item=args.item, made=dt.date.today())

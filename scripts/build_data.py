@@ -127,8 +127,8 @@ DGACM_FILES = [*(f"{n}.json.gz" for n in range(74, 81)), "ES-10.json.gz", "ES-11
 def build_dgacm_tables(shared: Path, out: Path) -> None:
     """Bring the UN's DGACM extracts into the shipped record (``data/ga/``).
 
-    The extracts are read by :mod:`unvote.extract` and checked against the
-    record by :func:`unvote.store.new_rows`, exactly as ``forecast data
+    The extracts are read by :mod:`unvote.record.extract` and checked against the
+    record by :func:`unvote.record.store.new_rows`, exactly as ``forecast data
     import`` reads and checks them (run after :func:`build_record`).  A
     recorded vote the compiled record already holds must agree with it vote for
     vote (the script stops otherwise); one it lacks (session 80, from
@@ -136,8 +136,8 @@ def build_dgacm_tables(shared: Path, out: Path) -> None:
     ``dgacm``.  Every resolution, with or without a vote, and its sponsors go
     to ``resolutions.csv.gz`` and ``sponsors.csv.gz``.
     """
-    from unvote.extract import read_extracts
-    from unvote.store import merge_rows, new_rows, write_table
+    from unvote.record.extract import read_extracts
+    from unvote.record.store import merge_rows, new_rows, write_table
 
     extract = read_extracts([shared / "dgacm" / name for name in DGACM_FILES])
     folder = out / "ga"

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from unvote.load import COUNTRY_GROUPS
-from unvote.load import UN_GROUPS as UN_GROUP_NAMES
+from unvote.record.loaders import COUNTRY_GROUPS
+from unvote.record.loaders import UN_GROUPS as UN_GROUP_NAMES
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_MEMBERS = REPO_ROOT.parent / "shared" / "data" / "members.csv"

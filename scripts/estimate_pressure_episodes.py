@@ -2,7 +2,7 @@
 
 For each episode the pooled vote model is fitted on the 15 sessions before the
 vote (through the day before), each member's forecast is the offset, and the
-campaign's shift is fitted on top of it (:mod:`unvote.campaigns`).  Writes
+campaign's shift is fitted on top of it (:mod:`unvote.campaigns.episodes`).  Writes
 
     seeds/episode_estimates.csv      one row an episode: shifts, standard errors, counts
     seeds/episode_groups.csv         the shifts within alliance groups
@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from unvote.campaigns import (
+from unvote.campaigns.episodes import (
     GROUPS,
     HETEROGENEITY_FEATURES,
     NO_CHANNEL,
@@ -51,8 +51,8 @@ from unvote.campaigns import (
     response_function,
 )
 from unvote.errors import UnvoteError
-from unvote.panel import load_record
-from unvote.scenario import Scenario, get_scenario
+from unvote.model.features import load_record
+from unvote.scenarios.scenario import Scenario, get_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"

@@ -1,6 +1,6 @@
 """How well roll calls link into items: the figures of ``data/README.md`` ("Items").
 
-Links the full General Assembly record into items (:mod:`unvote.items`), with
+Links the full General Assembly record into items (:mod:`unvote.items.catalogue`), with
 the UN's DGACM resolution extracts (sessions 74-80, as shipped) as secondary
 evidence and for adoptions without a vote, then reports:
 
@@ -32,10 +32,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from unvote import items as items_module
 from unvote.errors import UnvoteError
-from unvote.items import item_links, load_items, with_items
-from unvote.load import load_resolutions, load_roll_calls
+from unvote.items import catalogue as items_module
+from unvote.items.catalogue import item_links, load_items, with_items
+from unvote.record.loaders import load_resolutions, load_roll_calls
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "data" / "README.md"
@@ -47,7 +47,7 @@ SINCE_SESSION = 60
 def coverage(calls: pd.DataFrame, since: int = SINCE_SESSION) -> pd.DataFrame:
     """Per session from ``since``: roll calls, and the share whose item was voted on an earlier day.
 
-    ``calls`` is :func:`unvote.items.with_items` output.  Columns
+    ``calls`` is :func:`unvote.items.catalogue.with_items` output.  Columns
     ``session, roll_calls, linked, share`` for votes on resolutions as a whole
     and ``all_roll_calls, all_linked, all_share`` for every roll call.
     """

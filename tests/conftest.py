@@ -46,7 +46,7 @@ def ga_data(shared_data: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def record():
-    """The whole record as arrays (:func:`unvote.panel.load_record`), built once per run."""
-    from unvote.panel import load_record
+    """The whole record as arrays (:func:`unvote.model.features.load_record`), built once."""
+    from unvote.model.features import load_record
 
     return load_record()

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 import unvote
-from unvote.agreement import COLUMNS, recompute_us_agreement, us_agreement
+from unvote.record.agreement import COLUMNS, recompute_us_agreement, us_agreement
 
 CUBA_2001 = "A/RES/56/9"  # the real 2001 Cuba-embargo symbol, excluded in most tests
 

@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 
 import unvote
-from unvote.archive import archive_record, read_archived, score_archived
 from unvote.errors import DataFileError, InvalidValueError
+from unvote.forecasting.archive import archive_record, read_archived, score_archived
 
 ROOT = Path(__file__).resolve().parents[1]
 FORECASTS = ROOT / "forecasts"

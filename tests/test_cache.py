@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from unvote import cache, load
+from unvote.model import cache
+from unvote.record import loaders as load
 
 SHIPPED = load.data_path(".")
 PACKAGE = Path(cache.__file__).parent

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from unvote.campaigns import (
+from unvote.campaigns.episodes import (
     CATALOGUE_COLUMNS,
     NO_CHANNEL,
     PORTABLE_FEATURES,
@@ -32,9 +32,9 @@ from unvote.campaigns import (
     response_function,
 )
 from unvote.errors import DataFileError, UnknownNameError, UnvoteError
-from unvote.model import softmax_against_reference
-from unvote.panel import MODEL_FEATURES, feature_rows, recorded_targets
-from unvote.scenario import Channel, Scenario, get_scenario
+from unvote.model.estimator import softmax_against_reference
+from unvote.model.features import MODEL_FEATURES, feature_rows, recorded_targets
+from unvote.scenarios.scenario import Channel, Scenario, get_scenario
 
 RECORD_END = pd.Timestamp("2026-06-04")
 """The shipped record's last roll call: every episode must be in it."""

@@ -29,8 +29,8 @@ from pathlib import Path
 import pytest
 
 import unvote
-import unvote.load
-from unvote.cli import main
+import unvote.record.loaders
+from unvote.cli.main import main
 
 HERE = Path(__file__).resolve().parent
 BAD_INPUTS = HERE / "BAD_INPUTS.md"
@@ -738,7 +738,7 @@ def test_readme_troubleshooting_table_is_the_generated_one() -> None:
 
 def test_corrupted_record_file_is_one_line(tmp_path, monkeypatch) -> None:
     copy = tmp_path / "ga"
-    shutil.copytree(unvote.load.data_path("ga"), copy)
+    shutil.copytree(unvote.record.loaders.data_path("ga"), copy)
     votes = copy / "votes.csv.gz"
     with gzip.open(votes, "rt", encoding="utf-8") as handle:
         lines = handle.read().splitlines(keepends=True)
@@ -853,7 +853,7 @@ def test_table_lines_fit_in_80_columns(table_output) -> None:
 
 
 def test_member_names_are_whole_or_their_short_form(table_output) -> None:
-    from unvote.countries import SHORT_NAMES, display_name
+    from unvote.record.countries import SHORT_NAMES, display_name
 
     assert "…" not in table_output
     assert "Bolivia" in table_output and "Plurinational" not in table_output
@@ -1179,7 +1179,7 @@ def test_roll_calls_with_the_uns_own_sponsor_strings(tmp_path, shared_data) -> N
     for words in SESSION_80_SPONSORS:
         for record in records:
             names = (record.get("sponsors") or []) + (record.get("additional_sponsors") or [])
-            date = unvote.extract.parse_date(record["adoption_date"])
+            date = unvote.record.extract.parse_date(record["adoption_date"])
             if any(words in name for name in names) and str(date) > "2025-09-19":
                 rows.setdefault(
                     record["symbol"],
@@ -1203,13 +1203,13 @@ def test_roll_calls_with_the_uns_own_sponsor_strings(tmp_path, shared_data) -> N
 
 
 def test_an_unknown_sponsor_is_refused_before_the_record_is_read(tmp_path, monkeypatch) -> None:
-    import unvote.forecasting
+    import unvote.forecasting.vote
 
     def never(*args, **kwargs):
         raise AssertionError("the record was read (or a model fitted) before the file was checked")
 
-    monkeypatch.setattr(unvote.forecasting, "load_record", never)
-    monkeypatch.setattr(unvote.forecasting, "fitted_model", never)
+    monkeypatch.setattr(unvote.forecasting.vote, "load_record", never)
+    monkeypatch.setattr(unvote.forecasting.vote, "fitted_model", never)
     path = tmp_path / "calls.csv"
     path.write_bytes(ROLL_CALL_FILES["calls-sponsor.csv"])
     status, out, err = run(["--roll-calls", str(path), "--json"])
@@ -1238,7 +1238,7 @@ def test_backtest_prints_the_readme_table_or_json(tmp_path) -> None:
 
 
 def test_list_scenarios_says_where_the_files_are() -> None:
-    from unvote.scenario import seed_dir
+    from unvote.scenarios.scenario import seed_dir
 
     status, out, err = run(["--list-scenarios"])
     assert status == 0, err
@@ -1268,9 +1268,9 @@ VENV_BIN = Path(sys.executable).parent
 
 
 def forecast_command() -> list[str]:
-    """The installed ``forecast`` script beside this Python, else ``python -m unvote.cli``."""
+    """The installed ``forecast`` script beside this Python, else ``python -m unvote.cli.main``."""
     script = shutil.which("forecast", path=str(VENV_BIN))
-    return [script] if script else [sys.executable, "-m", "unvote.cli"]
+    return [script] if script else [sys.executable, "-m", "unvote.cli.main"]
 
 
 def subprocess_env(**extra: str) -> dict[str, str]:
@@ -1484,7 +1484,7 @@ def test_two_runs_writing_one_file_never_make_a_corrupt_one(tmp_path) -> None:
 
 
 def test_help_mentions_the_main_options_and_the_scenario_files() -> None:
-    from unvote.scenario import seed_dir
+    from unvote.scenarios.scenario import seed_dir
 
     done = subprocess_run([*forecast_command(), "--help"])
     assert done.returncode == 0

@@ -1,4 +1,4 @@
-"""Tests of unvote.counts: exact count distributions against brute force, properties, mixtures."""
+"""Tests of unvote.forecasting.counts: exact count distributions against brute force, mixtures."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from probability_tables import make_probs, random_probs, un_like
 
-from unvote import counts
-from unvote.counts import (
+from unvote.forecasting import counts
+from unvote.forecasting.counts import (
     count_distribution,
     expected_counts,
     integrate_shock,
@@ -24,10 +24,10 @@ from unvote.counts import (
     joint_yes_no,
     marginals,
     prob_below,
-    shift_nonyes,
 )
-from unvote.draws import draw_counts, draw_votes
-from unvote.load import VOTE_CATEGORIES
+from unvote.forecasting.draws import draw_counts, draw_votes
+from unvote.model.shock import shift_nonyes
+from unvote.record.loaders import VOTE_CATEGORIES
 from unvote.vocabulary import OUTCOMES, PROBABILITY_COLUMNS
 
 

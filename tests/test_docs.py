@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import unvote
-from unvote.cli import build_parser
+from unvote.cli.main import build_parser
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -47,7 +47,7 @@ def test_every_cli_option_is_documented_in_the_readme():
 
 
 def test_every_data_command_is_documented_in_the_readme():
-    from unvote.cli import build_data_parser
+    from unvote.cli.main import build_data_parser
 
     parser = build_data_parser()
     commands = next(a for a in parser._actions if a.dest == "command").choices

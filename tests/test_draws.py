@@ -1,4 +1,4 @@
-"""Tests of unvote.draws: seeded draws, bloc shocks, the Draws container and the draws file."""
+"""Tests of unvote.forecasting.draws: seeded draws, bloc shocks, Draws and the draws file."""
 
 from __future__ import annotations
 
@@ -12,16 +12,16 @@ import pandas as pd
 import pytest
 from probability_tables import make_probs, random_probs, un_like
 
-from unvote import draws as draws_module
-from unvote.counts import count_distribution, expected_counts
-from unvote.draws import (
+from unvote.errors import InvalidValueError
+from unvote.forecasting import draws as draws_module
+from unvote.forecasting.counts import count_distribution, expected_counts
+from unvote.forecasting.draws import (
     MAX_SHOCK_SD,
     draw_counts,
     draw_votes,
     draws_to_csv,
     simulate_scenarios,
 )
-from unvote.errors import InvalidValueError
 from unvote.vocabulary import OUTCOMES
 
 # ----------------------------------------------------------------------------- draws

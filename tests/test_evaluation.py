@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import unvote
-from unvote.evaluation import (
+from unvote.evaluation.runs import (
     UNSIM,
     always_yes_baseline,
     backtest,
@@ -200,7 +200,7 @@ def test_summary_is_the_readme_table(cuba):
 
 def test_a_backtest_of_cached_fits_builds_no_training_rows(cuba, record, monkeypatch):
     monkeypatch.setattr(
-        unvote.evaluation, "training_rows", lambda *a: pytest.fail("training rows built")
+        unvote.evaluation.runs, "training_rows", lambda *a: pytest.fail("training rows built")
     )
     again = backtest(2023, 2024, record=record)
     pd.testing.assert_frame_equal(again.scores, cuba.scores)

@@ -12,9 +12,9 @@ import pandas as pd
 import pytest
 
 import unvote
-from unvote import extract as ex
 from unvote.errors import DataFileError, ExtractError
-from unvote.sponsors import SponsorReader
+from unvote.record import extract as ex
+from unvote.record.sponsors import SponsorReader
 
 ALL_FILES = [*(f"{n}.json.gz" for n in range(74, 80)), "ES-10.json.gz", "ES-11.json.gz"]
 

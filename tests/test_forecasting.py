@@ -10,11 +10,11 @@ import pandas as pd
 import pytest
 
 import unvote
-from unvote import cache
-from unvote.draws import draw_counts
 from unvote.errors import InvalidTypeError, InvalidValueError, ScenarioError
-from unvote.forecasting import Forecast, forecast, forecast_roll_calls, model_cutoff, sweep
-from unvote.scenario import STRENGTH_NODES, Channel, Scenario
+from unvote.forecasting.draws import draw_counts
+from unvote.forecasting.vote import Forecast, forecast, forecast_roll_calls, model_cutoff, sweep
+from unvote.model import cache
+from unvote.scenarios.scenario import STRENGTH_NODES, Channel, Scenario
 
 BUILTIN = ["baseline", "cable", "ukraine-argument", "allies", "strong"]
 OUTCOMES = ["yes", "abstain", "no", "absent"]
@@ -113,7 +113,7 @@ def test_strength_priors_widen_the_intervals(fc) -> None:
     cable = fc.scenarios["cable"]
     assert cable.scenario.uncertain and len(cable.components) == STRENGTH_NODES
     fixed = cable.scenario.at_level("central")
-    at_centre = unvote.forecasting.scenario_forecast(
+    at_centre = unvote.forecasting.vote.scenario_forecast(
         fc.model, fc.features, fixed, fc.scenarios["baseline"].probs
     )
     lo, hi = cable.intervals["80"]["yes"]
@@ -217,7 +217,7 @@ def test_any_item_can_be_forecast(record) -> None:
     assert other.scenarios["baseline"].expected["no"] < 10
     # Voted in December 2025: a past vote, its thresholds from the count known before it.
     assert other.roll_call is not None and other.date.year == 2025
-    assert other.thresholds == unvote.items.thresholds_for(other.recorded(2024)["yes"])
+    assert other.thresholds == unvote.items.catalogue.thresholds_for(other.recorded(2024)["yes"])
 
 
 # ----------------------------------------------------------------------------- the cache
@@ -226,7 +226,7 @@ def test_any_item_can_be_forecast(record) -> None:
 def test_a_second_forecast_comes_from_the_cache_without_the_record(fc, monkeypatch) -> None:
     forecast(2025, ["baseline"])  # through the cache as a user calls it
     monkeypatch.setattr(
-        unvote.forecasting, "load_record", lambda: pytest.fail("the record was loaded")
+        unvote.forecasting.vote, "load_record", lambda: pytest.fail("the record was loaded")
     )
     again = forecast(2025, ["baseline"])
     pd.testing.assert_frame_equal(again.scenarios["baseline"].probs, fc.scenarios["baseline"].probs)
@@ -234,7 +234,7 @@ def test_a_second_forecast_comes_from_the_cache_without_the_record(fc, monkeypat
 
 
 def test_a_corrupt_cache_entry_is_rebuilt_not_trusted(fc, monkeypatch) -> None:
-    entries = list((Path(unvote.datadir.cache_dir()) / "vote").glob("*.json"))
+    entries = list((Path(unvote.record.datadir.cache_dir()) / "vote").glob("*.json"))
     assert entries
     for entry in entries:
         entry.write_text('{"key": ')  # cut short
@@ -327,13 +327,13 @@ def test_bad_roll_calls_are_refused(record, change, message) -> None:
     ids=["bad-sponsor", "bad-date", "twice"],
 )
 def test_the_table_is_checked_before_the_record_is_read(monkeypatch, change, message) -> None:
-    import unvote.forecasting
+    import unvote.forecasting.vote
 
     def never(*args, **kwargs):
         raise AssertionError("the record was read (or a model fitted) before the table was checked")
 
-    monkeypatch.setattr(unvote.forecasting, "load_record", never)
-    monkeypatch.setattr(unvote.forecasting, "fitted_model", never)
+    monkeypatch.setattr(unvote.forecasting.vote, "load_record", never)
+    monkeypatch.setattr(unvote.forecasting.vote, "fitted_model", never)
     with pytest.raises(unvote.UnvoteError, match=message):
         forecast_roll_calls(change(COMING.copy()), through="2025-09-19")
 
@@ -463,7 +463,7 @@ def _seeds_with_later_evidence_changed(tmp_path, monkeypatch) -> Path:
     import re
     import shutil
 
-    import unvote.scenario as scenario_module
+    import unvote.scenarios.scenario as scenario_module
 
     copy = tmp_path / "seeds"
     shutil.copytree(scenario_module.seed_dir(), copy)
@@ -505,8 +505,8 @@ def test_nothing_on_or_after_the_2025_vote_reaches_its_forecast(
     fit, the features and the built-in scenarios are all tested; forecast(2026), which
     may use them, does move.
     """
-    from unvote import cache as cache_module
-    from unvote.model import VoteModel
+    from unvote.model import cache as cache_module
+    from unvote.model.estimator import VoteModel
 
     monkeypatch.setattr(cache_module, "fetch", lambda *args, **kwargs: None)
     monkeypatch.setattr(cache_module, "store", lambda *args, **kwargs: None)
@@ -532,7 +532,7 @@ def test_nothing_on_or_after_the_2025_vote_reaches_its_forecast(
 
 
 def test_the_2025_vote_uses_the_five_episodes_and_2026_all_six(fc, record) -> None:
-    from unvote.scenario import get_scenario
+    from unvote.scenarios.scenario import get_scenario
 
     assert fc.date == VOTE_2025
     for name, sf in fc.scenarios.items():

@@ -13,9 +13,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from unvote import items as items_module
 from unvote.errors import DataFileError, UnknownNameError
-from unvote.items import (
+from unvote.items import catalogue as items_module
+from unvote.items.catalogue import (
     Item,
     find_items,
     get_item,
@@ -389,7 +389,7 @@ def test_item_is_frozen():
 @pytest.fixture(scope="module")
 def record():
     """The shipped record and the UN's resolutions (sessions 74-80), as the library loads them."""
-    from unvote.load import load_resolutions, load_roll_calls
+    from unvote.record.loaders import load_resolutions, load_roll_calls
 
     return load_roll_calls(), load_resolutions()
 

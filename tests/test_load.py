@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import unvote
-from unvote import load
+from unvote.record import loaders as load
 
 VOTE_YEARS = [*range(1992, 2020), *range(2021, 2026)]
 
@@ -197,7 +197,7 @@ def test_observer_states_are_recognised_and_said_not_to_vote(name, code, label):
 
 
 def test_long_member_names_take_a_short_form_never_a_cut():
-    from unvote.countries import DISPLAY_WIDTH, SHORT_NAMES, display_name
+    from unvote.record.countries import DISPLAY_WIDTH, SHORT_NAMES, display_name
 
     names = unvote.load_members()["country"].drop_duplicates()
     shown = names.map(display_name)

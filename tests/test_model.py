@@ -9,15 +9,15 @@ import pandas as pd
 import pytest
 
 from unvote.errors import DataFileError, NotFittedError, UnvoteError
-from unvote.load import VOTE_CATEGORIES
-from unvote.model import (
+from unvote.model.estimator import (
     PROBABILITY_COLUMNS,
     SHIFTED_CLASSES,
     VoteModel,
     persistence_terms,
     softmax_against_reference,
 )
-from unvote.panel import MODEL_FEATURES, training_rows
+from unvote.model.features import MODEL_FEATURES, training_rows
+from unvote.record.loaders import VOTE_CATEGORIES
 
 THROUGH = "2024-08-31"  # the end of session 78
 

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import unvote
-from unvote.panel import (
+from unvote.model.features import (
     MODEL_FEATURES,
     build_record,
     coming_targets,
@@ -222,7 +222,7 @@ def test_training_rows_carry_the_session(record):
 
 
 def test_the_record_is_built_once_for_the_same_data_and_each_caller_has_its_own(monkeypatch):
-    from unvote import panel
+    from unvote.model import features as panel
 
     first = panel.load_record()
     monkeypatch.setattr(panel, "build_record", lambda *a, **k: pytest.fail("built again"))
@@ -240,7 +240,8 @@ def test_other_data_give_another_record_and_back(monkeypatch, tmp_path):
     import gzip
     import shutil
 
-    from unvote import load, panel
+    from unvote.model import features as panel
+    from unvote.record import loaders as load
 
     shipped = panel.load_record()
     copy = tmp_path / "ga"

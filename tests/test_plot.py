@@ -12,10 +12,10 @@ import pandas as pd
 import pytest
 
 import unvote
-from unvote import plot
-from unvote.countries import display_name
-from unvote.evaluation import backtest
-from unvote.forecasting import forecast
+from unvote.evaluation.runs import backtest
+from unvote.forecasting.vote import forecast
+from unvote.record.countries import display_name
+from unvote.report import charts as plot
 
 
 @pytest.fixture(scope="module")

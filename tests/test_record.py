@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import unvote
-from unvote import load
+from unvote.record import loaders as load
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +67,7 @@ def test_session_80_came_from_the_un_extract_with_every_tally_equal_to_its_list(
     calls, votes, shared_data
 ):
     """Every roll call of session 80 past the compiled record, checked against the UN's file."""
-    from unvote.extract import read_extract
+    from unvote.record.extract import read_extract
 
     extract = read_extract(shared_data / "dgacm" / "80.json.gz")
     new = calls[(calls["session"] == 80) & (calls["date"] > pd.Timestamp("2025-09-19"))]

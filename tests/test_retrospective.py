@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 from probability_tables import make_probs, random_probs
 
-from unvote.counts import interval, marginals
 from unvote.errors import InvalidTypeError, InvalidValueError
-from unvote.retrospective import FLOOR, MOVER_COLUMNS, SUMMARY_COLUMNS, retrospective
+from unvote.forecasting.counts import interval, marginals
+from unvote.forecasting.retrospective import FLOOR, MOVER_COLUMNS, SUMMARY_COLUMNS, retrospective
 
 OUTCOMES = ["yes", "abstain", "no", "absent"]
 

@@ -18,11 +18,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import unvote
-import unvote.scenario as scenario_module
-from unvote.counts import expected_counts, integrate_shock
-from unvote.forecasting import scenario_forecast
-from unvote.panel import last_vote
-from unvote.scenario import (
+import unvote.scenarios.scenario as scenario_module
+from unvote.forecasting.counts import expected_counts, integrate_shock
+from unvote.forecasting.vote import scenario_forecast
+from unvote.model.features import last_vote
+from unvote.scenarios.scenario import (
     CATEGORY_FEATURES,
     CHANNEL_KEYS,
     KINDS,
@@ -716,7 +716,7 @@ def test_a_response_to_the_campaigners_agreement(rows) -> None:
 
 
 def test_the_forecast_measures_another_campaigners_agreement(record, rows) -> None:
-    from unvote.panel import agreement_with
+    from unvote.model.features import agreement_with
 
     follow = {"feature": "campaigner_agreement", "slope": 2.0}
     scenario = one_channel("china", "CHN", strength=1.0, response=follow)

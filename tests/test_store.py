@@ -12,9 +12,10 @@ import pandas as pd
 import pytest
 
 import unvote
-from unvote import load, store
-from unvote.cli import main
+from unvote.cli.main import main
 from unvote.errors import DataDirError, RecordConflictError
+from unvote.record import loaders as load
+from unvote.record import store
 
 FILES = [*(f"{n}.json.gz" for n in range(74, 80)), "ES-10.json.gz", "ES-11.json.gz"]
 

@@ -17,9 +17,6 @@ The data flow runs one way, a module a step::
 np.int64(187)
 """
 
-from unvote.agreement import recompute_us_agreement
-from unvote.countries import to_iso3
-from unvote.draws import Draws, ScenarioDraws
 from unvote.errors import (
     DataDirError,
     DataFileError,
@@ -36,9 +33,10 @@ from unvote.errors import (
     UnknownNameError,
     UnvoteError,
 )
-from unvote.evaluation import Backtest, ForwardTest, backtest, forward_test
-from unvote.extract import read_extract
-from unvote.forecasting import (
+from unvote.evaluation.runs import Backtest, ForwardTest, backtest, forward_test
+from unvote.forecasting.draws import Draws, ScenarioDraws
+from unvote.forecasting.retrospective import Retrospective
+from unvote.forecasting.vote import (
     Forecast,
     RollCallForecast,
     RollCallForecasts,
@@ -47,7 +45,7 @@ from unvote.forecasting import (
     forecast_roll_calls,
     sweep,
 )
-from unvote.items import (
+from unvote.items.catalogue import (
     Item,
     find_items,
     get_item,
@@ -59,7 +57,12 @@ from unvote.items import (
     normalise_title,
     with_items,
 )
-from unvote.load import (
+from unvote.model.estimator import VoteModel
+from unvote.model.features import MODEL_FEATURES, Record, feature_rows, load_record, training_rows
+from unvote.record.agreement import recompute_us_agreement
+from unvote.record.countries import to_iso3
+from unvote.record.extract import read_extract
+from unvote.record.loaders import (
     VOTE_CATEGORIES,
     load_country_groups,
     load_ga_votes,
@@ -71,11 +74,14 @@ from unvote.load import (
     load_ukraine_votes,
     members_on,
 )
-from unvote.model import VoteModel
-from unvote.panel import MODEL_FEATURES, Record, feature_rows, load_record, training_rows
-from unvote.retrospective import Retrospective
-from unvote.scenario import Channel, Scenario, builtin_scenarios, get_scenario, read_scenario
-from unvote.store import data_status, import_extract, reset_imports
+from unvote.record.store import data_status, import_extract, reset_imports
+from unvote.scenarios.scenario import (
+    Channel,
+    Scenario,
+    builtin_scenarios,
+    get_scenario,
+    read_scenario,
+)
 from unvote.vocabulary import OUTCOMES, PROBABILITY_COLUMNS
 
 __version__ = "0.1.0"

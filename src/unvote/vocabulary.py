@@ -94,7 +94,7 @@ OBSERVERS: dict[str, str] = {"PSE": "State of Palestine", "VAT": "Holy See"}
 """Non-member observer States: they take part in the General Assembly but do not vote."""
 
 SPONSOR_KINDS: tuple[str, ...] = ("member", "observer", "group", "officer", "other")
-"""Kinds of the rows of a sponsor list (:mod:`unvote.sponsors`): a member State, an observer
+"""Kinds of the rows of a sponsor list (:mod:`unvote.record.sponsors`): a member State, an observer
 State, a group named alone, an officer or organ of the Assembly, an entry naming no State."""
 
 SPONSOR_ROLES: tuple[str, ...] = ("sponsor", "additional")

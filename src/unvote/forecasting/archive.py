@@ -11,7 +11,7 @@ into ``forecasts/`` and never overwrites a file there.
 When the vote is in the record (an import of the UN's extract of the session
 that held it), :func:`score_archived` scores the document as it stands,
 with the same measures as a forecast's own retrospective
-(:mod:`unvote.retrospective`): votes moved against the no-campaign forecast,
+(:mod:`unvote.forecasting.retrospective`): votes moved against the no-campaign forecast,
 the members that surprised it, and each scenario's percentile, log score and
 member log loss.  Nothing is refitted.
 
@@ -52,15 +52,15 @@ def archive_record(
 ) -> dict[str, Any]:
     """A forecast of ``item``'s vote in ``year`` as a document to keep (see the module).
 
-    ``item`` as :func:`unvote.forecasting.forecast` takes it (default: the
+    ``item`` as :func:`unvote.forecasting.vote.forecast` takes it (default: the
     Cuba text); ``scenarios`` the built-in scenarios or files (default: every
     built-in one that applies); ``made`` the day it is made (default: today);
     ``top`` how many members each mover list holds.
     """
     from importlib.metadata import PackageNotFoundError, version
 
-    from unvote import cache
-    from unvote.forecasting import DEFAULT_ITEM, forecast
+    from unvote.forecasting.vote import DEFAULT_ITEM, forecast
+    from unvote.model import cache
 
     fc = forecast(year, None if scenarios is None else list(scenarios), item=item or DEFAULT_ITEM)
     try:
@@ -115,17 +115,17 @@ def score_archived(
 ) -> Any:
     """Score an archived forecast against the recorded vote, as it stands.
 
-    Returns a :class:`~unvote.retrospective.Retrospective`.
+    Returns a :class:`~unvote.forecasting.retrospective.Retrospective`.
 
     ``archived`` is a file written by ``scripts/archive_forecast.py`` or the
     document :func:`archive_record` returns.  The vote is the item's first
     roll call in the document's year after its cut-off, read from the record
-    (or from ``votes``, :func:`unvote.items.load_votes` output).  Raises
+    (or from ``votes``, :func:`unvote.items.catalogue.load_votes` output).  Raises
     :class:`~unvote.errors.InvalidValueError` when the record does not hold
     it yet (import the UN's extract of its session first).
     """
-    from unvote.items import load_votes
-    from unvote.retrospective import retrospective
+    from unvote.forecasting.retrospective import retrospective
+    from unvote.items.catalogue import load_votes
 
     data = read_archived(archived) if not isinstance(archived, Mapping) else archived
     _check(data, "the archived forecast")

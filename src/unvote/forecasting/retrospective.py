@@ -70,8 +70,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from unvote.counts import check_probs, interval, marginals
 from unvote.errors import InvalidTypeError, InvalidValueError
+from unvote.forecasting.counts import check_probs, interval, marginals
 from unvote.vocabulary import LEVELS, OUTCOMES, PROBABILITY_COLUMNS, level_key
 
 FLOOR = 1e-300
@@ -314,7 +314,7 @@ def retrospective(
     indexed by ISO3.  ``probs``: each scenario's probability table (columns
     ``p_yes, p_abstain, p_no, p_absent``, the same members), the no-campaign
     forecast among them under the name ``baseline``.  ``pmfs``: each
-    scenario's exact count pmfs (:func:`unvote.counts.marginals` or a
+    scenario's exact count pmfs (:func:`unvote.forecasting.counts.marginals` or a
     mixture: index 0..n, a column an outcome); a scenario missing there gets
     the pmfs of its table with members independent.  ``members``: ``country``
     and ``last_vote`` of each member, shown beside the movers.

@@ -12,7 +12,7 @@ Two evaluations share one scoring:
 
 The model is refitted at the opening of each session (:func:`model_cutoff`),
 so both evaluations, and forecasts of past votes, share the same fits (cached
-on disk by :func:`unvote.forecasting.fitted_model`).  Baselines are scored on
+on disk by :func:`unvote.forecasting.vote.fitted_model`).  Baselines are scored on
 the same rows:
 
 * ``always_yes``: the training window's outcome frequencies (yes is always
@@ -44,12 +44,12 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from unvote.counts import count_distribution, interval
 from unvote.errors import InvalidValueError
-from unvote.forecasting import DEFAULT_ITEM, fitted_model, item_history, model_cutoff
-from unvote.items import get_item, load_items
-from unvote.model import VoteModel
-from unvote.panel import Record, feature_rows, load_record, recorded_targets, training_rows
+from unvote.forecasting.counts import count_distribution, interval
+from unvote.forecasting.vote import DEFAULT_ITEM, fitted_model, item_history, model_cutoff
+from unvote.items.catalogue import get_item, load_items
+from unvote.model.estimator import VoteModel
+from unvote.model.features import Record, feature_rows, load_record, recorded_targets, training_rows
 from unvote.vocabulary import LEVELS, METHOD_LABELS, OUTCOMES, PROBABILITY_COLUMNS, level_key
 
 LAST_COLUMNS = [f"last_{c}" for c in OUTCOMES]
@@ -572,7 +572,7 @@ def forward_test(
     """Session-by-session forward test of the vote model against baselines on the same rows.
 
     For each session ``s`` from ``first`` to ``last``: the model (default
-    :class:`~unvote.model.VoteModel`) fitted on the votes before the
+    :class:`~unvote.model.estimator.VoteModel`) fitted on the votes before the
     session's first roll call forecasts every roll call of ``s``, as do the
     baselines (module docstring), on each footing.  ``progress`` is called
     with a line of text as each session starts.
@@ -649,7 +649,7 @@ def backtest(
 
     Each vote is forecast as :func:`unvote.forecast` forecasts a past vote:
     features as of the day before it, the model fitted on the sessions
-    before the vote's session (:func:`unvote.forecasting.model_cutoff`).
+    before the vote's session (:func:`unvote.forecasting.vote.model_cutoff`).
     Against the item's own baselines: as last time, and Markov transitions of
     its earlier votes (its members' moves from one vote on the text to the
     next).  ``item`` is an id or words (default: the Cuba-embargo text);

@@ -71,8 +71,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from unvote.countries import CountryNames, normalise
 from unvote.errors import InvalidValueError, UnknownCountryError
+from unvote.record.countries import CountryNames, normalise
 from unvote.vocabulary import OBSERVERS, SPONSOR_KINDS
 
 if TYPE_CHECKING:
@@ -256,7 +256,7 @@ class _Piece:
 class SponsorReader:
     """Reads sponsor lists against one membership table (see the module docstring).
 
-    ``members`` as :func:`unvote.load.load_members` returns them (read when
+    ``members`` as :func:`unvote.record.loaders.load_members` returns them (read when
     not given).  A reader remembers the entries it has read, so one reader
     for a whole file or extract reads each distinct entry once.
 
@@ -269,7 +269,7 @@ class SponsorReader:
 
     def __init__(self, members: pd.DataFrame | None = None) -> None:
         if members is None:
-            from unvote.load import load_members
+            from unvote.record.loaders import load_members
 
             members = load_members()
         self.names = CountryNames(members)

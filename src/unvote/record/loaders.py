@@ -4,7 +4,7 @@ Everything ships with the package (``unvote/data``, found through
 :mod:`importlib.resources`): the full General Assembly plenary record, the
 membership table and the country facts.  A newer copy of the record named by
 ``UNVOTE_GA_DATA`` takes precedence over the shipped one, and extracts the
-user imported (:mod:`unvote.store`) are merged on top of either.
+user imported (:mod:`unvote.record.store`) are merged on top of either.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from unvote.datadir import imports_dir
 from unvote.errors import DataFileError, RecordNotFoundError
+from unvote.record.datadir import imports_dir
 from unvote.vocabulary import COUNTRY_GROUPS, OUTCOMES, SPONSOR_KINDS, SPONSOR_ROLES, UN_GROUPS
 
 VOTE_CATEGORIES: tuple[str, ...] = OUTCOMES
@@ -299,7 +299,7 @@ def record_dir(path: str | os.PathLike[str] | None = None) -> Path:
 
 
 def _imported(name: str) -> Path | None:
-    """An imported table (see :mod:`unvote.store`), or None when nothing was imported."""
+    """An imported table (see :mod:`unvote.record.store`), or None when nothing was imported."""
     file = imports_dir() / name
     return file if file.is_file() else None
 
@@ -342,7 +342,7 @@ def load_roll_calls(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
 
     Read from :func:`record_dir` (the shipped record, 6,986 roll calls to
     2026-06-04, unless ``path`` or ``$UNVOTE_GA_DATA`` names a newer copy),
-    plus the roll calls imported with :func:`unvote.store.import_extract`.
+    plus the roll calls imported with :func:`unvote.record.store.import_extract`.
     A malformed value raises :class:`~unvote.errors.DataFileError` naming the
     file and line.
 
@@ -510,7 +510,7 @@ RESOLUTION_COLUMNS: tuple[str, ...] = (
     *("symbol", "date", "session", "title", "agenda_item", "committee", "adoption", "roll_call"),
 )
 SPONSOR_COLUMNS: tuple[str, ...] = ("symbol", "role", "kind", "iso3", "group", "name")
-"""Columns of the sponsor table (:func:`load_sponsors`, :attr:`unvote.extract.Extract.sponsors`)."""
+"""Columns of the sponsor table (:func:`load_sponsors`, :attr:`.extract.Extract.sponsors`)."""
 
 
 def _shipped_and_imported(name: str, read: Any, key: str) -> pd.DataFrame:
@@ -531,7 +531,7 @@ def load_resolutions() -> pd.DataFrame:
     the extract does not say) and ``roll_call`` (its id in
     :func:`load_roll_calls`, blank when adopted without a vote).  Shipped for
     sessions 74-79 and the emergency sessions ES-10 and ES-11; extracts
-    imported with :func:`unvote.store.import_extract` add later ones.  The
+    imported with :func:`unvote.record.store.import_extract` add later ones.  The
     only source of which texts passed without a vote (the roll-call record
     has only recorded votes).  Source: the United Nations (DGACM).
     """
@@ -563,8 +563,8 @@ def load_sponsors() -> pd.DataFrame:
     e.g. "submitted by the President of the General Assembly"; ``other``, an
     entry naming no State clearly), ``iso3`` (the State; for an officer, the
     State the UN names, if any), ``group`` (the group a State speaks for, a
-    code of :data:`unvote.sponsors.SPONSOR_GROUPS` such as ``G77``) and
-    ``name`` as the UN wrote it.  Read by :mod:`unvote.sponsors`.  Shipped
+    code of :data:`unvote.record.sponsors.SPONSOR_GROUPS` such as ``G77``) and
+    ``name`` as the UN wrote it.  Read by :mod:`unvote.record.sponsors`.  Shipped
     for sessions 74-80; imports add later ones.  Source: the United Nations (DGACM).
     """
 

@@ -2,7 +2,7 @@
 
 Fitting the vote model takes seconds; a forecast made again on the same data
 need not refit it.  Entries are JSON files (never pickle) in
-:func:`unvote.datadir.cache_dir`, named by a digest of what produced them:
+:func:`unvote.record.datadir.cache_dir`, named by a digest of what produced them:
 the data and unvote's code (:func:`data_version`), the cut-off and the
 estimator's parameters.  An entry that cannot be read or parsed, or that
 fails its checks, is deleted and rebuilt, never trusted; a cache folder that
@@ -33,8 +33,9 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-from unvote import datadir, files
+from unvote import files
 from unvote.errors import OutputError
+from unvote.record import datadir
 
 FORMAT = 2
 """Bumped whenever the layout of an entry changes: older entries are then ignored."""
@@ -91,7 +92,7 @@ def code_version() -> str:
 
     Reinstalling the same package keeps it; editing any module changes it.
     """
-    package = Path(__file__).parent
+    package = Path(__file__).parent.parent  # the unvote package, every subpackage
     digest = hashlib.sha256(_package_version().encode())
     for path in sorted(package.rglob("*.py")):
         if "__pycache__" not in path.parts:
@@ -111,7 +112,7 @@ def data_version() -> str:
     hundredths of a second for the shipped record); later calls only look
     at the folders, a millisecond or two.
     """
-    from unvote.load import data_path, record_dir
+    from unvote.record.loaders import data_path, record_dir
 
     digest = hashlib.sha256(code_version().encode())
     _folder_digest(digest, "shipped", data_path("."))

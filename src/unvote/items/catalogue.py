@@ -782,7 +782,7 @@ def link_items(roll_calls: pd.DataFrame, resolutions: pd.DataFrame | None = None
     """The item of every roll call: a Series of item ids aligned on ``roll_calls``.
 
     ``roll_calls`` needs the columns :data:`ROLL_CALL_COLUMNS` (as
-    :func:`unvote.load.load_roll_calls` returns them).  ``resolutions`` (as
+    :func:`unvote.record.loaders.load_roll_calls` returns them).  ``resolutions`` (as
     ``load_resolutions`` returns the DGACM table: ``symbol, session, title,
     agenda_item, adoption`` and ``roll_call``) adds evidence for sessions 74
     onwards: a resolution and its roll call are one text, and agenda items
@@ -1035,7 +1035,7 @@ def _consensus(
 
 def _default_resolutions() -> pd.DataFrame | None:
     """The DGACM resolutions table when the loaders provide one."""
-    from unvote import load
+    from unvote.record import loaders as load
 
     loader = getattr(load, "load_resolutions", None)
     return loader() if loader is not None else None
@@ -1067,7 +1067,7 @@ def load_items(
       usual_day``: the median day of the year of its last
       :data:`RECENT_ROLL_CALLS` vote dates (see :class:`Item`).
 
-    ``roll_calls`` defaults to :func:`unvote.load.load_roll_calls`;
+    ``roll_calls`` defaults to :func:`unvote.record.loaders.load_roll_calls`;
     ``resolutions`` to the loaders' DGACM table when they have one.
 
     >>> calls = pd.DataFrame({
@@ -1087,7 +1087,7 @@ def load_items(
     (185, 180, 170)
     """
     if roll_calls is None:
-        from unvote.load import load_roll_calls
+        from unvote.record.loaders import load_roll_calls
 
         roll_calls = load_roll_calls()
     if resolutions is None:
@@ -1308,7 +1308,7 @@ def similar_items(titles: pd.Series, top: int = SIMILAR_TOP) -> pd.DataFrame:
     sublinear term frequency).  Returns ``item, neighbour, similarity``: up to
     ``top`` neighbours an item with similarity at least :data:`SIMILAR_MIN`,
     best first.  A text voted on for the first time is forecast from the
-    member's votes on its nearest neighbours (:mod:`unvote.panel`).
+    member's votes on its nearest neighbours (:mod:`unvote.model.features`).
 
     >>> titles = pd.Series({
     ...     "a": "Nuclear disarmament", "b": "Nuclear disarmament verification",
@@ -1370,7 +1370,7 @@ def similar_items(titles: pd.Series, top: int = SIMILAR_TOP) -> pd.DataFrame:
 
 def _item_calls(item: str | Item, roll_calls: pd.DataFrame | None) -> tuple[Item, pd.DataFrame]:
     """The item and its roll calls on the text as a whole, a vote recorded twice counted once."""
-    from unvote.load import load_resolutions, load_roll_calls
+    from unvote.record.loaders import load_resolutions, load_roll_calls
 
     calls = load_roll_calls() if roll_calls is None else roll_calls
     if "item" not in calls:
@@ -1385,7 +1385,7 @@ def load_totals(item: str | Item, *, roll_calls: pd.DataFrame | None = None) -> 
 
     Columns ``year, date, session, resolution, yes, abstain, no, absent,
     members, id``; ``item`` is an item id or words that find it
-    (:func:`get_item`).  ``roll_calls`` takes :func:`unvote.load.load_roll_calls`
+    (:func:`get_item`).  ``roll_calls`` takes :func:`unvote.record.loaders.load_roll_calls`
     output already at hand.
 
     >>> totals = load_totals("cuba embargo")
@@ -1420,7 +1420,7 @@ def load_votes(
     >>> votes.query("year == 2025 and vote == 'no'")["iso3"].tolist()
     ['ARG', 'HUN', 'ISR', 'MKD', 'PRY', 'UKR', 'USA']
     """
-    from unvote.load import load_ga_votes, load_members
+    from unvote.record.loaders import load_ga_votes, load_members
 
     _, calls = _item_calls(item, roll_calls)
     if votes is None:

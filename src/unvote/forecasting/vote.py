@@ -11,9 +11,9 @@ Two entry points, one model:
   date and title (and sponsors, when known), and returns
   :class:`RollCallForecasts`.
 
-The vote model (:class:`unvote.model.VoteModel`) is fitted on the last
+The vote model (:class:`unvote.model.estimator.VoteModel`) is fitted on the last
 sessions of the record up to the cut-off ``through`` and cached on disk
-(:mod:`unvote.cache`), so a forecast made again on the same data does not refit.
+(:mod:`unvote.model.cache`), so a forecast made again on the same data does not refit.
 """
 
 from __future__ import annotations
@@ -28,8 +28,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from unvote import cache
-from unvote.counts import (
+from unvote.errors import (
+    DataFileError,
+    EmptySelectionError,
+    InvalidTypeError,
+    InvalidValueError,
+    ScenarioError,
+    UnknownNameError,
+)
+from unvote.forecasting.counts import (
     expected_counts,
     integrate_shock,
     marginal_intervals,
@@ -39,19 +46,12 @@ from unvote.counts import (
     prob_adopted,
     prob_below,
 )
-from unvote.draws import Draws, simulate_scenarios
-from unvote.errors import (
-    DataFileError,
-    EmptySelectionError,
-    InvalidTypeError,
-    InvalidValueError,
-    ScenarioError,
-    UnknownNameError,
-)
-from unvote.extract import regular_session
-from unvote.items import Item, get_item, link_items, load_items, thresholds_for
-from unvote.model import VoteModel
-from unvote.panel import (
+from unvote.forecasting.draws import Draws, simulate_scenarios
+from unvote.forecasting.retrospective import Retrospective, retrospective
+from unvote.items.catalogue import Item, get_item, link_items, load_items, thresholds_for
+from unvote.model import cache
+from unvote.model.estimator import VoteModel
+from unvote.model.features import (
     MODEL_FEATURES,
     US,
     Record,
@@ -62,9 +62,9 @@ from unvote.panel import (
     recorded_targets,
     training_rows,
 )
-from unvote.retrospective import Retrospective, retrospective
-from unvote.scenario import BOOLEAN_FEATURES, Scenario, builtin_scenarios, get_scenario
-from unvote.sponsors import SponsorReader
+from unvote.record.extract import regular_session
+from unvote.record.sponsors import SponsorReader
+from unvote.scenarios.scenario import BOOLEAN_FEATURES, Scenario, builtin_scenarios, get_scenario
 from unvote.vocabulary import LEVELS, OUTCOMES, PROBABILITY_COLUMNS, level_key
 
 ScenarioLike = str | Path | Scenario
@@ -121,7 +121,7 @@ def model_cutoff(record: Record, through: pd.Timestamp) -> pd.Timestamp:
     roll call (the 2019 Cuba vote opened session 74's roll calls: its model
     knows all of session 73).
 
-    >>> from unvote.panel import load_record
+    >>> from unvote.model.features import load_record
     >>> record = load_record()
     >>> f"{model_cutoff(record, pd.Timestamp('2024-10-29')):%Y-%m-%d}"
     '2024-09-17'
@@ -149,12 +149,12 @@ def fitted_model(
 ) -> VoteModel:
     """The vote model fitted on the record's last sessions up to ``through``, cached on disk.
 
-    ``model`` is the estimator (default :class:`~unvote.model.VoteModel`,
+    ``model`` is the estimator (default :class:`~unvote.model.estimator.VoteModel`,
     left unfitted); its parameters, the data and ``through`` key the cache
-    entry.  ``rows``: training rows already built (:func:`unvote.panel.training_rows`
+    entry.  ``rows``: training rows already built (:func:`unvote.model.features.training_rows`
     of at least the window's sessions), or a function that builds them, called
     only when the fit is not in the cache; ``init``: a fit of a nearby cut-off
-    to start from (see :meth:`~unvote.model.VoteModel.fit`).  A cached entry
+    to start from (see :meth:`~unvote.model.estimator.VoteModel.fit`).  A cached entry
     that cannot be rebuilt into a model is discarded and refitted.
     """
     estimator = model if model is not None else VoteModel()
@@ -288,7 +288,7 @@ def scenario_forecast(
     """Apply one scenario to a fitted model's forecast of ``rows`` (feature rows, index iso3).
 
     The scenario's offsets are taken at each node of its strength prior
-    (:meth:`unvote.scenario.Scenario.strength_grid`); the count distributions
+    (:meth:`unvote.scenarios.scenario.Scenario.strength_grid`); the count distributions
     are exact mixtures over the prior and the roll-call shock.  ``baseline``:
     the members' probabilities without a campaign, if at hand.
     """
@@ -339,7 +339,7 @@ class Forecast:
     """Forecasts of one vote of an item under several scenarios, from one fitted model.
 
     In a notebook it shows as its :meth:`table`.  ``item`` is the text
-    forecast (:class:`unvote.items.Item`), ``date`` the vote's date (its
+    forecast (:class:`unvote.items.catalogue.Item`), ``date`` the vote's date (its
     recorded date, or the item's usual date in ``year``), ``through`` the last
     day of the record the forecast uses; ``history`` the item's recorded roll
     calls (``id, date, year, session`` and the four counts); ``features``
@@ -416,13 +416,13 @@ class Forecast:
     def retrospective(self) -> Retrospective | None:
         """The recorded vote against the forecasts made the day before; None for a coming vote.
 
-        A :class:`~unvote.retrospective.Retrospective`: the votes moved
+        A :class:`~unvote.forecasting.retrospective.Retrospective`: the votes moved
         against the no-campaign forecast (computed even when the
         ``baseline`` scenario was not asked for), with the interval the
         baseline's own randomness allows; the members that voted otherwise
         than it expected, most surprising first; and where the recorded yes
         count fell in each scenario's distribution, with its log score (the
-        definitions are in :mod:`unvote.retrospective`).
+        definitions are in :mod:`unvote.forecasting.retrospective`).
 
         >>> retro = forecast(2025, ["cable"]).retrospective
         >>> retro.summary.index.tolist()
@@ -463,8 +463,8 @@ class Forecast:
 
     @property
     def thresholds(self) -> tuple[int, ...]:
-        """The yes counts worth asking about: :func:`~unvote.items.thresholds_for` the last
-        yes count known on ``through`` (so a past vote's own count never sets them)."""
+        """The yes counts worth asking about: :func:`~unvote.items.catalogue.thresholds_for`
+        the last yes count known on ``through`` (so a past vote's own count never sets them)."""
         last_yes = self.last_observed["yes"]
         return self.item.thresholds if last_yes is None else thresholds_for(int(last_yes))
 
@@ -504,7 +504,7 @@ class Forecast:
         bloc_sd: float = 0.0,
         progress: Callable[[str], None] | None = None,
     ) -> Draws:
-        """Seeded random draws of the vote under every scenario: a :class:`~unvote.draws.Draws`.
+        """Seeded random draws of the vote under every scenario (:class:`~.draws.Draws`).
 
         Each draw adds a roll-call shock (the model's, so the
         draws follow the exact distributions) and, with ``blocs`` and
@@ -562,7 +562,7 @@ class Forecast:
         scenario's ``draws``; ``countries``: ISO3 codes shown first, under
         ``countries_asked``, with their probabilities under every scenario.
         ``retrospective`` is :meth:`Retrospective.to_dict
-        <unvote.retrospective.Retrospective.to_dict>` of :attr:`retrospective`
+        <unvote.forecasting.retrospective.Retrospective.to_dict>` of :attr:`retrospective`
         (its ``top`` movers), null for a coming vote.
         Every number is a plain int or float (no numpy types), and outcomes
         come in the order ``yes, abstain, no, absent``.
@@ -810,22 +810,22 @@ def forecast(
 ) -> Forecast:
     """Forecast the vote of ``item`` in ``year`` under each scenario.
 
-    ``item`` is an item id or words that find it (:func:`unvote.items.get_item`;
+    ``item`` is an item id or words that find it (:func:`unvote.items.catalogue.get_item`;
     default: the Cuba-embargo resolution).  The vote is the item's roll call
     in ``year`` when the record holds one (a past vote, forecast as it could
     have been the day before, with its outcome beside it), else the next one,
     on the item's usual date.  ``through`` (a date, or a year meaning its last
     day) is the last day of the record used, by default the day before the
     vote or the end of the record.  ``scenarios`` are built-in names,
-    scenario files or :class:`~unvote.scenario.Scenario` objects, one or a
+    scenario files or :class:`~unvote.scenarios.scenario.Scenario` objects, one or a
     list (default: every built-in scenario); two may not share a name.
     Built-in scenarios are dated like features: a name resolves to the newest
     generation of built-in files whose evidence ends before the vote
-    (:func:`unvote.scenario.builtin_generation`), so the 2025 vote is forecast
+    (:func:`unvote.scenarios.scenario.builtin_generation`), so the 2025 vote is forecast
     with the strengths known before it; a file or a Scenario is used as given.
     ``model`` is the estimator to fit (default
-    :class:`~unvote.model.VoteModel`); ``record`` the record if already loaded
-    (:func:`unvote.panel.load_record`).
+    :class:`~unvote.model.estimator.VoteModel`); ``record`` the record if already loaded
+    (:func:`unvote.model.features.load_record`).
 
     >>> fc = forecast(2025, ["baseline", "cable"])  # a past vote, as of the day before
     >>> fc.item.label, f"{fc.through:%Y-%m-%d}", fc.members, fc.outcome["yes"]
@@ -875,7 +875,7 @@ def _campaigner_agreements(
     out = {US: rows["us_agreement"]}
     others = {s.campaigner for s in scenarios} - {US}
     if others:
-        from unvote.panel import agreement_with
+        from unvote.model.features import agreement_with
 
         record = record if record is not None else load_record()
         for code in others:
@@ -1150,15 +1150,15 @@ class RollCallForecasts(Sequence[RollCallForecast]):
 ROLL_CALL_FILE_COLUMNS: tuple[str, ...] = ("id", "date", "title")
 """Columns a table of coming roll calls must have; ``agenda_item``, ``committee`` and
 ``sponsors`` (a sponsor list as the UN writes it, or names or ISO3 codes separated by
-``;``: see :mod:`unvote.sponsors`) are optional."""
+``;``: see :mod:`unvote.record.sponsors`) are optional."""
 
 
 def _check_calls(calls: pd.DataFrame, members: pd.DataFrame | None = None) -> pd.DataFrame:
     """The table of coming roll calls checked whole, sponsors read: no record needed.
 
     Returns a copy with ``date`` parsed and ``sponsors`` (when given) as
-    :class:`~unvote.sponsors.SponsorList` (or None); ``members`` as
-    :func:`unvote.load.load_members` returns them, read when not given.
+    :class:`~unvote.record.sponsors.SponsorList` (or None); ``members`` as
+    :func:`unvote.record.loaders.load_members` returns them, read when not given.
     """
     if not isinstance(calls, pd.DataFrame):
         raise InvalidTypeError(f"calls must be a DataFrame, not {type(calls).__name__}")
@@ -1213,7 +1213,7 @@ def _link_coming(record: Record, calls: pd.DataFrame, cutoff: pd.Timestamp) -> l
     Only roll calls through ``cutoff`` count: a text first voted after it is new to a
     forecast made then.
     """
-    from unvote.items import ROLL_CALL_COLUMNS
+    from unvote.items.catalogue import ROLL_CALL_COLUMNS
 
     known = record.calls.loc[record.calls["date"] <= cutoff, list(ROLL_CALL_COLUMNS)]
     new = pd.DataFrame(
@@ -1249,7 +1249,7 @@ def forecast_roll_calls(
     ``agenda_item, committee, sponsors`` (the sponsor list as the UN writes
     it, "Iraq (on behalf of ... the Group of 77 and China), Kyrgyzstan and
     Uzbekistan", or member names or ISO3 codes separated by ``;``: see
-    :mod:`unvote.sponsors`).  The whole table is checked, sponsors included,
+    :mod:`unvote.record.sponsors`).  The whole table is checked, sponsors included,
     before the record is read or a model fitted.  ``through`` (a date, or a
     year meaning its last day) is the last day of the record used, by default
     the last date in the record (shipped or imported); a call dated on or

@@ -12,13 +12,13 @@ only roll calls dated strictly before ``tau`` inform it.  Footings:
 Features (:data:`MODEL_FEATURES`), in groups:
 
 * the member's history on the text (the roll call's *item*,
-  :mod:`unvote.items`): its last vote, its shares over the item's last three
+  :mod:`unvote.items.catalogue`): its last vote, its shares over the item's last three
   roll calls, whether it never voted on the item; and the item's own history:
   the last outcome, how often and how long ago it was voted, how many members
   changed their vote between its last two roll calls, whether its latest
   decision was an adoption without a vote;
 * for a text with no earlier roll call, the member's vote on the most similar
-  earlier title (:func:`unvote.items.similar_items`);
+  earlier title (:func:`unvote.items.catalogue.similar_items`);
 * sponsorship of the draft, where the UN's extract lists the sponsors;
 * alignment over the 12 months before ``tau``: agreement with the United
   States, with the Assembly majority, with the text's sponsors, and with the
@@ -47,11 +47,11 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from unvote.cache import data_version
 from unvote.errors import UnknownCountryError
-from unvote.extract import regular_session
-from unvote.items import link_resolutions, normalise_title, similar_items
-from unvote.load import (
+from unvote.items.catalogue import link_resolutions, normalise_title, similar_items
+from unvote.model.cache import data_version
+from unvote.record.extract import regular_session
+from unvote.record.loaders import (
     load_country_groups,
     load_ga_votes,
     load_members,
@@ -61,7 +61,7 @@ from unvote.load import (
     load_sponsors,
     membership_matrix,
 )
-from unvote.sponsors import SponsorList, SponsorReader
+from unvote.record.sponsors import SponsorList, SponsorReader
 from unvote.vocabulary import COUNTRY_GROUPS, OUTCOMES
 
 US = "USA"
@@ -197,7 +197,7 @@ class Record:
     """The plenary record as arrays, with what the features need beside it.
 
     ``calls`` are the roll calls in date order (columns of
-    :func:`unvote.load.load_roll_calls` and ``item``); ``codes[t, j]`` is
+    :func:`unvote.record.loaders.load_roll_calls` and ``item``); ``codes[t, j]`` is
     country ``countries[j]``'s outcome at roll call ``t`` (0 yes, 1 abstain,
     2 no, 3 absent; -1 when not a member that day).  ``counted`` marks the
     roll calls that count for alignment and participation: votes on a text as
@@ -258,11 +258,11 @@ def build_record(
 ) -> Record:
     """A :class:`Record` from the loaders' tables.
 
-    ``calls`` and ``votes`` as :func:`unvote.load.load_roll_calls` and
-    :func:`unvote.load.load_ga_votes` return them; the roll calls are linked
+    ``calls`` and ``votes`` as :func:`unvote.record.loaders.load_roll_calls` and
+    :func:`unvote.record.loaders.load_ga_votes` return them; the roll calls are linked
     into items here (with ``resolutions``, the DGACM table, as evidence and
     for the adoptions without a vote).  ``sponsors`` as
-    :func:`unvote.load.load_sponsors` returns them (members only are used).
+    :func:`unvote.record.loaders.load_sponsors` returns them (members only are used).
     """
     calls = calls.sort_values("date", kind="stable", ignore_index=True)
     if resolutions is not None:
@@ -279,7 +279,7 @@ def build_record(
             }
         ).dropna()
     else:
-        from unvote.items import link_items
+        from unvote.items.catalogue import link_items
 
         calls["item"] = link_items(calls).to_numpy()
         consensus = pd.DataFrame({"item": [], "date": pd.to_datetime([])})
@@ -314,7 +314,7 @@ def build_record(
 
 
 _BUILT: dict[str, Record] = {}
-"""The records built in this process, by :func:`unvote.cache.data_version` (the last two)."""
+"""The records built in this process, by :func:`unvote.model.cache.data_version` (the last two)."""
 
 
 def load_record() -> Record:
@@ -322,7 +322,7 @@ def load_record() -> Record:
 
     Reads what the loaders read (the shipped record, ``$UNVOTE_GA_DATA``,
     imported extracts).  About a second the first time; later calls on the
-    same data (the same :func:`unvote.cache.data_version`: the same files'
+    same data (the same :func:`unvote.model.cache.data_version`: the same files'
     contents) take a copy of the record already built, a few milliseconds.
     Each call returns a record of its own: changing it changes no other.
     """
@@ -405,7 +405,7 @@ def coming_targets(
     Each is described as of ``through`` (cut-off the day after).  Its item is
     the record's item whose normalised title is the same (``items`` overrides
     this: an id per call), else a new item of its own; ``sponsors``, when
-    present, are sponsor lists as :class:`unvote.sponsors.SponsorReader`
+    present, are sponsor lists as :class:`unvote.record.sponsors.SponsorReader`
     reads them (the UN's own strings, names or ISO3 codes, separated by ``;``)
     or already read: the member sponsors count, observers and officers not.
     """
@@ -874,7 +874,7 @@ def training_rows(
 ) -> pd.DataFrame:
     """Rolling rows of every roll call of sessions ``first_session`` to ``last_session``.
 
-    What :class:`unvote.model.VoteModel` is fitted on.  Adds ``session``.
+    What :class:`unvote.model.estimator.VoteModel` is fitted on.  Adds ``session``.
     """
     sessions = record.calls["session"]
     which = sessions >= first_session

@@ -2,7 +2,7 @@
 
 What the command does is the library's (:func:`unvote.forecast`,
 :meth:`unvote.Forecast.simulate`, :func:`unvote.backtest`,
-:func:`unvote.plot.save_all`); this module parses options, checks every file
+:func:`unvote.report.charts.save_all`); this module parses options, checks every file
 it will write before any work, formats text, and keeps the promises of a
 well-behaved Unix tool at one boundary (:func:`guarded`):
 
@@ -233,7 +233,7 @@ def _whole(name: str, low: int | None = None, high: int | None = None) -> Callab
 
 
 def _shock_sd(text: str) -> float:
-    from unvote.draws import MAX_SHOCK_SD
+    from unvote.forecasting.draws import MAX_SHOCK_SD
 
     try:
         value = float(text)
@@ -313,7 +313,7 @@ class ArgumentParser(argparse.ArgumentParser):
 
 
 def _epilog() -> str:
-    from unvote.scenario import seed_dir
+    from unvote.scenarios.scenario import seed_dir
 
     return f"""\
 examples:
@@ -572,7 +572,7 @@ def format_scenario(
 
 def _ranked_lists(sf: Any, top: int) -> list[str]:
     """The scenario's two lists of members, labelled so that nobody confuses them."""
-    from unvote.countries import display_name
+    from unvote.record.countries import display_name
 
     lines = []
     if sf.scenario.channels:
@@ -616,7 +616,7 @@ def _share(p: float) -> str:
 
 def format_retrospective(fc: Any, top: int) -> str:
     """The recorded vote against the forecasts of the day before, at most 80 columns wide."""
-    from unvote.countries import display_name
+    from unvote.record.countries import display_name
 
     retro = fc.retrospective
     key, wide = level_key(LEVELS[0]), level_key(LEVELS[-1])
@@ -730,7 +730,7 @@ _SHORT = {
 
 
 def format_scores(table: Any) -> list[str]:
-    """A summary table of :mod:`unvote.evaluation` as aligned text lines."""
+    """A summary table of :mod:`unvote.evaluation.runs` as aligned text lines."""
     columns = [c for c in table.columns if c in _SHORT]
 
     def cell(column: str, value: float) -> str:
@@ -847,7 +847,7 @@ def list_scenarios(as_json: bool = False) -> str:
 
     A forecast of a vote uses the newest generation whose evidence ends before the vote.
     """
-    from unvote.scenario import builtin_generations, read_scenario, seed_dir
+    from unvote.scenarios.scenario import builtin_generations, read_scenario, seed_dir
 
     generations = builtin_generations()
     blocks, entries = [], []
@@ -895,14 +895,14 @@ def list_scenarios(as_json: bool = False) -> str:
 
 
 def _import_plot() -> Any:
-    """:mod:`unvote.plot`, importable whatever ``MPLBACKEND`` says (the charts draw with Agg)."""
+    """:mod:`unvote.report.charts`, importable whatever ``MPLBACKEND`` says (they draw with Agg)."""
     if "matplotlib" in sys.modules:
-        from unvote import plot
+        from unvote.report import charts as plot
 
         return plot
     saved = os.environ.pop("MPLBACKEND", None)
     try:
-        from unvote import plot
+        from unvote.report import charts as plot
     finally:
         if saved is not None:
             os.environ["MPLBACKEND"] = saved
@@ -915,8 +915,8 @@ BACKTEST_CHART_VOTES = 10
 
 def run_backtest(args: argparse.Namespace) -> None:
     """``forecast --backtest FIRST-LAST``: the summary table (or JSON), and its charts."""
-    from unvote.evaluation import backtest
-    from unvote.forecasting import DEFAULT_ITEM
+    from unvote.evaluation.runs import backtest
+    from unvote.forecasting.vote import DEFAULT_ITEM
 
     first, last = args.backtest
     plot = _import_plot() if args.plot else None
@@ -940,7 +940,7 @@ def run_backtest(args: argparse.Namespace) -> None:
 
 def run_forward_test(args: argparse.Namespace) -> None:
     """``forecast --forward-test FIRST-LAST``: the tables of both footings (or JSON)."""
-    from unvote.evaluation import forward_test
+    from unvote.evaluation.runs import forward_test
 
     first, last = args.forward_test
     progress = _progress("forward test")
@@ -971,7 +971,7 @@ def read_roll_calls(path: str) -> Any:
 
 def run_roll_calls(args: argparse.Namespace) -> None:
     """``forecast --roll-calls FILE``: a block per coming roll call (or JSON)."""
-    from unvote.forecasting import forecast_roll_calls
+    from unvote.forecasting.vote import forecast_roll_calls
 
     calls = read_roll_calls(args.roll_calls)
     progress = _progress("roll calls")
@@ -983,9 +983,9 @@ def run_roll_calls(args: argparse.Namespace) -> None:
 
 def run_forecast(args: argparse.Namespace, given: set[str]) -> None:
     """``forecast YEAR ...``: every scenario's forecast as tables or JSON, charts and draws."""
-    from unvote.countries import to_iso3
-    from unvote.forecasting import DEFAULT_ITEM, forecast
-    from unvote.scenario import get_scenario
+    from unvote.forecasting.vote import DEFAULT_ITEM, forecast
+    from unvote.record.countries import to_iso3
+    from unvote.scenarios.scenario import get_scenario
 
     if args.year is None:
         raise UsageError(
@@ -1000,7 +1000,7 @@ def run_forecast(args: argparse.Namespace, given: set[str]) -> None:
     if args.bloc_sd > 0 and not args.bloc:
         raise UsageError("--bloc-sd needs at least one --bloc GROUP whose members share the shock")
     if args.bloc:
-        from unvote.scenario import BOOLEAN_FEATURES
+        from unvote.scenarios.scenario import BOOLEAN_FEATURES
 
         unknown = [b for b in args.bloc if b not in BOOLEAN_FEATURES]
         if unknown:
@@ -1015,7 +1015,7 @@ def run_forecast(args: argparse.Namespace, given: set[str]) -> None:
     # Every file this run may write is checked before any work.
     plot = _import_plot() if args.plot else None
     if args.plot:
-        from unvote.scenario import builtin_generations
+        from unvote.scenarios.scenario import builtin_generations
 
         every = dict.fromkeys(n for g in builtin_generations() for n in g.names)
         names = [s.name for s in checked] if checked else list(every)
@@ -1052,7 +1052,7 @@ def run_forecast(args: argparse.Namespace, given: set[str]) -> None:
     result = None
     earlier = fc.history[fc.history["date"] <= fc.through]["year"]
     if args.plot and len(earlier) > 1:
-        from unvote.evaluation import backtest
+        from unvote.evaluation.runs import backtest
 
         years = sorted(set(earlier))[1:][-BACKTEST_CHART_VOTES:]
         progress = _progress("backtest for the charts")
@@ -1213,7 +1213,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 # ============================================================================= forecast data
-# The user's imports of the UN's resolution extracts: thin callers of unvote.store.
+# The user's imports of the UN's resolution extracts: thin callers of unvote.record.store.
 
 DATA_EPILOG = """\
 examples:
@@ -1254,7 +1254,7 @@ def build_data_parser() -> ArgumentParser:
 
 
 def format_status(table: Any) -> str:
-    """:func:`unvote.store.data_status` as a small table."""
+    """:func:`unvote.record.store.data_status` as a small table."""
     import pandas as pd
 
     def cell(value: Any, date: bool = False) -> str:
@@ -1290,7 +1290,7 @@ def _status_json(table: Any) -> str:
 
 
 def run_data(args: argparse.Namespace) -> str:
-    from unvote import store
+    from unvote.record import store
 
     if args.command == "import":
 
@@ -1303,7 +1303,7 @@ def run_data(args: argparse.Namespace) -> str:
     if args.command == "status":
         table = store.data_status()
         return _status_json(table) if args.json else format_status(table)
-    from unvote.datadir import imports_dir
+    from unvote.record.datadir import imports_dir
 
     removed = store.reset_imports()
     return f"removed the imports of {removed} file(s) from {imports_dir()}"

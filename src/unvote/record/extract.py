@@ -7,7 +7,7 @@ recorded vote, the members voting yes, no and abstaining.  :func:`read_extract`
 turns one such file (``.json`` or ``.json.gz``) into the tables of the record:
 
 * ``roll_calls``: one row a recorded vote, id ``dgacm:<symbol without spaces>``,
-  as :func:`unvote.load.load_roll_calls` returns them (``source`` ``dgacm``);
+  as :func:`unvote.record.loaders.load_roll_calls` returns them (``source`` ``dgacm``);
 * ``votes``: ``id, iso3, vote`` for every member on the date, ``absent`` for a
   member in none of the three lists;
 * ``resolutions``: one row a resolution, adopted with or without a vote;
@@ -42,7 +42,7 @@ everyone:
   (33 resolutions of session 79 are listed two or three times).
 
 Sponsor entries are read by the one reader of sponsor lists
-(:class:`unvote.sponsors.SponsorReader`), more loosely than votes, which take
+(:class:`unvote.record.sponsors.SponsorReader`), more loosely than votes, which take
 exact names only: each State of an entry is a row of kind ``member`` (or
 ``observer``), with the group it speaks for in ``group`` ("Iraq (on behalf of
 ... the Group of 77 and China)" is IRQ, group ``G77``); officers and organs of
@@ -74,10 +74,10 @@ from typing import Any
 
 import pandas as pd
 
-from unvote.countries import normalise
 from unvote.errors import ExtractError
-from unvote.load import SPONSOR_COLUMNS
-from unvote.sponsors import SponsorReader
+from unvote.record.countries import normalise
+from unvote.record.loaders import SPONSOR_COLUMNS
+from unvote.record.sponsors import SponsorReader
 from unvote.vocabulary import OBSERVERS
 
 ROLL_CALL_COLUMNS: tuple[str, ...] = (
@@ -631,7 +631,7 @@ def read_extracts(
     >>> len(extract.roll_calls)  # doctest: +SKIP
     3
     """
-    from unvote.load import load_members
+    from unvote.record.loaders import load_members
 
     members = load_members() if members is None else members
     names = _Names(members)
@@ -665,7 +665,7 @@ def read_extract(path: str | os.PathLike[str], *, members: pd.DataFrame | None =
 
 
 def _tables(rows: list[_Row], names: _Names, files: tuple[Path, ...], notes: list[str]) -> Extract:
-    from unvote.load import VOTE_CATEGORIES
+    from unvote.record.loaders import VOTE_CATEGORIES
 
     calls = [r.roll_call for r in rows if r.roll_call is not None]
     roll_calls = pd.DataFrame(calls, columns=list(ROLL_CALL_COLUMNS))

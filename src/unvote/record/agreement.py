@@ -1,7 +1,8 @@
 """Agreement with the United States across General Assembly roll calls, per calendar year.
 
 A country-year feature for the vote model, computed from the full plenary
-record (see :func:`unvote.load.load_roll_calls` / :func:`unvote.load.load_ga_votes`):
+record (see :func:`~unvote.record.loaders.load_roll_calls` and
+:func:`~unvote.record.loaders.load_ga_votes`):
 
 * ``agreement``: the usual agreement index.  Over the roll calls of a
   calendar year at which both the country and the United States cast a vote
@@ -30,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from unvote.errors import DataFileError
-from unvote.load import load_ga_votes, load_roll_calls
+from unvote.record.loaders import load_ga_votes, load_roll_calls
 
 US = "USA"
 """ISO code of the United States, the reference country."""
@@ -129,11 +130,11 @@ def us_agreement(
     Parameters
     ----------
     roll_calls : pandas.DataFrame
-        The roll calls, as from :func:`unvote.load.load_roll_calls`; needs
+        The roll calls, as from :func:`unvote.record.loaders.load_roll_calls`; needs
         ``id, date, resolution, vote_on, identical_to``.  Only rows with
         ``vote_on == "resolution"`` and an empty ``identical_to`` are used.
     votes : pandas.DataFrame
-        Every member's vote, as from :func:`unvote.load.load_ga_votes`:
+        Every member's vote, as from :func:`unvote.record.loaders.load_ga_votes`:
         ``id, iso3, vote`` with ``vote`` in ``yes, no, abstain, absent``.
     exclude : iterable of str, optional
         Resolution symbols whose roll calls are left out (default: none).
@@ -209,9 +210,9 @@ def recompute_us_agreement(
 ) -> pd.DataFrame:
     """:func:`us_agreement` over the whole plenary record, unrounded, every year included.
 
-    The record is read as :func:`unvote.load.load_roll_calls` reads it (the
+    The record is read as :func:`unvote.record.loaders.load_roll_calls` reads it (the
     shipped copy, ``path`` or ``$UNVOTE_GA_DATA``).  The shipped table
-    (:func:`unvote.load.load_us_agreement`) leaves out the Cuba-embargo votes:
+    (:func:`unvote.record.loaders.load_us_agreement`) leaves out the Cuba-embargo votes:
     pass their symbols as ``exclude`` to reproduce it.
 
     >>> table = recompute_us_agreement()

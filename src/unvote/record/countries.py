@@ -179,7 +179,7 @@ def to_iso3(name: str, members: Iterable[str] | None = None, *, observers: bool 
     >>> to_iso3("Holy See", observers=True)
     'VAT'
     """
-    from unvote.load import load_members
+    from unvote.record.loaders import load_members
 
     if not isinstance(name, str):
         raise UnknownCountryError(f"a country is a name or an ISO code, not {name!r}")
@@ -214,14 +214,14 @@ def to_iso3(name: str, members: Iterable[str] | None = None, *, observers: bool 
 class CountryNames:
     """The names of UN members (past and present) and of the observer States, mapped to ISO3.
 
-    Built once from the membership table (:func:`unvote.load.load_members`):
+    Built once from the membership table (:func:`unvote.record.loaders.load_members`):
     its UN names, the ISO 3166 names, the common English names above and the
     UN's own spellings (:data:`UN_NAMES`).  :meth:`code` is an exact lookup
     (case, accents, punctuation and a leading "the" folded), as a roll call's
     lists of voters need; :meth:`find` adds the readings that lists written by
     hand need, exact first and loose only when asked.
 
-    >>> from unvote.load import load_members
+    >>> from unvote.record.loaders import load_members
     >>> names = CountryNames(load_members())
     >>> names.code("NETHERLANDS (KINGDOM OF THE)"), names.code("Holy See")
     ('NLD', 'VAT')

@@ -73,9 +73,9 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from unvote.counts import normal_quadrature
 from unvote.errors import EmptySelectionError, InvalidTypeError, ScenarioError, UnknownNameError
-from unvote.panel import MODEL_FEATURES, TREATY_GROUPS, US, last_vote
+from unvote.model.features import MODEL_FEATURES, TREATY_GROUPS, US, last_vote
+from unvote.model.shock import normal_quadrature
 from unvote.vocabulary import COUNTRY_GROUPS, OUTCOMES, SHIFTED_OUTCOMES, UN_GROUPS
 
 Level = Literal["low", "central", "high"]

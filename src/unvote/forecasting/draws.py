@@ -1,6 +1,6 @@
 """Random draws of the vote: seeded, reproducible, with shocks shared by a bloc or by all.
 
-The exact count distributions (:mod:`unvote.counts`) assume members vote
+The exact count distributions (:mod:`unvote.forecasting.counts`) assume members vote
 independently given the year shock.  Draws add what they cannot give: a shock
 shared by the members of a bloc (the EU, NATO, ...), and per-draw lists of who
 voted how.  :func:`draw_votes` draws from one probability table;
@@ -32,8 +32,9 @@ import numpy as np
 import pandas as pd
 
 from unvote import files
-from unvote.counts import _check_shock, _nonyes_log_odds, _shocked_yes, check_probs, interval
 from unvote.errors import InvalidTypeError, InvalidValueError
+from unvote.forecasting.counts import check_probs, interval
+from unvote.model.shock import check_shock, nonyes_log_odds, shocked_yes
 from unvote.vocabulary import LEVELS, OUTCOMES, level_key
 
 DRAW_CHUNK = 10_000
@@ -175,7 +176,7 @@ def draw_votes(
         raise InvalidValueError(
             f"bloc_sd must be a number from 0 to {MAX_SHOCK_SD:g}, got {bloc_sd!r}"
         )
-    common_sd = _check_shock(common_sd)
+    common_sd = check_shock(common_sd)
     members = probs.index
     rng = np.random.default_rng(random_state)
     membership = _bloc_matrix(blocs, members) if blocs is not None else np.zeros((0, len(members)))
@@ -192,7 +193,7 @@ def draw_votes(
     weights = membership[:, cols]
     before = _cut_layout(values)
     cuts = _cuts(values[:, 0], before)
-    log_odds = _nonyes_log_odds(values[cols])
+    log_odds = nonyes_log_odds(values[cols])
 
     codes = np.empty((n_draws, len(members)), dtype=np.int8)
     for start in range(0, n_draws, DRAW_CHUNK):
@@ -204,7 +205,7 @@ def draw_votes(
         block += u >= cuts[2]
         if shock_rng is not None:
             z = shock_rng.normal(0.0, 1.0, size=(stop - start, len(weights))) * sds
-            p_yes = _shocked_yes(log_odds, z @ weights)
+            p_yes = shocked_yes(log_odds, z @ weights)
             sub = _cuts(p_yes, before[cols])
             us = u[:, cols]
             block[:, cols] = (
@@ -398,7 +399,7 @@ class ScenarioDraws:
         )
 
     def intervals(self, level: float) -> dict[str, tuple[int, int]]:
-        """The central interval of each drawn count, defined as :func:`unvote.counts.interval`."""
+        """The central interval of each drawn count, as :func:`.counts.interval`."""
         size = len(self.probs)
         return {o: _empirical_interval(self.counts[o], size, level) for o in OUTCOMES}
 
@@ -565,7 +566,7 @@ def simulate_scenarios(
         raise InvalidValueError(
             f"bloc_sd must be a number from 0 to {MAX_SHOCK_SD:g}, not {bloc_sd!r}"
         )
-    shock_sd = _check_shock(shock_sd)
+    shock_sd = check_shock(shock_sd)
     out = {}
     for name, table in probs.items():
         if progress is not None:

@@ -6,7 +6,7 @@ computed *exactly* here by dynamic programming over the members, with no Monte
 Carlo noise.  A shock shared by every member (the model's year shock) makes
 each distribution a mixture, integrated exactly on a grid.  Random draws, for
 what the exact route cannot give (shocks shared by a bloc, per-draw country
-lists), are in :mod:`unvote.draws`.
+lists), are in :mod:`unvote.forecasting.draws`.
 
 Every function takes ``probs``: a DataFrame indexed by ISO3 code with the
 columns ``p_yes, p_abstain, p_no, p_absent`` (one row per member, rows summing
@@ -31,6 +31,12 @@ import numpy as np
 import pandas as pd
 
 from unvote.errors import InvalidTypeError, InvalidValueError
+from unvote.model.shock import (
+    check_shock,
+    normal_quadrature,
+    shift_nonyes,
+    shifted_grid,
+)
 from unvote.vocabulary import LEVELS, OUTCOMES, PROBABILITY_COLUMNS, Outcome, level_key
 
 SUM_TOLERANCE = 1e-9
@@ -143,86 +149,9 @@ def _poisson_binomial(p: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(pmf.T)
 
 
-SHOCK_NODES = 21
-"""Grid points used to integrate over a shared shock."""
-
-SHOCK_RANGE = 4.5
-"""The grid spans this many standard deviations each side of zero."""
-
-
-def normal_quadrature(n: int = SHOCK_NODES) -> tuple[np.ndarray, np.ndarray]:
-    """Nodes and weights with ``sum(w * f(z))`` approximating ``E[f(Z)]``, Z ~ Normal(0, 1).
-
-    An evenly spaced grid over +-4.5 standard deviations weighted by the
-    normal density (the trapezoid rule), which converges exponentially fast for
-    the smooth integrands here.  Gauss-Hermite nodes integrate the moments as
-    well but leave a count pmf lumpy when each node shifts the count by more
-    than its spread.  With 21 points the count pmfs of the 2025 forecast agree
-    with a 301-point reference to 3e-6 (41 points over +-6: 4e-9, at twice the
-    cost), far below the 0.1 % to which they are reported.
-
-    >>> z, w = normal_quadrature()
-    >>> round(float(w @ z**2), 3)
-    1.0
-    """
-    nodes = np.linspace(-SHOCK_RANGE, SHOCK_RANGE, n)
-    weights = np.exp(-0.5 * nodes**2)
-    return nodes, weights / weights.sum()
-
-
-def shift_nonyes(values: np.ndarray, shift: float) -> np.ndarray:
-    """Probabilities after adding ``shift`` to the log-odds of every non-yes outcome vs yes.
-
-    The non-yes outcomes keep their shares of ``1 - p_yes``: this is the shock
-    of :func:`draw_votes`, and the year shock of :class:`unvote.model.VoteModel`.
-
-    >>> shift_nonyes(np.array([[0.5, 0.25, 0.25, 0.0]]), np.log(3)).round(3).tolist()
-    [[0.25, 0.375, 0.375, 0.0]]
-    """
-    return shifted_grid(values, np.array([float(shift)]))[0]
-
-
-def shifted_grid(values: np.ndarray, shifts: np.ndarray) -> np.ndarray:
-    """:func:`shift_nonyes` at every shift at once: shape ``(len(shifts), members, 4)``.
-
-    >>> shifted_grid(np.array([[0.5, 0.25, 0.25, 0.0]]), np.log([1.0, 3.0]))[:, 0, 0].tolist()
-    [0.5, 0.25]
-    """
-    p_yes = _shocked_yes(_nonyes_log_odds(values)[None, :], np.asarray(shifts)[:, None])
-    rest = values[:, 1:]
-    total = rest.sum(axis=1, keepdims=True)
-    shares = np.divide(rest, total, out=np.zeros_like(rest), where=total > 0)
-    return np.concatenate([p_yes[..., None], (1.0 - p_yes)[..., None] * shares], axis=2)
-
-
-def _nonyes_log_odds(values: np.ndarray) -> np.ndarray:
-    """log((1 - p_yes) / p_yes): +inf where p_yes is 0, -inf where it is 1."""
-    with np.errstate(divide="ignore"):
-        return np.log(values[:, 1:].sum(axis=1)) - np.log(values[:, 0])
-
-
-def _shocked_yes(log_odds: np.ndarray, shock: np.ndarray) -> np.ndarray:
-    """Yes probability after adding ``shock`` to the log-odds of each non-yes outcome.
-
-    Softmax with every non-yes log-odds raised by ``z`` leaves the non-yes
-    shares unchanged and moves yes vs. not-yes along a logistic curve:
-    ``p_yes' = 1 / (1 + exp(log((1 - p_yes) / p_yes) + z))``.  Infinite
-    log-odds (``p_yes`` of 0 or 1) give exactly 0 or 1, never NaN, for any
-    finite shock.
-    """
-    with np.errstate(over="ignore"):
-        return 1.0 / (1.0 + np.exp(log_odds + shock))
-
-
-def _check_shock(shock_sd: float) -> float:
-    if isinstance(shock_sd, bool) or not np.isfinite(shock_sd) or shock_sd < 0:
-        raise InvalidValueError(f"shock_sd must be a finite number >= 0, got {shock_sd!r}")
-    return float(shock_sd)
-
-
 def _mixture_pmfs(values: np.ndarray, columns: list[int], shock_sd: float) -> np.ndarray:
     """Pmfs of the counts of ``columns``, averaged over a shared shock ~ Normal(0, shock_sd)."""
-    if _check_shock(shock_sd) == 0:
+    if check_shock(shock_sd) == 0:
         return _poisson_binomial(values[:, columns])
     nodes, weights = normal_quadrature()
     # One dynamic-programming pass over all nodes at once: columns node by node.
@@ -240,7 +169,7 @@ def integrate_shock(probs: pd.DataFrame, shock_sd: float) -> pd.DataFrame:
     >>> round(float(integrate_shock(probs, 1.0)["p_yes"].iloc[0]), 3)
     0.866
     """
-    values = _average_over_shock(check_probs(probs), _check_shock(shock_sd))
+    values = _average_over_shock(check_probs(probs), check_shock(shock_sd))
     return pd.DataFrame(values, index=probs.index, columns=list(PROBABILITY_COLUMNS))
 
 
@@ -350,7 +279,7 @@ def mixture_marginals(components: Components, shock_sd: float = 0.0) -> pd.DataF
     columns = list(range(len(OUTCOMES)))
     stacked = np.hstack(tables)  # members x (tables * outcomes)
     flat = [c + k * len(OUTCOMES) for k in range(len(tables)) for c in columns]
-    if _check_shock(shock_sd) == 0:
+    if check_shock(shock_sd) == 0:
         pmfs = _poisson_binomial(stacked[:, flat])
     else:
         nodes, node_weights = normal_quadrature()
@@ -374,7 +303,7 @@ def mixture_probs(components: Components, shock_sd: float = 0.0) -> pd.DataFrame
     [[0.25, 0.0, 0.75, 0.0]]
     """
     weights, tables, index = _check_components(components)
-    shock_sd = _check_shock(shock_sd)
+    shock_sd = check_shock(shock_sd)
     total = sum(w * _average_over_shock(t, shock_sd) for w, t in zip(weights, tables, strict=True))
     return pd.DataFrame(total, index=index, columns=list(PROBABILITY_COLUMNS))
 
@@ -450,7 +379,7 @@ def prob_adopted(probs: pd.DataFrame, shock_sd: float = 0.0, majority: str = "si
     n = len(values)
     yes, no = np.meshgrid(np.arange(n + 1), np.arange(n + 1), indexing="ij")
     adopted = yes > no if majority == "simple" else (yes >= 2 * no) & (yes > 0)
-    if _check_shock(shock_sd) == 0:
+    if check_shock(shock_sd) == 0:
         return float(joint_yes_no(probs)[adopted].sum())
     nodes, weights = normal_quadrature()
     total = 0.0

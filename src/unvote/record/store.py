@@ -1,9 +1,9 @@
 """A user's imports: the UN's newer extracts merged into their own copy of the record.
 
 The record ships with the package and is never written to.  Extracts the user
-imports (:func:`import_extract`) are read by :mod:`unvote.extract`, checked
+imports (:func:`import_extract`) are read by :mod:`unvote.record.extract`, checked
 against the record, and kept in ``<data dir>/imports/`` (see
-:mod:`unvote.datadir`) as the same four tables as the shipped ones
+:mod:`unvote.record.datadir`) as the same four tables as the shipped ones
 (``roll_calls.csv.gz``, ``votes.csv.gz``, ``resolutions.csv.gz``,
 ``sponsors.csv.gz``) plus a ``manifest.json`` of the files imported.  The
 loaders (:func:`unvote.load_roll_calls`, :func:`unvote.load_ga_votes`,
@@ -51,10 +51,10 @@ from typing import Any
 
 import pandas as pd
 
-from unvote import load
-from unvote.datadir import DATA_DIR_ENV, data_dir, imports_dir
 from unvote.errors import DataDirError, DataFileError, RecordConflictError
-from unvote.extract import Extract, read_extracts
+from unvote.record import loaders as load
+from unvote.record.datadir import DATA_DIR_ENV, data_dir, imports_dir
+from unvote.record.extract import Extract, read_extracts
 
 MANIFEST = "manifest.json"
 TABLES: dict[str, str] = {
@@ -85,7 +85,7 @@ class ImportSummary:
     added; ``in_record`` the roll calls the record already held (agreeing vote
     for vote) and ``known_resolutions`` the resolutions already known;
     ``last_vote`` is the date of the last roll call in the record after the
-    import; ``notes`` the UN slips read (see :mod:`unvote.extract`).
+    import; ``notes`` the UN slips read (see :mod:`unvote.record.extract`).
     """
 
     files: tuple[str, ...]
@@ -169,7 +169,7 @@ def match_roll_calls(extract: Extract, calls: pd.DataFrame, votes: pd.DataFrame)
     raises :class:`~unvote.errors.RecordConflictError` naming the file, line,
     symbol and first disagreement.  Roll calls left out of the result are new.
 
-    >>> from unvote.extract import read_extract
+    >>> from unvote.record.extract import read_extract
     >>> extract = read_extract("../shared/data/dgacm/ES-11.json.gz")  # doctest: +SKIP
     >>> calls = load.load_roll_calls()  # doctest: +SKIP
     >>> votes = load.load_ga_votes(roll_calls=calls)  # doctest: +SKIP
@@ -374,7 +374,7 @@ def import_extract(
 ) -> ImportSummary:
     """Import DGACM extract files (``.json`` / ``.json.gz``) into the user's record.
 
-    The files are read and checked (:func:`unvote.extract.read_extracts`),
+    The files are read and checked (:func:`unvote.record.extract.read_extracts`),
     compared with the record (shipped, ``$UNVOTE_GA_DATA``, earlier imports),
     and what is new is merged into ``<data dir>/imports/`` in one atomic step.
     Raises :class:`~unvote.errors.ExtractError` for a bad file and

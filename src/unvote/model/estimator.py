@@ -2,7 +2,7 @@
 
 Each member at each roll call has four outcomes, ``yes, abstain, no, absent``.
 With ``yes`` as the reference, the log-odds of each other outcome is linear in
-the member's features (:data:`unvote.panel.MODEL_FEATURES`) and in the
+the member's features (:data:`unvote.model.features.MODEL_FEATURES`) and in the
 *persistence terms*, the member's last vote on the text times what says how
 much that vote still holds (:data:`PERSISTENCE`)::
 
@@ -65,9 +65,9 @@ import pandas as pd
 from threadpoolctl import threadpool_limits
 
 from unvote import files
-from unvote.counts import normal_quadrature
 from unvote.errors import DataFileError, InvalidTypeError, InvalidValueError, NotFittedError
-from unvote.panel import MODEL_FEATURES
+from unvote.model.features import MODEL_FEATURES
+from unvote.model.shock import normal_quadrature
 from unvote.vocabulary import OUTCOMES as VOTE_CATEGORIES
 from unvote.vocabulary import PROBABILITY_COLUMNS
 from unvote.vocabulary import SHIFTED_OUTCOMES as SHIFTED_CLASSES
@@ -199,7 +199,7 @@ def _shock_sd(nonyes_log_odds: np.ndarray, voted_yes: np.ndarray, calls: np.ndar
     a roll call's log-likelihood is, up to a constant,
     ``sum_i yes_i log(1 - sigmoid(a_i + s)) + (1 - yes_i) log sigmoid(a_i + s)``.
     Its mean over ``s ~ Normal(0, sd)`` is taken by quadrature
-    (:func:`unvote.counts.normal_quadrature`), and the sum over roll calls
+    (:func:`unvote.model.shock.normal_quadrature`), and the sum over roll calls
     maximised over ``sd`` in [0, :data:`SHOCK_MAX`] by golden-section search.
     """
     _, group = np.unique(calls, return_inverse=True)
@@ -275,7 +275,7 @@ class VoteModel:
 
     Examples
     --------
-    >>> from unvote.panel import load_record, training_rows
+    >>> from unvote.model.features import load_record, training_rows
     >>> record = load_record()
     >>> rows = training_rows(record, 77)
     >>> model = VoteModel(window=2).fit(rows, through="2024-08-31")
@@ -366,7 +366,7 @@ class VoteModel:
     ) -> VoteModel:
         """Fit on the recorded votes of ``rows`` dated on or before ``through``.
 
-        ``rows`` are feature rows (:func:`unvote.panel.training_rows`): ``id,
+        ``rows`` are feature rows (:func:`unvote.model.features.training_rows`): ``id,
         date, session, vote`` and the features.  Rows without a recorded vote
         are ignored; of the rest, the last ``window`` sessions are used.
         Fitting on ``rows`` through ``T`` is the same as fitting on the rows

@@ -6,7 +6,7 @@ Every function takes ``ax=None``, draws on that axes (or on a new figure with
 colour-blind-safe palette throughout (:data:`OUTCOME_COLOURS`), and every
 chart carries the source note :data:`SOURCE_NOTE` under its x-axis label.
 
->>> from unvote.forecasting import forecast
+>>> from unvote.forecasting.vote import forecast
 >>> fc = forecast(2025, ["baseline", "cable"])
 >>> ax = history(fc)
 >>> ax.get_title().startswith("UN General Assembly")
@@ -24,7 +24,7 @@ import pandas as pd
 from matplotlib.ticker import FuncFormatter, NullFormatter, PercentFormatter
 
 from unvote import files
-from unvote.countries import display_name
+from unvote.record.countries import display_name
 from unvote.vocabulary import (
     LEVELS,
     METHOD_LABELS,
@@ -38,8 +38,8 @@ from unvote.vocabulary import (
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-    from unvote.evaluation import Backtest
-    from unvote.forecasting import Forecast, ScenarioForecast
+    from unvote.evaluation.runs import Backtest
+    from unvote.forecasting.vote import Forecast, ScenarioForecast
 
 SOURCE_NOTE = "UN General Assembly record; forecast by unvote"
 
@@ -58,7 +58,7 @@ _LOGIT_TICKS = (1e-6, 1e-5, 1e-4, 1e-3, 0.01, 0.1, 0.5, 0.9, 0.99, 0.999, 0.9999
 
 
 def _about(label: str) -> str:
-    """An item's label inside a sentence (as :attr:`unvote.items.Item.phrase`)."""
+    """An item's label inside a sentence (as :attr:`unvote.items.catalogue.Item.phrase`)."""
     return label[:1].lower() + label[1:] if label[1:2].islower() else label
 
 
@@ -141,10 +141,10 @@ def record(totals: pd.DataFrame, ax: Axes | None = None, *, last: int | None = N
     """The recorded counts of every vote: yes, abstain, no and absent on one scale.
 
     ``totals``: one row a vote with ``year`` and the four counts (as
-    :func:`unvote.items.load_totals`).  Lines break at a year without a vote
+    :func:`unvote.items.catalogue.load_totals`).  Lines break at a year without a vote
     (2020), marked in grey.  ``last`` extends the x-axis to that year.
 
-    >>> from unvote.items import load_totals
+    >>> from unvote.items.catalogue import load_totals
     >>> ax = record(load_totals("cuba embargo"))
     >>> ax.get_ylabel()
     'Members'
@@ -200,7 +200,7 @@ def history(fc: Forecast, ax: Axes | None = None, scenarios: Sequence[str] | Non
     the numbers.  ``scenarios`` picks which to draw (default: all of
     ``fc.scenarios``).  :func:`scenario_comparison` shows the forecasts in detail.
 
-    >>> from unvote.forecasting import forecast
+    >>> from unvote.forecasting.vote import forecast
     >>> ax = history(forecast(2025, ["baseline", "cable"]))
     >>> ax.get_ylabel()
     'Members'
@@ -274,7 +274,7 @@ def scenario_comparison(
     and ``thresholds`` as dotted lines.  The legend gives each scenario's
     expected count and its probability of falling below each threshold.
 
-    >>> from unvote.forecasting import forecast
+    >>> from unvote.forecasting.vote import forecast
     >>> ax = scenario_comparison(forecast(2025, ["baseline", "cable"]))
     >>> ax.get_xlabel()
     'Members voting yes'
@@ -376,7 +376,7 @@ def movers(
     ``top`` long, the largest at the top.  Returns the left axes (``ax`` when
     given; the right one is added beside it in the same figure).
 
-    >>> from unvote.forecasting import forecast
+    >>> from unvote.forecasting.vote import forecast
     >>> fc = forecast(2025, ["baseline", "cable"])
     >>> ax = movers(fc.scenarios["cable"], top=10, year=fc.year)
     >>> ax.get_title(loc="left").startswith("Moved by the campaign")
@@ -503,7 +503,7 @@ def strength_sweep(
     The line is the expected yes count at each factor, the band its 80 %
     interval; factor 0 is no campaign, 1 the scenario as written.
 
-    >>> from unvote.forecasting import sweep
+    >>> from unvote.forecasting.vote import sweep
     >>> ax = strength_sweep(sweep(2025, "cable", [0, 1, 2]), scenario_name="cable", year=2025)
     >>> ax.get_xlabel()
     'Strength of the campaign (× the scenario as written)'
@@ -553,11 +553,11 @@ def retrospective(fc: Forecast, ax: Axes | None = None) -> Axes:
     (thin) intervals and its expected count (a dot).  A vertical line marks
     the recorded count, with the votes moved against the no-campaign
     forecast; each row's label gives the recorded count's percentile in that
-    distribution and the scenario's log score (see :mod:`unvote.retrospective`).
+    distribution and the scenario's log score (see :mod:`unvote.forecasting.retrospective`).
     Only for a vote in the record (:attr:`Forecast.retrospective
-    <unvote.forecasting.Forecast.retrospective>` is not None).
+    <unvote.forecasting.vote.Forecast.retrospective>` is not None).
 
-    >>> from unvote.forecasting import forecast
+    >>> from unvote.forecasting.vote import forecast
     >>> ax = retrospective(forecast(2025, ["cable"]))
     >>> [t.get_text().split("\\n")[0] for t in ax.get_yticklabels()]
     ['baseline (no campaign)', 'cable']
@@ -683,11 +683,11 @@ def calibration(
     on the logit scale.  A bin where the outcome never (always) happened is
     drawn as a hollow triangle on the bottom (top) edge.
 
-    ``predictions``: a :func:`unvote.evaluation.backtest` result, or its
+    ``predictions``: a :func:`unvote.evaluation.runs.backtest` result, or its
     long table with ``method, year, iso3, vote`` and the four probabilities
-    (see :func:`unvote.evaluation.rolling_predictions`).
+    (see :func:`unvote.evaluation.runs.rolling_predictions`).
 
-    >>> from unvote.evaluation import backtest
+    >>> from unvote.evaluation.runs import backtest
     >>> ax = calibration(backtest(2018, 2019))
     >>> ax.get_xscale()
     'logit'
@@ -799,10 +799,10 @@ def calibration(
 def backtest_log_loss(table: pd.DataFrame | Backtest, ax: Axes | None = None) -> Axes:
     """Each method's mean log loss per member in each year of the backtest (log scale).
 
-    ``table``: :func:`unvote.evaluation.backtest`'s result, or its ``scores``.
+    ``table``: :func:`unvote.evaluation.runs.backtest`'s result, or its ``scores``.
     Lines break at a year without a vote (2020).
 
-    >>> from unvote.evaluation import backtest
+    >>> from unvote.evaluation.runs import backtest
     >>> ax = backtest_log_loss(backtest(2018, 2019))
     >>> ax.get_yscale()
     'log'
@@ -967,7 +967,7 @@ def save_all(
 
     The charts are those of :func:`chart_stems`; the retrospective when the
     vote's outcome is in the record (:func:`retrospective`); the backtest ones when
-    ``backtest`` (a :func:`unvote.evaluation.backtest` result) is given, or
+    ``backtest`` (a :func:`unvote.evaluation.runs.backtest` result) is given, or
     ``backtest_table`` / ``predictions`` (its ``scores`` / ``predictions``).
     Every target is checked before anything is drawn, and the files are
     written atomically, all or none (:mod:`unvote.files`): on any error no new
@@ -975,7 +975,7 @@ def save_all(
     state is not touched.
 
     >>> import tempfile
-    >>> from unvote.forecasting import forecast
+    >>> from unvote.forecasting.vote import forecast
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     paths = save_all(forecast(2025, ["baseline", "cable"]), tmp)
     >>> sorted(p.name for p in paths)[:2]

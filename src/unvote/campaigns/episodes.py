@@ -9,7 +9,7 @@ sources, a *reference* text and the *comparison* votes.
 The estimate is made in the unit a scenario applies: a shift added to each
 member's own log-odds.  For an episode voted on day ``T``:
 
-1. the pooled vote model (:class:`unvote.model.VoteModel`) is fitted on the
+1. the pooled vote model (:class:`unvote.model.estimator.VoteModel`) is fitted on the
    roll calls of the ``window`` sessions up to ``T``, through ``T - 1``
    (:func:`fit_episode_model`);
 2. each member's log-odds of not voting yes at the episode, ``a_i``, is the
@@ -49,7 +49,7 @@ One episode end to end (a model of one session, for speed; the estimates in
 ``seeds/EPISODES.md`` use fifteen, ``scripts/estimate_pressure_episodes.py``
 runs them all, with the pooling and :func:`loeo`):
 
->>> from unvote.panel import load_record
+>>> from unvote.model.features import load_record
 >>> record = load_record()
 >>> episode = episodes.loc["jerusalem-2017"]
 >>> model = fit_episode_model(record, episode["date"], window=1)
@@ -75,12 +75,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from unvote.countries import CountryNames
-from unvote.counts import count_distribution, interval
 from unvote.errors import DataFileError, UnknownNameError, UnvoteError
-from unvote.load import VOTE_CATEGORIES, load_members
-from unvote.model import SHIFTED_CLASSES, VoteModel, softmax_against_reference
-from unvote.panel import (
+from unvote.forecasting.counts import count_distribution, interval
+from unvote.model.estimator import SHIFTED_CLASSES, VoteModel, softmax_against_reference
+from unvote.model.features import (
     MODEL_FEATURES,
     REGION_COLUMNS,
     WINDOW,
@@ -89,7 +87,9 @@ from unvote.panel import (
     feature_rows,
     recorded_targets,
 )
-from unvote.scenario import Scenario
+from unvote.record.countries import CountryNames
+from unvote.record.loaders import VOTE_CATEGORIES, load_members
+from unvote.scenarios.scenario import Scenario
 
 CATALOGUE_COLUMNS: tuple[str, ...] = (
     "episode",
@@ -188,7 +188,7 @@ def load_episodes(path: str | Path | None = None) -> pd.DataFrame:
     parsed; ``other_campaigners``, ``principals`` and ``comparison`` become
     tuples.  A missing column, an unknown direction or confidence, a bad date,
     a State that is not the ISO3 code of a UN member (past or present) or
-    observer State (checked by :class:`unvote.countries.CountryNames`, as
+    observer State (checked by :class:`unvote.record.countries.CountryNames`, as
     every list of States), a repeated name or an episode without sources
     raise :class:`~unvote.errors.DataFileError`.
 
@@ -256,7 +256,7 @@ def locate_episodes(record: Record, episodes: pd.DataFrame) -> pd.Series:
     :class:`~unvote.errors.DataFileError` when the catalogue's date is not the
     record's, or a reference or comparison vote is not earlier.
 
-    >>> from unvote.panel import load_record
+    >>> from unvote.model.features import load_record
     >>> record = load_record()
     >>> calls = locate_episodes(record, load_episodes())
     >>> record.calls["resolution"].iloc[calls["nuclear-ban-2016"]]
@@ -418,7 +418,7 @@ def offset_multinomial(
 
     ``outcome`` holds the votes (labels ``yes, abstain, no, absent`` or codes
     0-3); ``eta`` the known log-odds of abstain, no and absent against yes
-    (n x 3, e.g. :meth:`unvote.model.VoteModel.linear_predictor`); ``shifts``
+    (n x 3, e.g. :meth:`unvote.model.estimator.VoteModel.linear_predictor`); ``shifts``
     maps each parameter to the outcomes whose log-odds it moves (default: a
     ``vote`` shift on abstain and no, an ``absence`` shift on absent, as a
     scenario's channels do).  Outcomes in no list keep their log-odds.
@@ -497,12 +497,12 @@ def offset_multinomial(
 def campaigner_agreement(record: Record, campaigner: str, tau: pd.Timestamp) -> pd.Series:
     """Each country's agreement with ``campaigner`` over the 12 months before ``tau``.
 
-    The panel's own index (:mod:`unvote.panel`): 1 for the same vote, 0.5 when
+    The panel's own index (:mod:`unvote.model.features`): 1 for the same vote, 0.5 when
     exactly one of the two abstained, 0 for yes against no, over the roll calls
     on texts as a whole; a country that never voted beside the campaigner gets
     the mean of the others.  For the United States this is ``us_agreement``.
 
-    >>> from unvote.panel import load_record
+    >>> from unvote.model.features import load_record
     >>> record = load_record()
     >>> agreement = campaigner_agreement(record, "RUS", pd.Timestamp("2022-04-07"))
     >>> bool(agreement["BLR"] > agreement["POL"])
@@ -573,7 +573,7 @@ def episode_rows(
     ``campaigner_agreement``; the group flags (``nato``, ``mnna``, ``cofa``, and
     ``us_ally``: a US treaty ally, major non-NATO ally or Compact state);
     ``un_group``; ``comparison_n, comparison_nonyes, comparison_yes``; and
-    the other columns of :data:`unvote.panel.MODEL_FEATURES`, so that a
+    the other columns of :data:`unvote.model.features.MODEL_FEATURES`, so that a
     scenario's channels select members here as they would in a forecast
     (:func:`channel_groups`, :func:`channel_strengths`).
     """
@@ -882,7 +882,7 @@ def channel_shapes(rows: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
     """Members x channels: each channel's shift per unit of strength at the episode.
 
     0 for a member the channel does not select, 1 for one it does (or the
-    factor of its response): the shape :meth:`unvote.scenario.Scenario.offsets`
+    factor of its response): the shape :meth:`unvote.scenarios.scenario.Scenario.offsets`
     multiplies by the strength.  ``rows`` are :func:`episode_rows`, whose
     features are those of the eve of the vote; the campaigner is never a target.
     """
@@ -934,7 +934,7 @@ def channel_strengths(rows: pd.DataFrame, scenario: Scenario) -> OffsetFit:
 
     >>> rows = pd.DataFrame({"vote": ["yes", "abstain", "yes"], "eta_abstain": -2.0,
     ...     "eta_no": -40.0, "eta_absent": -40.0, "eu": [1.0, 1.0, 0.0]}, index=["A", "B", "C"])
-    >>> from unvote.scenario import Channel
+    >>> from unvote.scenarios.scenario import Channel
     >>> eu = Scenario("eu", "", (Channel("eu", "", select={"eu": True}, strength=1.0),))
     >>> round(float(channel_strengths(rows, eu).coef["eu"]), 3)
     2.0

@@ -1,0 +1,9 @@
+"""Forecasts: a vote's counts under each scenario, and the result objects.
+
+:mod:`~unvote.forecasting.counts` gives exact count distributions,
+:mod:`~unvote.forecasting.draws` random draws for what the exact route cannot
+give, :mod:`~unvote.forecasting.vote` the :class:`Forecast` of one vote and of
+coming roll calls, :mod:`~unvote.forecasting.retrospective` the comparison with
+an outcome once it is known, and :mod:`~unvote.forecasting.archive` forecasts
+frozen before their vote.
+"""

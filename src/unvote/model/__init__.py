@@ -1,0 +1,8 @@
+"""The model: features of each member at a roll call, the estimator, and its fits.
+
+:mod:`~unvote.model.features` builds the member-by-roll-call rows from the
+record and the items; :mod:`~unvote.model.estimator` is :class:`VoteModel`,
+the pooled multinomial logit with a shared roll-call shock
+(:mod:`~unvote.model.shock`); :mod:`~unvote.model.cache` keeps fitted models
+keyed by the record's content and the code.
+"""

@@ -1,0 +1,5 @@
+"""Reports of forecasts and evaluations for people: charts (and text).
+
+:mod:`~unvote.report.charts` draws the history of a text, the scenarios,
+the movers, strength sweeps, backtests and retrospectives with matplotlib.
+"""
