@@ -901,6 +901,7 @@ def _vote_inputs(
     through_key = None if through is None else f"{_day(through, 'through'):%Y-%m-%d}"
     key = {
         "data": cache.data_version(),
+        "code": cache.code_version("forecasting"),  # how the inputs are assembled from the fit
         "item": query,
         "year": year,
         "through": through_key,

@@ -87,17 +87,28 @@ def _folder_digest(digest: Any, label: str, folder: Path) -> None:
             digest.update(f"{path.name}:{value}\n".encode())
 
 
-def code_version() -> str:
-    """A digest of unvote's version and Python source: fits made by other code are not reused.
+FITTING_LAYERS = ("record", "items", "model")
+"""The subpackages whose code reads the record and fits the model: a change there refits."""
 
-    Reinstalling the same package keeps it; editing any module changes it.
+
+def code_version(*subpackages: str) -> str:
+    """A digest of unvote's version and of the source a cached result was computed by.
+
+    The modules every layer shares (``errors``, ``vocabulary``, ``files``) and
+    the named subpackages (default: :data:`FITTING_LAYERS`), so that editing
+    the charts or the command line keeps the fits, editing the features does
+    not.  Reinstalling the same package keeps it.
+
+    >>> code_version() == code_version(*FITTING_LAYERS) != code_version("forecasting")
+    True
     """
-    package = Path(__file__).parent.parent  # the unvote package, every subpackage
+    package = Path(__file__).parent.parent  # the unvote package
     digest = hashlib.sha256(_package_version().encode())
-    for path in sorted(package.rglob("*.py")):
-        if "__pycache__" not in path.parts:
-            value = _file_digest(path)
-            digest.update(f"{path.relative_to(package).as_posix()}:{value}\n".encode())
+    shared = sorted(p for p in package.glob("*.py") if p.name != "__init__.py")
+    for name in subpackages or FITTING_LAYERS:
+        shared += sorted((package / name).rglob("*.py"))
+    for path in shared:
+        digest.update(f"{path.relative_to(package).as_posix()}:{_file_digest(path)}\n".encode())
     return digest.hexdigest()[:16]
 
 
@@ -106,8 +117,9 @@ def data_version() -> str:
 
     The contents of every file read: shipped (``unvote/data`` and its
     ``ga``), ``$UNVOTE_GA_DATA`` and the user's imports; and
-    :func:`code_version`.  Not the files' dates or places, so a reinstall or a
-    copy of the same files keeps it, and a changed byte changes it.  Each file
+    :func:`code_version` of the layers that read the record and fit the model.
+    Not the files' dates or places, so a reinstall or a copy of the same files
+    keeps it, and a changed byte changes it.  Each file
     is read once a process while its size and times stay the same (a few
     hundredths of a second for the shipped record); later calls only look
     at the folders, a millisecond or two.
