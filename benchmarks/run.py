@@ -36,7 +36,7 @@ from pathlib import Path
 import unvote.record.loaders as load
 start = time.perf_counter()
 calls = load.load_roll_calls()
-votes = load.load_ga_votes(roll_calls=calls)
+votes = load.load_member_votes(roll_calls=calls)
 seconds = time.perf_counter() - start
 status = Path("/proc/self/status")
 if status.exists():

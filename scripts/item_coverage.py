@@ -34,7 +34,7 @@ import pandas as pd
 
 from unvote.errors import UnvoteError
 from unvote.items import catalogue as items_module
-from unvote.items.catalogue import item_links, load_items, with_items
+from unvote.items.catalogue import link_reasons, load_items, roll_calls_with_items
 from unvote.record.loaders import load_resolutions, load_roll_calls
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -47,7 +47,7 @@ SINCE_SESSION = 60
 def coverage(calls: pd.DataFrame, since: int = SINCE_SESSION) -> pd.DataFrame:
     """Per session from ``since``: roll calls, and the share whose item was voted on an earlier day.
 
-    ``calls`` is :func:`unvote.items.catalogue.with_items` output.  Columns
+    ``calls`` is :func:`unvote.items.catalogue.roll_calls_with_items` output.  Columns
     ``session, roll_calls, linked, share`` for votes on resolutions as a whole
     and ``all_roll_calls, all_linked, all_share`` for every roll call.
     """
@@ -149,8 +149,9 @@ def section(calls: pd.DataFrame, items: pd.DataFrame, links: pd.DataFrame) -> st
         "## Items: texts linked across sessions",
         "",
         "`unvote.items` links the roll calls of the record into *items*, one a text that returns",
-        "session after session (`load_items()`, `with_items()`, `get_item()`; the rules are in the",
-        "module's docstring, the hand-checked title pairs in `tests/data/item_pairs.csv`).",
+        "session after session (`load_items()`, `roll_calls_with_items()`, `get_item()`; the rules",
+        "are in the module's docstring, the hand-checked title pairs in",
+        "`tests/data/item_pairs.csv`).",
         f"The record's {len(calls):,} roll calls make {len(items):,} items: {len(whole):,} on",
         f"texts as a whole, {len(recurring):,} of them voted more than once, and"
         f" {len(items) - len(whole):,} of separate votes",
@@ -217,9 +218,9 @@ def build(ga_data: Path | None = None) -> str:
     """The README section, from the record (shipped, or ``ga_data``) and the UN's extracts."""
     roll_calls = load_roll_calls(ga_data)
     resolutions = load_resolutions()
-    calls = with_items(roll_calls, resolutions)
+    calls = roll_calls_with_items(roll_calls, resolutions)
     items = load_items(roll_calls, resolutions)
-    links = item_links(roll_calls, resolutions)
+    links = link_reasons(roll_calls, resolutions)
     return section(calls, items, links)
 
 

@@ -12,7 +12,6 @@ from unvote.campaigns.episodes import (
     PORTABLE_FEATURES,
     auc,
     binary_view,
-    campaigner_agreement,
     channel_groups,
     channel_shapes,
     channel_strengths,
@@ -33,7 +32,7 @@ from unvote.campaigns.episodes import (
 )
 from unvote.errors import DataFileError, UnknownNameError, UnvoteError
 from unvote.model.estimator import softmax_against_reference
-from unvote.model.features import MODEL_FEATURES, feature_rows, recorded_targets
+from unvote.model.features import MODEL_FEATURES, agreement_with, feature_rows, recorded_targets
 from unvote.scenarios.scenario import Channel, Scenario, get_scenario
 
 RECORD_END = pd.Timestamp("2026-06-04")
@@ -394,10 +393,11 @@ def test_the_catalogue_is_checked(tmp_path, record):
 def test_agreement_with_the_united_states_is_the_panels_us_agreement(record):
     which = record.calls["resolution"] == "A/RES/72/15"
     rows = feature_rows(record, recorded_targets(record, which)).set_index("iso3")
-    agreement = campaigner_agreement(record, "USA", rows["date"].iloc[0])
+    eve = rows["date"].iloc[0] - pd.Timedelta(days=1)
+    agreement = agreement_with(record, "USA", eve)
     np.testing.assert_allclose(agreement[rows.index], rows["us_agreement"], atol=1e-12)
     with pytest.raises(UnknownNameError):
-        campaigner_agreement(record, "XXX", rows["date"].iloc[0])
+        agreement_with(record, "XXX", eve)
 
 
 @pytest.fixture(scope="module")

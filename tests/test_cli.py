@@ -31,6 +31,7 @@ import pytest
 import unvote
 import unvote.record.loaders
 from unvote.cli.main import main
+from unvote.errors import DataFileError, RecordNotFoundError
 
 HERE = Path(__file__).resolve().parent
 BAD_INPUTS = HERE / "BAD_INPUTS.md"
@@ -754,8 +755,8 @@ def test_corrupted_record_file_is_one_line(tmp_path, monkeypatch) -> None:
 def test_ga_record_folder_missing(tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("UNVOTE_GA_DATA", str(tmp_path / "nowhere"))
     with pytest.raises(FileNotFoundError, match="UNVOTE_GA_DATA") as info:
-        unvote.recompute_us_agreement()
-    assert isinstance(info.value, unvote.RecordNotFoundError)
+        unvote.load_roll_calls()
+    assert isinstance(info.value, RecordNotFoundError)
     assert str(tmp_path / "nowhere") in str(info.value)
     status, out, err = run(["2025"])
     assert "UNVOTE_GA_DATA" in _check_one_line_error(status, out, err)
@@ -779,8 +780,8 @@ def test_ga_record_malformed_roll_calls(tmp_path, monkeypatch, content) -> None:
     (folder / "roll_calls.csv.gz").write_bytes(content)
     (folder / "votes.csv.gz").write_bytes(gzip.compress(b"id,iso3,vote\n1,USA,yes\n"))
     monkeypatch.setenv("UNVOTE_GA_DATA", str(folder))
-    with pytest.raises(unvote.DataFileError) as info:
-        unvote.recompute_us_agreement()
+    with pytest.raises(DataFileError) as info:
+        unvote.load_roll_calls()
     assert str(folder / "roll_calls.csv.gz") in str(info.value)
     status, out, err = run(["2025"])
     assert str(folder / "roll_calls.csv.gz") in _check_one_line_error(status, out, err)

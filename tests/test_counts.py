@@ -27,7 +27,6 @@ from unvote.forecasting.counts import (
 )
 from unvote.forecasting.draws import draw_counts, draw_votes
 from unvote.model.shock import shift_nonyes
-from unvote.record.loaders import VOTE_CATEGORIES
 from unvote.vocabulary import OUTCOMES, PROBABILITY_COLUMNS
 
 
@@ -219,7 +218,7 @@ def test_expected_counts() -> None:
 
 
 def test_outcome_order_is_the_vocabulary_s() -> None:
-    assert OUTCOMES == VOTE_CATEGORIES == ("yes", "abstain", "no", "absent")
+    assert OUTCOMES == ("yes", "abstain", "no", "absent")
     assert PROBABILITY_COLUMNS == ("p_yes", "p_abstain", "p_no", "p_absent")
     assert list(marginals(un_like(3)).columns) == list(OUTCOMES)
 
@@ -347,7 +346,7 @@ def test_draws_with_a_common_shock_follow_the_exact_mixture() -> None:
     counts = draw_counts(draws)
     exact = marginals(probs, shock_sd=0.9)
     means = (exact.to_numpy() * exact.index.to_numpy()[:, None]).sum(axis=0)
-    np.testing.assert_allclose(counts[list(VOTE_CATEGORIES)].mean().to_numpy(), means, atol=0.3)
+    np.testing.assert_allclose(counts[list(OUTCOMES)].mean().to_numpy(), means, atol=0.3)
     drawn = np.bincount(counts["yes"], minlength=len(exact)) / len(counts)
     np.testing.assert_allclose(drawn, exact["yes"].to_numpy(), atol=0.01)
 

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 import unvote
+from unvote.errors import InvalidValueError
 from unvote.evaluation.runs import (
     UNSIM,
     always_yes_baseline,
@@ -166,7 +167,7 @@ def test_forward_test_tables_and_json(result):
     ],
 )
 def test_bad_sessions_are_refused(record, first, last, message):
-    with pytest.raises(unvote.InvalidValueError, match=message):
+    with pytest.raises(InvalidValueError, match=message):
         forward_test(first, last, record=record)
 
 
@@ -215,5 +216,5 @@ def test_a_backtest_of_cached_fits_builds_no_training_rows(cuba, record, monkeyp
     ],
 )
 def test_bad_backtest_years_are_refused(record, first, last, message):
-    with pytest.raises(unvote.InvalidValueError, match=message):
+    with pytest.raises(InvalidValueError, match=message):
         backtest(first, last, record=record)

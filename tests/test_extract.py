@@ -12,8 +12,9 @@ import pandas as pd
 import pytest
 
 import unvote
-from unvote.errors import DataFileError, ExtractError
+from unvote.errors import DataFileError, ExtractError, UnknownCountryError
 from unvote.record import extract as ex
+from unvote.record.calendar import regular_session
 from unvote.record.sponsors import SponsorReader
 
 ALL_FILES = [*(f"{n}.json.gz" for n in range(74, 80)), "ES-10.json.gz", "ES-11.json.gz"]
@@ -130,7 +131,7 @@ def test_a_recorded_vote_becomes_tables(tmp_path, members) -> None:
     assert (call["session"], call["session_type"], call["source"]) == (78, "regular", "dgacm")
     assert call["date"] == pd.Timestamp("2023-12-01")
     votes = got.votes.set_index("iso3")["vote"]
-    assert len(votes) == len(unvote.members_on("2023-12-01", members)) == 193
+    assert len(votes) == len(unvote.record.members_on("2023-12-01", members)) == 193
     listed = [votes[c] for c in ["CUB", "TUR", "NLD", "USA", "BOL"]]
     assert listed == ["yes", "yes", "yes", "no", "abstain"]
     assert (votes == "absent").sum() == 188
@@ -189,7 +190,7 @@ def test_regular_session_rule_matches_every_emergency_and_special_roll_call() ->
     calls = unvote.load_roll_calls()
     others = calls[calls["session_type"] != "regular"]
     assert len(others) >= 60
-    assert [ex.regular_session(d) for d in others["date"]] == others["session"].tolist()
+    assert [regular_session(d) for d in others["date"]] == others["session"].tolist()
 
 
 # ----------------------------------------------------------------------------- rules
@@ -432,7 +433,7 @@ def test_a_sponsor_list_of_names_codes_and_the_uns_strings(reader) -> None:
 
 @pytest.mark.parametrize("text", ["Atlantis", "Cuba; Atlantis", "Austria, Atlantis and Peru"])
 def test_an_unknown_sponsor_is_named_in_one_line(reader, text) -> None:
-    with pytest.raises(unvote.UnknownCountryError) as info:
+    with pytest.raises(UnknownCountryError) as info:
         reader.read(text, where="roll call 'x'")
     message = str(info.value)
     assert message.startswith("roll call 'x': unknown sponsor 'Atlantis': not a UN member")

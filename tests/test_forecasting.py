@@ -10,9 +10,15 @@ import pandas as pd
 import pytest
 
 import unvote
-from unvote.errors import InvalidTypeError, InvalidValueError, ScenarioError
+from unvote.errors import InvalidTypeError, InvalidValueError, ScenarioError, UnknownNameError
 from unvote.forecasting.draws import draw_counts
-from unvote.forecasting.vote import Forecast, forecast, forecast_roll_calls, model_cutoff, sweep
+from unvote.forecasting.vote import (
+    Forecast,
+    forecast,
+    forecast_roll_calls,
+    model_cutoff,
+    strength_sweep,
+)
 from unvote.model import cache
 from unvote.scenarios.scenario import STRENGTH_NODES, Channel, Scenario
 
@@ -342,10 +348,10 @@ def test_the_table_is_checked_before_the_record_is_read(monkeypatch, change, mes
 
 
 def test_sweep_expected_yes_does_not_increase_with_the_factor(fc) -> None:
-    table = fc.sweep("cable", [0, 1, 2])
+    table = fc.strength_sweep("cable", [0, 1, 2])
     assert table["expected_yes"].is_monotonic_decreasing
     assert table["expected_yes"].iloc[0] == pytest.approx(fc.scenarios["baseline"].expected["yes"])
-    assert sweep.__doc__
+    assert strength_sweep.__doc__
 
 
 def test_one_scenario_may_be_given_alone(record) -> None:
@@ -549,10 +555,10 @@ def test_the_2025_vote_uses_the_five_episodes_and_2026_all_six(fc, record) -> No
     data = nxt.to_dict(top=0)
     assert [s["campaign"]["evidence_through"] for s in data["scenarios"]] == ["2025-10-29"] * 3
     # A retired built-in is refused for 2026, in one line; a file is used as given.
-    with pytest.raises(unvote.UnknownNameError, match="not built in for a vote on 2026"):
+    with pytest.raises(UnknownNameError, match="not built in for a vote on 2026"):
         forecast(2026, ["allies"], record=record)
     # The sweep of a built-in name resolves for the forecast's own vote.
-    sweep_2025 = fc.sweep("cable", [1.0])
+    sweep_2025 = fc.strength_sweep("cable", [1.0])
     assert sweep_2025["expected_yes"].iloc[0] == pytest.approx(
         fc.scenarios["cable"].expected["yes"]
     )

@@ -10,7 +10,11 @@ from pathlib import Path
 
 def test_import_and_load_from_another_directory(tmp_path):
     result = subprocess.run(
-        [sys.executable, "-c", "import unvote; print(unvote.load_votes('cuba embargo').shape)"],
+        [
+            sys.executable,
+            "-c",
+            "import unvote; print(unvote.load_item_votes('cuba embargo').shape)",
+        ],
         cwd=tmp_path,
         capture_output=True,
         text=True,
@@ -29,7 +33,7 @@ def test_data_files_are_inside_the_installed_package():
 
 
 def test_the_full_record_loads_with_no_environment_variable(tmp_path):
-    code = "import unvote; print(len(unvote.load_roll_calls()), len(unvote.load_ga_votes()))"
+    code = "import unvote; print(len(unvote.load_roll_calls()), len(unvote.load_member_votes()))"
     env = {k: v for k, v in os.environ.items() if k != "UNVOTE_GA_DATA"}
     env["UNVOTE_DATA_DIR"] = str(tmp_path / "empty")
     result = subprocess.run(

@@ -19,12 +19,12 @@ from unvote.items.catalogue import (
     Item,
     find_items,
     get_item,
-    item_links,
     link_items,
+    link_reasons,
     load_items,
     normalise_title,
+    roll_calls_with_items,
     thresholds_for,
-    with_items,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -364,7 +364,7 @@ def test_usual_date_is_the_median_day_of_the_last_votes():
                          (2022, "2022-11-03"), (2023, "2023-11-02"), (2024, "2024-10-30")]
         ]
     )  # fmt: skip
-    empty = pd.DataFrame(columns=list(items_module.RESOLUTION_COLUMNS))
+    empty = pd.DataFrame(columns=list(items_module.LINKED_RESOLUTION_COLUMNS))
     item = Item.from_row(load_items(calls, empty).iloc[0])
     # The last five dates: 23 June is an outlier the median ignores.
     assert item.usual_date(2025) == pd.Timestamp("2025-11-02")
@@ -396,7 +396,7 @@ def record():
 
 @pytest.fixture(scope="module")
 def calls(record):
-    return with_items(*record)
+    return roll_calls_with_items(*record)
 
 
 @pytest.fixture(scope="module")
@@ -522,7 +522,7 @@ def test_hand_written_labels_name_items_of_the_record(items):
 
 
 def test_item_links_say_which_rule_linked(record):
-    links = item_links(*record)
+    links = link_reasons(*record)
     assert set(links["rule"]) <= {
         "agenda : title",
         "spelling",

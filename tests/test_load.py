@@ -9,7 +9,9 @@ import pandas as pd
 import pytest
 
 import unvote
+from unvote.errors import DataFileError, UnknownCountryError, UnknownNameError
 from unvote.record import loaders as load
+from unvote.record.countries import to_iso3
 
 VOTE_YEARS = [*range(1992, 2020), *range(2021, 2026)]
 
@@ -20,12 +22,12 @@ OFFICIAL = Path(__file__).resolve().parent / "data" / "cuba_official_totals.csv"
 
 @pytest.fixture(scope="module")
 def votes() -> pd.DataFrame:
-    return unvote.load_votes("cuba embargo")
+    return unvote.load_item_votes("cuba embargo")
 
 
 @pytest.fixture(scope="module")
 def totals() -> pd.DataFrame:
-    return unvote.load_totals("cuba embargo")
+    return unvote.load_item_totals("cuba embargo")
 
 
 def test_votes_have_the_documented_shape(votes):
@@ -57,7 +59,7 @@ def test_the_record_equals_the_official_tallies_every_year(votes, totals):
 def test_counts_add_up_to_the_membership_on_the_day(votes, totals):
     members = unvote.load_members()
     for row in totals.itertuples():
-        on_the_day = len(unvote.members_on(row.date, members))
+        on_the_day = len(unvote.record.members_on(row.date, members))
         assert row.yes + row.no + row.abstain + row.absent == on_the_day == row.members
         assert (votes["year"] == row.year).sum() == on_the_day
 
@@ -72,14 +74,14 @@ def test_no_duplicates_and_every_voter_is_a_member_that_day(votes):
     assert not votes.duplicated(["year", "iso3"]).any()
     members = unvote.load_members()
     for date, group in votes.groupby("date"):
-        assert set(group["iso3"]) == set(unvote.members_on(date, members)["iso3"])
+        assert set(group["iso3"]) == set(unvote.record.members_on(date, members)["iso3"])
 
 
 def test_any_text_has_its_votes_and_tallies():
-    refugees = unvote.load_totals("assistance to palestine refugees")
+    refugees = unvote.load_item_totals("assistance to palestine refugees")
     assert len(refugees) > 40 and (refugees["yes"] > refugees["no"]).all()
-    with pytest.raises(unvote.UnknownNameError, match=r"unknown item 'zzzz qqqq'"):
-        unvote.load_votes("zzzz qqqq")
+    with pytest.raises(UnknownNameError, match=r"unknown item 'zzzz qqqq'"):
+        unvote.load_item_votes("zzzz qqqq")
 
 
 def test_members_table():
@@ -90,7 +92,7 @@ def test_members_table():
 
 
 def test_ukraine_votes_match_the_official_tallies(shared_data):
-    es11 = unvote.load_ukraine_votes()
+    es11 = unvote.record.load_ukraine_votes()
     counts = es11.groupby(["resolution", "vote"], observed=False).size().unstack(fill_value=0)
     official = pd.read_csv(shared_data / "ukraine_es11_totals.csv").set_index("resolution")
     for resolution, row in counts.iterrows():
@@ -130,13 +132,13 @@ def test_malformed_members_name_file_and_line(data_copy):
     lines = path.read_text().splitlines()
     lines[3] = lines[3].replace(lines[3].split(",")[2], "1946-13-01")
     path.write_text("\n".join(lines) + "\n")
-    with pytest.raises(unvote.DataFileError, match=r"members\.csv, line 4: admitted '1946-13-01'"):
+    with pytest.raises(DataFileError, match=r"members\.csv, line 4: admitted '1946-13-01'"):
         unvote.load_members()
 
 
 def test_missing_data_file_is_named(data_copy):
     (data_copy / "members.csv").unlink()
-    with pytest.raises(unvote.DataFileError, match=r"members\.csv: data file not found"):
+    with pytest.raises(DataFileError, match=r"members\.csv: data file not found"):
         unvote.load_members()
 
 
@@ -162,19 +164,17 @@ def test_missing_data_file_is_named(data_copy):
     ],
 )
 def test_country_names_map_to_iso3(name, code):
-    assert unvote.to_iso3(name) == code
+    assert to_iso3(name) == code
 
 
 def test_unknown_country_suggests_the_nearest():
-    with pytest.raises(
-        unvote.UnknownCountryError, match=r"unknown country 'Brasil'.*Brazil \(BRA\)"
-    ):
-        unvote.to_iso3("Brasil")
+    with pytest.raises(UnknownCountryError, match=r"unknown country 'Brasil'.*Brazil \(BRA\)"):
+        to_iso3("Brasil")
 
 
 def test_ambiguous_country_lists_the_candidates():
-    with pytest.raises(unvote.UnknownCountryError, match=r"ambiguous.*KOR.*PRK"):
-        unvote.to_iso3("Korea")
+    with pytest.raises(UnknownCountryError, match=r"ambiguous.*KOR.*PRK"):
+        to_iso3("Korea")
 
 
 @pytest.mark.parametrize(
@@ -189,11 +189,11 @@ def test_ambiguous_country_lists_the_candidates():
 )
 def test_observer_states_are_recognised_and_said_not_to_vote(name, code, label):
     with pytest.raises(
-        unvote.UnknownCountryError,
+        UnknownCountryError,
         match=f"{label} \\({code}\\) is a non-member observer State.*does not vote",
     ):
-        unvote.to_iso3(name)
-    assert unvote.to_iso3(name, observers=True) == code
+        to_iso3(name)
+    assert to_iso3(name, observers=True) == code
 
 
 def test_long_member_names_take_a_short_form_never_a_cut():

@@ -11,13 +11,13 @@ import pytest
 from unvote.errors import DataFileError, NotFittedError, UnvoteError
 from unvote.model.estimator import (
     PROBABILITY_COLUMNS,
-    SHIFTED_CLASSES,
+    SHIFTED_OUTCOMES,
     VoteModel,
     persistence_terms,
     softmax_against_reference,
 )
 from unvote.model.features import MODEL_FEATURES, training_rows
-from unvote.record.loaders import VOTE_CATEGORIES
+from unvote.vocabulary import OUTCOMES
 
 THROUGH = "2024-08-31"  # the end of session 78
 
@@ -55,9 +55,9 @@ def test_fit_returns_self_and_learned_attributes_end_in_underscore(rows):
     assert model.fit(rows, through=THROUGH) is model
     learned = set(vars(model)) - before
     assert learned and all(name.endswith("_") for name in learned), learned
-    assert model.classes_ == list(VOTE_CATEGORIES)
+    assert model.classes_ == list(OUTCOMES)
     assert model.feature_names_ == [*MODEL_FEATURES, *persistence_terms()]
-    assert list(model.coef_.columns) == list(SHIFTED_CLASSES)
+    assert list(model.coef_.columns) == list(SHIFTED_OUTCOMES)
     assert model.train_sessions_ == (78, 78)
     assert model.train_through_ <= pd.Timestamp(THROUGH)
     assert repr(model).startswith("VoteModel: fitted on ")
@@ -112,7 +112,7 @@ def test_unpenalised_fit_equals_statsmodels_mnlogit():
         id=np.arange(n) // 100,
         date=pd.Timestamp("2024-01-01"),
         session=78,
-        vote=pd.Categorical.from_codes(y, categories=list(VOTE_CATEGORIES)),
+        vote=pd.Categorical.from_codes(y, categories=list(OUTCOMES)),
     )
     ours = VoteModel(
         penalty=0.0, features=("a", "b"), persistence=(), roll_call_shock=False, tol=1e-10
@@ -143,7 +143,7 @@ def test_the_shock_is_recovered_from_simulated_roll_calls():
             "id": np.repeat(np.arange(n_calls), n_members),
             "date": pd.Timestamp("2024-01-01"),
             "session": 78,
-            "vote": pd.Categorical.from_codes(y, categories=list(VOTE_CATEGORIES)),
+            "vote": pd.Categorical.from_codes(y, categories=list(OUTCOMES)),
         }
     )
     model = VoteModel(features=("a",), persistence=()).fit(rows)

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import unvote
+from unvote.errors import UnknownCountryError
 from unvote.model.features import (
     MODEL_FEATURES,
     build_record,
@@ -207,7 +207,7 @@ def test_coming_sponsors_are_read_as_the_un_writes_them(record):
         None,
         frozenset({"MEX", "CUB", "TUR"}),
     ]
-    with pytest.raises(unvote.UnknownCountryError, match="roll call 'a': unknown sponsor 'Atlan"):
+    with pytest.raises(UnknownCountryError, match="roll call 'a': unknown sponsor 'Atlan"):
         coming_targets(record, calls.assign(sponsors="Atlantis"), through=record.last_date)
 
 

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 import unvote
+from unvote.errors import InvalidValueError
 from unvote.evaluation.runs import backtest
 from unvote.forecasting.vote import forecast
 from unvote.record.countries import display_name
@@ -25,7 +26,7 @@ def fc(record):
 
 @pytest.fixture(scope="module")
 def sweep_table(fc):
-    return fc.sweep("cable", [0.0, 0.5, 1.0, 1.5, 2.0])
+    return fc.strength_sweep("cable", [0.0, 0.5, 1.0, 1.5, 2.0])
 
 
 @pytest.fixture(scope="module")
@@ -102,7 +103,7 @@ def test_lines_break_at_the_year_without_a_vote(fc):
 
 
 def test_record_chart_of_any_texts_totals():
-    ax = plot.record(unvote.load_totals("cuba embargo"))
+    ax = plot.record(unvote.load_item_totals("cuba embargo"))
     assert [line.get_label() for line in ax.get_lines()] == ["yes", "abstain", "no", "absent"]
     assert any("no vote in 2020" in t.get_text() for t in ax.texts)
 
@@ -174,6 +175,6 @@ def test_retrospective_marks_the_recorded_count_and_each_percentile(fc):
 
 def test_retrospective_of_a_coming_vote_is_refused(record):
     coming = forecast(2026, ["baseline"], record=record)
-    with pytest.raises(unvote.InvalidValueError, match="not in the record yet"):
+    with pytest.raises(InvalidValueError, match="not in the record yet"):
         plot.retrospective(coming)
     assert "retrospective-2026" not in plot.chart_stems(2026, ["baseline"])

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 import unvote
+from unvote.errors import DataFileError, RecordNotFoundError
 from unvote.record import loaders as load
 
 
@@ -20,7 +21,7 @@ def calls() -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def votes(calls) -> pd.DataFrame:
-    return unvote.load_ga_votes(roll_calls=calls)
+    return unvote.load_member_votes(roll_calls=calls)
 
 
 @pytest.fixture(autouse=True)
@@ -51,7 +52,7 @@ def test_counts_equal_tallies_and_add_up_to_the_membership(calls, votes):
     plain = calls[calls["member_diff"] == ""].sample(200, random_state=1)
     listed = votes[votes["id"].isin(plain["id"])].groupby("id", observed=True)["iso3"].agg(set)
     for call in plain.itertuples():
-        assert listed[call.id] == set(unvote.members_on(call.date, members)["iso3"]), call.id
+        assert listed[call.id] == set(unvote.record.members_on(call.date, members)["iso3"]), call.id
     assert (calls["member_diff"] != "").sum() == 115
 
 
@@ -131,7 +132,7 @@ def test_a_newer_copy_takes_precedence(tmp_path, monkeypatch):
     monkeypatch.setenv("UNVOTE_GA_DATA", str(_write(tmp_path / "copy", raw_calls, raw_votes)))
     assert load.record_dir() == tmp_path / "copy"
     assert list(unvote.load_roll_calls()["id"]) == list(raw_calls["id"])
-    assert len(unvote.load_ga_votes()) == len(raw_votes)
+    assert len(unvote.load_member_votes()) == len(raw_votes)
 
 
 def test_imported_roll_calls_are_merged_on_top(tmp_path, monkeypatch):
@@ -146,17 +147,17 @@ def test_imported_roll_calls_are_merged_on_top(tmp_path, monkeypatch):
     _write(tmp_path / "user-data" / "imports", both_calls, both_votes)
     calls = unvote.load_roll_calls()
     assert len(calls) == 6987 and calls["id"].iloc[-1] == "dgacm:A/RES/80/999"
-    votes = unvote.load_ga_votes(roll_calls=calls)
+    votes = unvote.load_member_votes(roll_calls=calls)
     assert len(votes) == 1_108_456 + 193
     assert votes["id"].dtype == "category"
 
 
 def test_a_missing_copy_names_the_variable(tmp_path, monkeypatch):
     monkeypatch.setenv("UNVOTE_GA_DATA", str(tmp_path / "nowhere"))
-    with pytest.raises(unvote.RecordNotFoundError, match="UNVOTE_GA_DATA"):
+    with pytest.raises(RecordNotFoundError, match="UNVOTE_GA_DATA"):
         unvote.load_roll_calls()
     with pytest.raises(FileNotFoundError, match="nowhere"):
-        unvote.load_ga_votes()
+        unvote.load_member_votes()
 
 
 # ----------------------------------------------------------------------------- validation
@@ -198,8 +199,8 @@ def _set(frame: pd.DataFrame, row: int, column: str, value: str) -> pd.DataFrame
 )
 def test_bad_votes_are_named(tmp_path, monkeypatch, votes, message):
     _corrupt(tmp_path, monkeypatch, votes=votes)
-    with pytest.raises(unvote.DataFileError, match=message):
-        unvote.load_ga_votes()
+    with pytest.raises(DataFileError, match=message):
+        unvote.load_member_votes()
 
 
 @pytest.mark.parametrize(
@@ -214,7 +215,7 @@ def test_bad_votes_are_named(tmp_path, monkeypatch, votes, message):
 )
 def test_bad_roll_calls_are_named(tmp_path, monkeypatch, calls, message):
     _corrupt(tmp_path, monkeypatch, calls=calls)
-    with pytest.raises(unvote.DataFileError, match=message):
+    with pytest.raises(DataFileError, match=message):
         unvote.load_roll_calls()
 
 

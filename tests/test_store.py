@@ -115,8 +115,8 @@ def test_the_un_files_rebuild_the_recorded_votes_of_2022_2025(
     assert "already in the record (agreeing): 266 roll calls, 0 resolutions" in out
 
     calls = unvote.load_roll_calls()
-    votes = unvote.load_ga_votes(roll_calls=calls)
-    assert len(calls) == 6522 + 298 and len(votes) == len(unvote.load_ga_votes(without_dgacm))
+    votes = unvote.load_member_votes(roll_calls=calls)
+    assert len(calls) == 6522 + 298 and len(votes) == len(unvote.load_member_votes(without_dgacm))
     new = calls[calls["date"] >= "2022-01-01"].set_index("id")
     truth = pd.read_csv(shared_data / "unga" / "roll_calls.csv.gz", dtype=str)
     truth = truth[truth["source"] == "dgacm"].set_index("id")
@@ -176,7 +176,7 @@ def test_imports_check_against_a_compiled_copy_of_the_record(shared_data, monkey
     monkeypatch.setenv("UNVOTE_GA_DATA", str(shared_data / "unga"))
     summary = unvote.import_extract(shared_data / "dgacm" / "ES-11.json.gz")
     assert (summary.roll_calls, summary.in_record) == (0, 6)
-    assert len(unvote.load_ga_votes()) == 1_076_611
+    assert len(unvote.load_member_votes()) == 1_076_611
 
 
 def test_the_same_file_twice_gives_byte_identical_tables(shared_data, without_dgacm, user_data):

@@ -3,155 +3,82 @@
 unvote ships the full plenary record (1946 to 2026-06-04), links its roll
 calls into recurring texts (items), and forecasts any coming roll call; the
 flagship example is the annual vote on ending the US embargo against Cuba.
-The data flow runs one way, a module a step::
 
-    load -> items -> panel (features) -> model -> scenario -> counts / draws / retrospective
-         -> forecasting -> cli / plot     (vocabulary: the shared words; files: safe writes)
+The names here serve three readers; everything else is in the subpackage of
+its step of the data flow (each layer imports only the layers below it)::
 
->>> fc = unvote.forecast(2025, ["baseline", "cable"])   # doctest: +SKIP
+    record -> items -> model -> scenarios -> forecasting -> evaluation, campaigns
+           -> report -> cli            (errors, vocabulary, files: shared by all)
+
+* the analyst: :func:`forecast`, :func:`forecast_roll_calls`, the scenarios
+  and the loaders of the record and of a text's history;
+* the modeller: :class:`VoteModel`, the feature rows, :func:`backtest` and
+  :func:`forward_test`;
+* the maintainer of the data: :func:`import_extract`, :func:`data_status`,
+  :func:`reset_imports`.
+
+Every error unvote raises is an :class:`UnvoteError` (the specific kinds are in
+:mod:`unvote.errors`).
+
+>>> fc = unvote.forecast(2026, ["baseline", "cable"])   # doctest: +SKIP
 >>> fc.table()                                       # doctest: +SKIP
 
 >>> import unvote
->>> votes = unvote.load_votes("cuba embargo")
+>>> votes = unvote.load_item_votes("cuba embargo")
 >>> votes.query("year == 2024")["vote"].value_counts()["yes"]
 np.int64(187)
 """
 
-from unvote.errors import (
-    DataDirError,
-    DataFileError,
-    EmptySelectionError,
-    ExtractError,
-    InvalidTypeError,
-    InvalidValueError,
-    NotFittedError,
-    OutputError,
-    RecordConflictError,
-    RecordNotFoundError,
-    ScenarioError,
-    UnknownCountryError,
-    UnknownNameError,
-    UnvoteError,
-)
-from unvote.evaluation.runs import Backtest, ForwardTest, backtest, forward_test
-from unvote.forecasting.draws import Draws, ScenarioDraws
-from unvote.forecasting.retrospective import Retrospective
-from unvote.forecasting.vote import (
-    Forecast,
-    RollCallForecast,
-    RollCallForecasts,
-    ScenarioForecast,
-    forecast,
-    forecast_roll_calls,
-    sweep,
-)
-from unvote.items.catalogue import (
-    Item,
-    find_items,
-    get_item,
-    item_links,
-    link_items,
-    load_items,
-    load_totals,
-    load_votes,
-    normalise_title,
-    with_items,
-)
-from unvote.model.estimator import VoteModel
-from unvote.model.features import MODEL_FEATURES, Record, feature_rows, load_record, training_rows
-from unvote.record.agreement import recompute_us_agreement
-from unvote.record.countries import to_iso3
-from unvote.record.extract import read_extract
-from unvote.record.loaders import (
-    VOTE_CATEGORIES,
-    load_country_groups,
-    load_ga_votes,
+from unvote.errors import UnvoteError
+from unvote.evaluation import backtest, forward_test
+from unvote.forecasting import Forecast, RollCallForecasts, forecast, forecast_roll_calls
+from unvote.items import find_items, get_item, load_item_totals, load_item_votes, load_items
+from unvote.model import VoteModel, feature_rows, load_record, training_rows
+from unvote.record import (
+    data_status,
+    import_extract,
+    load_member_votes,
     load_members,
-    load_regions,
     load_resolutions,
     load_roll_calls,
     load_sponsors,
-    load_ukraine_votes,
-    members_on,
+    read_extract,
+    reset_imports,
 )
-from unvote.record.store import data_status, import_extract, reset_imports
-from unvote.scenarios.scenario import (
-    Channel,
-    Scenario,
-    builtin_scenarios,
-    get_scenario,
-    read_scenario,
-)
-from unvote.vocabulary import OUTCOMES, PROBABILITY_COLUMNS
+from unvote.scenarios import builtin_scenarios, get_scenario
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "MODEL_FEATURES",
-    "OUTCOMES",
-    "PROBABILITY_COLUMNS",
-    "VOTE_CATEGORIES",
-    "Backtest",
-    "Channel",
-    "DataDirError",
-    "DataFileError",
-    "Draws",
-    "EmptySelectionError",
-    "ExtractError",
+__all__ = [  # noqa: RUF022 (grouped by reader, the docstring's order)
+    # the analyst
     "Forecast",
-    "ForwardTest",
-    "InvalidTypeError",
-    "InvalidValueError",
-    "Item",
-    "NotFittedError",
-    "OutputError",
-    "Record",
-    "RecordConflictError",
-    "RecordNotFoundError",
-    "Retrospective",
-    "RollCallForecast",
     "RollCallForecasts",
-    "Scenario",
-    "ScenarioDraws",
-    "ScenarioError",
-    "ScenarioForecast",
-    "UnknownCountryError",
-    "UnknownNameError",
-    "UnvoteError",
-    "VoteModel",
-    "backtest",
     "builtin_scenarios",
-    "data_status",
-    "feature_rows",
     "find_items",
     "forecast",
     "forecast_roll_calls",
-    "forward_test",
     "get_item",
     "get_scenario",
-    "import_extract",
-    "item_links",
-    "link_items",
-    "load_country_groups",
-    "load_ga_votes",
+    "load_item_totals",
+    "load_item_votes",
     "load_items",
+    "load_member_votes",
     "load_members",
-    "load_record",
-    "load_regions",
     "load_resolutions",
     "load_roll_calls",
     "load_sponsors",
-    "load_totals",
-    "load_ukraine_votes",
-    "load_votes",
-    "members_on",
-    "normalise_title",
-    "read_extract",
-    "read_scenario",
-    "recompute_us_agreement",
-    "reset_imports",
-    "sweep",
-    "to_iso3",
+    # the modeller
+    "VoteModel",
+    "backtest",
+    "feature_rows",
+    "forward_test",
+    "load_record",
     "training_rows",
-    "with_items",
+    # the maintainer of the data
+    "data_status",
+    "import_extract",
+    "read_extract",
+    "reset_imports",
+    # errors
+    "UnvoteError",
 ]

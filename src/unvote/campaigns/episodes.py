@@ -77,19 +77,19 @@ import pandas as pd
 
 from unvote.errors import DataFileError, UnknownNameError, UnvoteError
 from unvote.forecasting.counts import count_distribution, interval
-from unvote.model.estimator import SHIFTED_CLASSES, VoteModel, softmax_against_reference
+from unvote.model.estimator import VoteModel, softmax_against_reference
 from unvote.model.features import (
     MODEL_FEATURES,
     REGION_COLUMNS,
-    WINDOW,
     Record,
-    _window,
+    agreement_with,
     feature_rows,
     recorded_targets,
 )
 from unvote.record.countries import CountryNames
-from unvote.record.loaders import VOTE_CATEGORIES, load_members
+from unvote.record.loaders import load_members
 from unvote.scenarios.scenario import Scenario
+from unvote.vocabulary import OUTCOMES, SHIFTED_OUTCOMES
 
 CATALOGUE_COLUMNS: tuple[str, ...] = (
     "episode",
@@ -169,7 +169,7 @@ MOVER_THRESHOLD = 0.5
 LEVEL = 0.8
 """The level of the yes-count intervals of the leave-one-out predictions."""
 
-_NONYES = np.array([c != "yes" for c in VOTE_CATEGORIES])
+_NONYES = np.array([c != "yes" for c in OUTCOMES])
 
 
 # ----------------------------------------------------------------------------- catalogue
@@ -402,7 +402,7 @@ def offset_logit(
 VOTE_AND_ABSENCE: dict[str, tuple[str, ...]] = {"vote": ("abstain", "no"), "absence": ("absent",)}
 """The shifts a scenario applies: ``vote`` on abstain and no, ``absence`` on absent (vs yes)."""
 
-EACH_OUTCOME: dict[str, tuple[str, ...]] = {c: (c,) for c in SHIFTED_CLASSES}
+EACH_OUTCOME: dict[str, tuple[str, ...]] = {c: (c,) for c in SHIFTED_OUTCOMES}
 
 
 def offset_multinomial(
@@ -433,7 +433,7 @@ def offset_multinomial(
     """
     values = np.asarray(outcome)
     if values.dtype.kind in "OUS":
-        lookup = {c: i for i, c in enumerate(VOTE_CATEGORIES)}
+        lookup = {c: i for i, c in enumerate(OUTCOMES)}
         unknown = set(values.tolist()) - set(lookup)
         if unknown:
             raise ValueError(f"unknown outcomes: {sorted(map(str, unknown))}")
@@ -441,15 +441,15 @@ def offset_multinomial(
     else:
         codes = values.astype(int)
     eta = np.asarray(eta, dtype=float)
-    if eta.shape != (len(codes), len(SHIFTED_CLASSES)):
-        raise ValueError(f"eta must be {len(codes)} x {len(SHIFTED_CLASSES)}")
+    if eta.shape != (len(codes), len(SHIFTED_OUTCOMES)):
+        raise ValueError(f"eta must be {len(codes)} x {len(SHIFTED_OUTCOMES)}")
     names = list(shifts)
-    moves = np.zeros((len(SHIFTED_CLASSES), len(names)))
+    moves = np.zeros((len(SHIFTED_OUTCOMES), len(names)))
     for k, name in enumerate(names):
         for label in shifts[name]:
-            if label not in SHIFTED_CLASSES:
-                raise ValueError(f"shift {name!r}: {label!r} is not among {SHIFTED_CLASSES}")
-            moves[SHIFTED_CLASSES.index(label), k] = 1.0
+            if label not in SHIFTED_OUTCOMES:
+                raise ValueError(f"shift {name!r}: {label!r} is not among {SHIFTED_OUTCOMES}")
+            moves[SHIFTED_OUTCOMES.index(label), k] = 1.0
     if x is None:
         scale = np.ones((len(codes), len(names)))
     else:
@@ -460,7 +460,7 @@ def offset_multinomial(
             raise ValueError("x must be finite")
     # design[i, o, k]: how much parameter k moves member i's log-odds of outcome o.
     design = moves[None, :, :] * scale[:, None, :]
-    onehot = (codes[:, None] == np.arange(1, len(VOTE_CATEGORIES))[None, :]).astype(float)
+    onehot = (codes[:, None] == np.arange(1, len(OUTCOMES))[None, :]).astype(float)
     prior = np.full(len(names), float(penalty))
     for k in range(len(names)):
         if prior[k] == 0 and (onehot * design[:, :, k]).any(axis=1).sum() == 0:
@@ -492,34 +492,6 @@ def offset_multinomial(
 
 
 # ----------------------------------------------------------------------------- episode rows
-
-
-def campaigner_agreement(record: Record, campaigner: str, tau: pd.Timestamp) -> pd.Series:
-    """Each country's agreement with ``campaigner`` over the 12 months before ``tau``.
-
-    The panel's own index (:mod:`unvote.model.features`): 1 for the same vote, 0.5 when
-    exactly one of the two abstained, 0 for yes against no, over the roll calls
-    on texts as a whole; a country that never voted beside the campaigner gets
-    the mean of the others.  For the United States this is ``us_agreement``.
-
-    >>> from unvote.model.features import load_record
-    >>> record = load_record()
-    >>> agreement = campaigner_agreement(record, "RUS", pd.Timestamp("2022-04-07"))
-    >>> bool(agreement["BLR"] > agreement["POL"])
-    True
-    """
-    if campaigner not in record.countries:
-        raise UnknownNameError(f"{campaigner!r} is not a country of the record")
-    tau = np.datetime64(pd.Timestamp(tau), "ns")
-    k = int(np.searchsorted(record.dates, tau, side="left"))
-    start = int(np.searchsorted(record.dates, tau - WINDOW.to_timedelta64(), side="left"))
-    calls = np.arange(start, k)[record.counted[start:k]]
-    unused = np.zeros(record.codes.shape, dtype=bool)  # vote changes: not needed here
-    agreement = _window(record, calls, unused, unused, k).agreement
-    values = agreement[:, record.countries.get_loc(campaigner)]
-    finite = np.isfinite(values)
-    values = np.where(finite, values, values[finite].mean() if finite.any() else 0.0)
-    return pd.Series(values, index=record.countries, name="campaigner_agreement")
 
 
 def fit_episode_model(
@@ -593,13 +565,14 @@ def episode_rows(
             "vote": rows["vote"].astype(str),
             "nonyes": (rows["vote"] != "yes").astype(float),
             "absent": (rows["vote"] == "absent").astype(float),
-            **{f"eta_{c}": eta[c] for c in SHIFTED_CLASSES},
+            **{f"eta_{c}": eta[c] for c in SHIFTED_OUTCOMES},
             "a": a,
             "p_yes": 1.0 / (1.0 + np.exp(a)),
         },
         index=rows.index,
     )
-    agreement = campaigner_agreement(record, episode["campaigner"], targets["tau"].iloc[0])
+    eve = targets["tau"].iloc[0] - pd.Timedelta(days=1)
+    agreement = agreement_with(record, episode["campaigner"], eve).rename("campaigner_agreement")
     out["campaigner_agreement"] = agreement.reindex(rows.index).to_numpy()
     for column in [c for c in HETEROGENEITY_FEATURES if c != "campaigner_agreement"]:
         out[column] = rows[column]
@@ -768,7 +741,7 @@ def _jeffreys_log_odds(k: pd.Series, n: pd.Series) -> pd.Series:
 
 
 def _eta(rows: pd.DataFrame) -> np.ndarray:
-    return rows[[f"eta_{c}" for c in SHIFTED_CLASSES]].to_numpy(dtype=float)
+    return rows[[f"eta_{c}" for c in SHIFTED_OUTCOMES]].to_numpy(dtype=float)
 
 
 def estimate_episode(rows: pd.DataFrame, shock_sd: float) -> pd.Series:

@@ -50,6 +50,7 @@ from unvote.forecasting.vote import DEFAULT_ITEM, fitted_model, item_history, mo
 from unvote.items.catalogue import get_item, load_items
 from unvote.model.estimator import VoteModel
 from unvote.model.features import Record, feature_rows, load_record, recorded_targets, training_rows
+from unvote.numbers import rounded, rounded_frame
 from unvote.vocabulary import LEVELS, METHOD_LABELS, OUTCOMES, PROBABILITY_COLUMNS, level_key
 
 LAST_COLUMNS = [f"last_{c}" for c in OUTCOMES]
@@ -261,7 +262,7 @@ def _labels(methods: Iterable[str]) -> list[str]:
 
 def _plain(value: object) -> object:
     if isinstance(value, float | np.floating):
-        return None if np.isnan(value) else round(float(value), 6) + 0.0
+        return None if np.isnan(value) else rounded(value, 6)
     if isinstance(value, np.integer | np.bool_):
         return value.item()
     return value
@@ -404,7 +405,7 @@ def _rounded(means: pd.DataFrame) -> pd.DataFrame:
     means = means.sort_values("log_loss", kind="stable")
     digits = {c: 3 for c in SUMMARY_COLUMNS} | {"err_yes": 1, "in80_yes": 0, "in95_yes": 0}
     digits |= {"width80_yes": 1}
-    table = means.round({k: v for k, v in digits.items() if k in means}) + 0.0  # no "-0.0"
+    table = rounded_frame(means, {k: v for k, v in digits.items() if k in means})
     table.index = _labels(table.index)
     return table.rename(columns=SUMMARY_COLUMNS).rename_axis("method")
 

@@ -7,3 +7,33 @@ coming roll calls, :mod:`~unvote.forecasting.retrospective` the comparison with
 an outcome once it is known, and :mod:`~unvote.forecasting.archive` forecasts
 frozen before their vote.
 """
+
+from unvote.forecasting.draws import (
+    Draws,
+    ScenarioDraws,
+)
+from unvote.forecasting.retrospective import (
+    Retrospective,
+)
+from unvote.forecasting.vote import (
+    Forecast,
+    RollCallForecast,
+    RollCallForecasts,
+    ScenarioForecast,
+    forecast,
+    forecast_roll_calls,
+    strength_sweep,
+)
+
+__all__ = [
+    "Draws",
+    "Forecast",
+    "Retrospective",
+    "RollCallForecast",
+    "RollCallForecasts",
+    "ScenarioDraws",
+    "ScenarioForecast",
+    "forecast",
+    "forecast_roll_calls",
+    "strength_sweep",
+]

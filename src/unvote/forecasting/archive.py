@@ -36,6 +36,7 @@ from typing import Any
 import pandas as pd
 
 from unvote.errors import DataFileError, InvalidValueError
+from unvote.numbers import rounded
 from unvote.vocabulary import OUTCOMES, PROBABILITY_COLUMNS
 
 FORMAT = 1
@@ -79,7 +80,7 @@ def archive_record(
         "through": f"{fc.through:%Y-%m-%d}",
         "forecast": fc.to_dict(top),
         "marginals": {
-            name: {o: [round(float(p), 10) + 0.0 for p in sf.marginals[o]] for o in OUTCOMES}
+            name: {o: [rounded(p, 10) for p in sf.marginals[o]] for o in OUTCOMES}
             for name, sf in fc.scenarios.items()
         },
     }
@@ -120,16 +121,16 @@ def score_archived(
     ``archived`` is a file written by ``scripts/archive_forecast.py`` or the
     document :func:`archive_record` returns.  The vote is the item's first
     roll call in the document's year after its cut-off, read from the record
-    (or from ``votes``, :func:`unvote.items.catalogue.load_votes` output).  Raises
+    (or from ``votes``, :func:`unvote.items.catalogue.load_item_votes` output).  Raises
     :class:`~unvote.errors.InvalidValueError` when the record does not hold
     it yet (import the UN's extract of its session first).
     """
     from unvote.forecasting.retrospective import retrospective
-    from unvote.items.catalogue import load_votes
+    from unvote.items.catalogue import load_item_votes
 
     data = read_archived(archived) if not isinstance(archived, Mapping) else archived
     _check(data, "the archived forecast")
-    votes = load_votes(data["item"]) if votes is None else votes
+    votes = load_item_votes(data["item"]) if votes is None else votes
     through = pd.Timestamp(data["through"])
     held = votes[(votes["year"] == data["year"]) & (votes["date"] > through)]
     if held.empty:

@@ -35,6 +35,7 @@ from unvote import files
 from unvote.errors import InvalidTypeError, InvalidValueError
 from unvote.forecasting.counts import check_probs, interval
 from unvote.model.shock import check_shock, nonyes_log_odds, shocked_yes
+from unvote.numbers import rounded
 from unvote.vocabulary import LEVELS, OUTCOMES, level_key
 
 DRAW_CHUNK = 10_000
@@ -420,7 +421,7 @@ class ScenarioDraws:
             "seed": self.seed,
             "blocs": sorted(self.blocs),
             "bloc_sd": self.bloc_sd,
-            "mean": {o: round(float(self.counts[o].mean()), 4) + 0.0 for o in OUTCOMES},
+            "mean": {o: rounded(self.counts[o].mean(), 4) for o in OUTCOMES},
         }
         for level in levels:
             data[level_key(level)] = {o: list(b) for o, b in self.intervals(level).items()}

@@ -72,6 +72,7 @@ import pandas as pd
 
 from unvote.errors import InvalidTypeError, InvalidValueError
 from unvote.forecasting.counts import check_probs, interval, marginals
+from unvote.numbers import rounded
 from unvote.vocabulary import LEVELS, OUTCOMES, PROBABILITY_COLUMNS, level_key
 
 FLOOR = 1e-300
@@ -99,10 +100,6 @@ MOVER_COLUMNS: tuple[str, ...] = (
     "surprise",
 )
 """The columns of :attr:`Retrospective.movers`, one row a member (index iso3)."""
-
-
-def _round(value: float, digits: int = 6) -> float:
-    return round(float(value), digits) + 0.0
 
 
 @dataclass(frozen=True, repr=False)
@@ -182,16 +179,16 @@ class Retrospective:
             "baseline": self.baseline,
             "recorded": {o: int(self.recorded[o]) for o in OUTCOMES},
             "votes_moved": {
-                "yes": _round(self.votes_moved, 4),
+                "yes": rounded(self.votes_moved, 4),
                 "intervals": {
                     k: [int(v) for v in b] for k, b in self.votes_moved_intervals.items()
                 },
             },
             "change": {
                 o: {
-                    "expected": _round(self.moved.loc[o, "expected"], 4),
+                    "expected": rounded(self.moved.loc[o, "expected"], 4),
                     "recorded": int(self.moved.loc[o, "recorded"]),
-                    "change": _round(self.moved.loc[o, "change"], 4),
+                    "change": rounded(self.moved.loc[o, "change"], 4),
                     "intervals": {
                         level_key(level): [
                             int(self.moved.loc[o, f"change_lo{level_key(level)}"]),
@@ -203,12 +200,12 @@ class Retrospective:
                 for o in OUTCOMES
             },
             "members_moved": len(self.movers),
-            "members_moved_expected": _round(self.expected_movers, 4),
+            "members_moved_expected": rounded(self.expected_movers, 4),
             "scenarios": [
                 {
                     "name": str(name),
-                    "expected_yes": _round(row["expected_yes"], 4),
-                    "yes_error": _round(row["yes_error"], 4),
+                    "expected_yes": rounded(row["expected_yes"], 4),
+                    "yes_error": rounded(row["yes_error"], 4),
                     "intervals": {
                         level_key(level): [
                             int(row[f"yes_lo{level_key(level)}"]),
@@ -216,11 +213,11 @@ class Retrospective:
                         ]
                         for level in LEVELS
                     },
-                    "p_below": _round(row["p_below"]),
-                    "p_at_most": _round(row["p_at_most"]),
-                    "percentile": _round(row["percentile"]),
-                    "log_score": _round(row["log_score"]),
-                    "member_log_loss": _round(row["member_log_loss"]),
+                    "p_below": rounded(row["p_below"], 6),
+                    "p_at_most": rounded(row["p_at_most"], 6),
+                    "percentile": rounded(row["percentile"], 6),
+                    "log_score": rounded(row["log_score"], 6),
+                    "member_log_loss": rounded(row["member_log_loss"], 6),
                 }
                 for name, row in summary.iterrows()
             ],
@@ -231,9 +228,9 @@ class Retrospective:
                     "last_vote": str(row["last_vote"]),
                     "recorded": str(row["recorded"]),
                     "likeliest": str(row["likeliest"]),
-                    **{c: _round(row[c]) for c in PROBABILITY_COLUMNS},
-                    "p_recorded": _round(row["p_recorded"]),
-                    "surprise": _round(row["surprise"]),
+                    **{c: rounded(row[c], 6) for c in PROBABILITY_COLUMNS},
+                    "p_recorded": rounded(row["p_recorded"], 6),
+                    "surprise": rounded(row["surprise"], 6),
                 }
                 for iso3, row in movers.iterrows()
             ],

@@ -55,6 +55,7 @@ from unvote.model.features import (
     MODEL_FEATURES,
     US,
     Record,
+    agreement_with,
     coming_targets,
     feature_rows,
     last_vote,
@@ -62,7 +63,8 @@ from unvote.model.features import (
     recorded_targets,
     training_rows,
 )
-from unvote.record.extract import regular_session
+from unvote.numbers import rounded, rounded_frame
+from unvote.record.calendar import parse_day, regular_session
 from unvote.record.sponsors import SponsorReader
 from unvote.scenarios.scenario import BOOLEAN_FEATURES, Scenario, builtin_scenarios, get_scenario
 from unvote.vocabulary import LEVELS, OUTCOMES, PROBABILITY_COLUMNS, level_key
@@ -73,28 +75,6 @@ DEFAULT_ITEM = "cuba embargo"
 """The item ``forecast YEAR`` forecasts unless told otherwise: the annual Cuba-embargo text."""
 
 Progress = Callable[[str], None]
-
-
-def _round(value: float, digits: int) -> float:
-    """``round`` without negative zero ("-0.0" never reaches a table or JSON)."""
-    return round(float(value), digits) + 0.0
-
-
-def _day(value: Any, what: str) -> pd.Timestamp:
-    """A date from a date-like value or a year (a year means its last day)."""
-    if isinstance(value, bool):
-        raise InvalidTypeError(f"{what} must be a date or a year, not {value!r}")
-    if isinstance(value, int | np.integer):
-        return pd.Timestamp(int(value), 12, 31)
-    try:
-        day = pd.Timestamp(value)
-    except (TypeError, ValueError):
-        raise InvalidValueError(
-            f"{what} must be a date (YYYY-MM-DD) or a year, not {value!r}"
-        ) from None
-    if pd.isna(day):
-        raise InvalidValueError(f"{what} must be a date (YYYY-MM-DD) or a year, not {value!r}")
-    return day.normalize()
 
 
 # ----------------------------------------------------------------------------- the model
@@ -128,7 +108,7 @@ def model_cutoff(record: Record, through: pd.Timestamp) -> pd.Timestamp:
     >>> f"{model_cutoff(record, pd.Timestamp('2019-11-06')):%Y-%m-%d}"
     '2019-09-16'
     """
-    through = pd.Timestamp(through)
+    through = parse_day(through, "through")
     calls = record.calls[record.calls["date"] <= through]
     if calls.empty:
         raise InvalidValueError(f"no roll call in the record on or before {through:%Y-%m-%d}")
@@ -158,7 +138,7 @@ def fitted_model(
     that cannot be rebuilt into a model is discarded and refitted.
     """
     estimator = model if model is not None else VoteModel()
-    through = pd.Timestamp(through)
+    through = parse_day(through, "through")
     key = _model_key(estimator, through, cache.data_version())
     saved = cache.fetch("model", key)
     if saved is not None:
@@ -363,12 +343,7 @@ class Forecast:
         default=None, init=False, repr=False, compare=False
     )
 
-    @property
-    def as_of(self) -> pd.Timestamp:
-        """The vote's date (kept for older callers: see ``date``)."""
-        return self.date
-
-    def sweep(
+    def strength_sweep(
         self,
         scenario: ScenarioLike,
         factors: Sequence[float] = tuple(np.linspace(0, 2, 21)),
@@ -487,11 +462,11 @@ class Forecast:
         for name, sf in self.scenarios.items():
             row: dict[str, Any] = {"scenario": name}
             for outcome in OUTCOMES:
-                row[outcome] = _round(sf.expected[outcome], 1)
+                row[outcome] = rounded(sf.expected[outcome], 1)
                 for key, bounds in sf.intervals.items():
                     row[f"{outcome} {key} %"] = f"{bounds[outcome][0]}-{bounds[outcome][1]}"
             for threshold in thresholds:
-                row[f"P(yes<{threshold})"] = _round(sf.prob_yes_below(threshold), 3)
+                row[f"P(yes<{threshold})"] = rounded(sf.prob_yes_below(threshold), 3)
             rows.append(row)
         return pd.DataFrame(rows).set_index("scenario")
 
@@ -573,7 +548,7 @@ class Forecast:
         scenarios = []
         for sf in self.scenarios.values():
             members = sf.members.sort_index()
-            probs = members[list(PROBABILITY_COLUMNS)].astype(float).round(6) + 0.0
+            probs = rounded_frame(members[list(PROBABILITY_COLUMNS)].astype(float), 6)
             rows = [
                 {"iso3": iso3, "country": country, "last_vote": vote, **p, "channels": channels}
                 for iso3, country, vote, p, channels in zip(
@@ -586,19 +561,19 @@ class Forecast:
                 )
             ]
             change = {
-                k: None if last[k] is None else _round(sf.expected[k] - last[k], 4)
+                k: None if last[k] is None else rounded(sf.expected[k] - last[k], 4)
                 for k in OUTCOMES
             }
             entry: dict[str, Any] = {
                 "name": sf.name,
                 "description": sf.description,
-                "expected": {k: _round(sf.expected[k], 4) for k in OUTCOMES},
+                "expected": {k: rounded(sf.expected[k], 4) for k in OUTCOMES},
                 "intervals": {
                     key: {k: [int(v) for v in bounds[k]] for k in OUTCOMES}
                     for key, bounds in sf.intervals.items()
                 },
                 "prob_yes_below": {
-                    str(int(t)): _round(sf.prob_yes_below(t), 6) for t in thresholds
+                    str(int(t)): rounded(sf.prob_yes_below(t), 6) for t in thresholds
                 },
                 "last_observed": last,
                 "expected_change": change,
@@ -634,7 +609,7 @@ class Forecast:
                 "fitted_through": f"{self.model.train_through_:%Y-%m-%d}",
                 "member_votes": int(self.model.n_train_),
                 "roll_calls": int(self.model.n_calls_),
-                "roll_call_shock_sd": _round(self.model.shock_sd(self.features), 4),
+                "roll_call_shock_sd": rounded(self.model.shock_sd(self.features), 4),
             },
             "countries_asked": [self.member(code) for code in countries],
             "scenarios": scenarios,
@@ -655,7 +630,7 @@ class Forecast:
         }
         for name, sf in self.scenarios.items():
             values = sf.members.loc[iso3]
-            out["scenarios"][name] = {c: _round(values[c], 6) for c in PROBABILITY_COLUMNS} | {
+            out["scenarios"][name] = {c: rounded(values[c], 6) for c in PROBABILITY_COLUMNS} | {
                 "channels": [c for c in values["channels"].split(", ") if c]
             }
         return out
@@ -698,7 +673,7 @@ def _member_list(frame: pd.DataFrame, measure: str) -> list[dict[str, Any]]:
             "iso3": str(iso3),
             "country": str(row["country"]),
             "last_vote": str(row["last_vote"]),
-            measure: _round(row[measure], 6),
+            measure: rounded(row[measure], 6),
         }
         for iso3, row in frame.iterrows()
     ]
@@ -790,7 +765,7 @@ def _vote_of(
         if date <= last_date:  # its usual date has passed without a vote in the record
             date = last_date + pd.Timedelta(days=1)
     day_before = date - pd.Timedelta(days=1)
-    cutoff = day_before if through is None else _day(through, "through")
+    cutoff = day_before if through is None else parse_day(through, "through")
     if cutoff >= date:
         raise InvalidValueError(
             f"through must be before the vote forecast ({date:%Y-%m-%d}), not {cutoff:%Y-%m-%d}"
@@ -875,11 +850,9 @@ def _campaigner_agreements(
     out = {US: rows["us_agreement"]}
     others = {s.campaigner for s in scenarios} - {US}
     if others:
-        from unvote.model.features import agreement_with
-
         record = record if record is not None else load_record()
         for code in others:
-            out[code] = agreement_with(record, code, through).reindex(rows.index).fillna(0.5)
+            out[code] = agreement_with(record, code, through, members=rows.index)
     return out
 
 
@@ -898,7 +871,7 @@ def _vote_inputs(
     """
     estimator = model if model is not None else VoteModel()
     query = item.id if isinstance(item, Item) else str(item)
-    through_key = None if through is None else f"{_day(through, 'through'):%Y-%m-%d}"
+    through_key = None if through is None else f"{parse_day(through, 'through'):%Y-%m-%d}"
     key = {
         "data": cache.data_version(),
         "code": cache.code_version("forecasting"),  # how the inputs are assembled from the fit
@@ -1023,7 +996,7 @@ def _decode_frame(data: Mapping[str, Any]) -> pd.DataFrame:
     return frame
 
 
-def sweep(
+def strength_sweep(
     year: int,
     scenario: ScenarioLike,
     factors: Sequence[float] = tuple(np.linspace(0, 2, 21)),
@@ -1031,13 +1004,13 @@ def sweep(
     *,
     item: str | Item = DEFAULT_ITEM,
 ) -> pd.DataFrame:
-    """:meth:`Forecast.sweep` of a scenario for the vote of ``year`` (fitted as :func:`forecast`).
+    """:meth:`Forecast.strength_sweep` of a scenario for the vote of ``year``.
 
-    >>> table = sweep(2025, "cable", [0, 1, 2])
+    >>> table = strength_sweep(2025, "cable", [0, 1, 2])
     >>> bool(table["expected_yes"].is_monotonic_decreasing)
     True
     """
-    return forecast(year, [scenario], through=through, item=item).sweep(scenario, factors)
+    return forecast(year, [scenario], through=through, item=item).strength_sweep(scenario, factors)
 
 
 # ----------------------------------------------------------------------------- any coming roll call
@@ -1071,20 +1044,20 @@ class RollCallForecast:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: the shape of one entry of ``forecast --roll-calls --json``."""
-        probs = self.members[list(PROBABILITY_COLUMNS)].astype(float).round(6) + 0.0
+        probs = rounded_frame(self.members[list(PROBABILITY_COLUMNS)].astype(float), 6)
         return {
             "id": self.id,
             "date": f"{self.date:%Y-%m-%d}",
             "title": self.title,
             "item": self.item,
             "linked": bool(self.linked),
-            "expected": {o: _round(self.expected[o], 4) for o in OUTCOMES},
+            "expected": {o: rounded(self.expected[o], 4) for o in OUTCOMES},
             "intervals": {
                 key: {o: [int(v) for v in bounds[o]] for o in OUTCOMES}
                 for key, bounds in self.intervals.items()
             },
-            "p_adopted": _round(self.p_adopted, 6),
-            "p_two_thirds": _round(self.p_two_thirds, 6),
+            "p_adopted": rounded(self.p_adopted, 6),
+            "p_two_thirds": rounded(self.p_two_thirds, 6),
             "members": [
                 {"iso3": str(i), **p}
                 for i, p in zip(probs.index, probs.to_dict("records"), strict=True)
@@ -1127,8 +1100,8 @@ class RollCallForecasts(Sequence[RollCallForecast]):
             lo, hi = rc.intervals[key]["yes"]
             rows.append(
                 {"id": rc.id, "date": rc.date, "item": rc.item, "linked": rc.linked}
-                | {o: _round(rc.expected[o], 1) for o in OUTCOMES}
-                | {f"yes {key} %": f"{lo}-{hi}", "P(adopted)": _round(rc.p_adopted, 3)}
+                | {o: rounded(rc.expected[o], 1) for o in OUTCOMES}
+                | {f"yes {key} %": f"{lo}-{hi}", "P(adopted)": rounded(rc.p_adopted, 3)}
             )
         return pd.DataFrame(rows).set_index("id")
 
@@ -1214,9 +1187,9 @@ def _link_coming(record: Record, calls: pd.DataFrame, cutoff: pd.Timestamp) -> l
     Only roll calls through ``cutoff`` count: a text first voted after it is new to a
     forecast made then.
     """
-    from unvote.items.catalogue import ROLL_CALL_COLUMNS
+    from unvote.items.catalogue import LINKED_ROLL_CALL_COLUMNS
 
-    known = record.calls.loc[record.calls["date"] <= cutoff, list(ROLL_CALL_COLUMNS)]
+    known = record.calls.loc[record.calls["date"] <= cutoff, list(LINKED_ROLL_CALL_COLUMNS)]
     new = pd.DataFrame(
         {
             "id": [f"coming:{i}" for i in calls["id"]],
@@ -1265,7 +1238,7 @@ def forecast_roll_calls(
     >>> rc.linked, bool(rc.p_adopted > 0.9), bool(rc.expected["yes"] > 100)
     (True, True, True)
     """
-    asked = None if through is None else _day(through, "through")
+    asked = None if through is None else parse_day(through, "through")
     calls = _check_calls(calls, None if record is None else record.members)
     record = record if record is not None else load_record()
     cutoff = record.last_date if asked is None else min(asked, record.last_date)

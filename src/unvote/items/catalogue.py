@@ -69,7 +69,7 @@ import pandas as pd
 
 from unvote.errors import DataFileError, UnknownNameError
 
-ROLL_CALL_COLUMNS: tuple[str, ...] = (
+LINKED_ROLL_CALL_COLUMNS: tuple[str, ...] = (
     "id",
     "date",
     "session",
@@ -80,7 +80,13 @@ ROLL_CALL_COLUMNS: tuple[str, ...] = (
 )
 """Columns :func:`link_items` reads from the roll calls."""
 
-RESOLUTION_COLUMNS: tuple[str, ...] = ("symbol", "session", "title", "agenda_item", "adoption")
+LINKED_RESOLUTION_COLUMNS: tuple[str, ...] = (
+    "symbol",
+    "session",
+    "title",
+    "agenda_item",
+    "adoption",
+)
 """Columns :func:`link_items` reads from the DGACM resolutions (``roll_call`` and
 ``agenda_item_name`` are used when present)."""
 
@@ -449,9 +455,9 @@ def _untitled_key(resolution: str, roll_call: str) -> str:
 
 
 def _link(roll_calls: pd.DataFrame, resolutions: pd.DataFrame | None) -> _Linked:
-    _require(roll_calls, "roll_calls", ROLL_CALL_COLUMNS)
-    rc = roll_calls[list(ROLL_CALL_COLUMNS)].astype(
-        {c: str for c in ROLL_CALL_COLUMNS if c not in ("date", "session")}
+    _require(roll_calls, "roll_calls", LINKED_ROLL_CALL_COLUMNS)
+    rc = roll_calls[list(LINKED_ROLL_CALL_COLUMNS)].astype(
+        {c: str for c in LINKED_ROLL_CALL_COLUMNS if c not in ("date", "session")}
     )
     rc = rc.fillna({"resolution": "", "title": "", "identical_to": ""})
     titles = _text_titles(rc)
@@ -470,7 +476,7 @@ def _link(roll_calls: pd.DataFrame, resolutions: pd.DataFrame | None) -> _Linked
     res_keys: pd.Series | None = None
     res = None
     if resolutions is not None:
-        _require(resolutions, "resolutions", RESOLUTION_COLUMNS)
+        _require(resolutions, "resolutions", LINKED_RESOLUTION_COLUMNS)
         res = resolutions.reset_index(drop=True)
         res_titles = res["title"].fillna("").astype(str)
         for title in res_titles.unique():
@@ -781,7 +787,7 @@ def _item_ids(canonical: pd.Series, rc: pd.DataFrame) -> pd.Series:
 def link_items(roll_calls: pd.DataFrame, resolutions: pd.DataFrame | None = None) -> pd.Series:
     """The item of every roll call: a Series of item ids aligned on ``roll_calls``.
 
-    ``roll_calls`` needs the columns :data:`ROLL_CALL_COLUMNS` (as
+    ``roll_calls`` needs the columns :data:`LINKED_ROLL_CALL_COLUMNS` (as
     :func:`unvote.record.loaders.load_roll_calls` returns them).  ``resolutions`` (as
     ``load_resolutions`` returns the DGACM table: ``symbol, session, title,
     agenda_item, adoption`` and ``roll_call``) adds evidence for sessions 74
@@ -841,7 +847,7 @@ def link_resolutions(
     return linked.roll_call_items, linked.resolution_items
 
 
-def item_links(roll_calls: pd.DataFrame, resolutions: pd.DataFrame | None = None) -> pd.DataFrame:
+def link_reasons(roll_calls: pd.DataFrame, resolutions: pd.DataFrame | None = None) -> pd.DataFrame:
     """Why titles were linked: one row a merge beyond equal keys.
 
     Columns ``key_a, key_b`` (normalised titles), ``rule`` (``agenda :
@@ -856,18 +862,21 @@ def item_links(roll_calls: pd.DataFrame, resolutions: pd.DataFrame | None = None
     ...     "title": ["UNRWA : protection of Palestine refugees",
     ...               "Protection of Palestine refugees"],
     ...     "vote_on": ["resolution"] * 2, "identical_to": [""] * 2})
-    >>> item_links(calls)[["key_a", "rule"]].to_dict("records")
+    >>> link_reasons(calls)[["key_a", "rule"]].to_dict("records")
     [{'key_a': 'protection of palestine refugees', 'rule': 'agenda : title'}]
     """
     links = _link(roll_calls, resolutions).links
     return links
 
 
-def with_items(roll_calls: pd.DataFrame, resolutions: pd.DataFrame | None = None) -> pd.DataFrame:
+def roll_calls_with_items(
+    roll_calls: pd.DataFrame, resolutions: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """A copy of ``roll_calls`` with an ``item`` column (see :func:`link_items`).
 
     >>> calls = unvote.load_roll_calls()  # doctest: +SKIP
-    >>> with_items(calls).query("resolution == 'A/RES/79/7'")["item"].item()  # doctest: +SKIP
+    >>> calls = roll_calls_with_items(calls)  # doctest: +SKIP
+    >>> calls.query("resolution == 'A/RES/79/7'")["item"].item()  # doctest: +SKIP
     'necessity-ending-economic-commercial-financial-embargo-cuba'
     """
     out = roll_calls.copy()
@@ -1374,13 +1383,13 @@ def _item_calls(item: str | Item, roll_calls: pd.DataFrame | None) -> tuple[Item
 
     calls = load_roll_calls() if roll_calls is None else roll_calls
     if "item" not in calls:
-        calls = with_items(calls, load_resolutions())
+        calls = roll_calls_with_items(calls, load_resolutions())
     found = item if isinstance(item, Item) else get_item(str(item), load_items(calls))
     mine = calls[(calls["item"] == found.id) & (calls["identical_to"].fillna("") == "")]
     return found, mine.sort_values("date", kind="stable")
 
 
-def load_totals(item: str | Item, *, roll_calls: pd.DataFrame | None = None) -> pd.DataFrame:
+def load_item_totals(item: str | Item, *, roll_calls: pd.DataFrame | None = None) -> pd.DataFrame:
     """The tallies of every recorded vote on one text: one row a roll call.
 
     Columns ``year, date, session, resolution, yes, abstain, no, absent,
@@ -1388,7 +1397,7 @@ def load_totals(item: str | Item, *, roll_calls: pd.DataFrame | None = None) -> 
     (:func:`get_item`).  ``roll_calls`` takes :func:`unvote.record.loaders.load_roll_calls`
     output already at hand.
 
-    >>> totals = load_totals("cuba embargo")
+    >>> totals = load_item_totals("cuba embargo")
     >>> totals.loc[totals["year"] == 2025, ["yes", "no", "abstain", "absent"]].to_numpy().tolist()
     [[165, 7, 12, 9]]
     >>> len(totals), int(totals["year"].min())
@@ -1400,7 +1409,7 @@ def load_totals(item: str | Item, *, roll_calls: pd.DataFrame | None = None) -> 
     return frame[[*columns, "members", "id"]].reset_index(drop=True)
 
 
-def load_votes(
+def load_item_votes(
     item: str | Item,
     *,
     roll_calls: pd.DataFrame | None = None,
@@ -1414,17 +1423,17 @@ def load_votes(
     each vote.  ``item`` is an item id or words (:func:`get_item`);
     ``roll_calls`` and ``votes`` take the loaders' output already at hand.
 
-    >>> votes = load_votes("cuba embargo")
+    >>> votes = load_item_votes("cuba embargo")
     >>> votes.shape
     (6279, 7)
     >>> votes.query("year == 2025 and vote == 'no'")["iso3"].tolist()
     ['ARG', 'HUN', 'ISR', 'MKD', 'PRY', 'UKR', 'USA']
     """
-    from unvote.record.loaders import load_ga_votes, load_members
+    from unvote.record.loaders import load_member_votes, load_members
 
     _, calls = _item_calls(item, roll_calls)
     if votes is None:
-        votes = load_ga_votes()
+        votes = load_member_votes()
     chosen = votes[votes["id"].isin(calls["id"])]
     frame = chosen.assign(id=chosen["id"].astype(str), iso3=chosen["iso3"].astype(str)).merge(
         calls[["id", "date", "session", "resolution"]], on="id"

@@ -6,3 +6,25 @@ the pooled multinomial logit with a shared roll-call shock
 (:mod:`~unvote.model.shock`); :mod:`~unvote.model.cache` keeps fitted models
 keyed by the record's content and the code.
 """
+
+from unvote.model.estimator import (
+    VoteModel,
+)
+from unvote.model.features import (
+    MODEL_FEATURES,
+    Record,
+    agreement_with,
+    feature_rows,
+    load_record,
+    training_rows,
+)
+
+__all__ = [
+    "MODEL_FEATURES",
+    "Record",
+    "VoteModel",
+    "agreement_with",
+    "feature_rows",
+    "load_record",
+    "training_rows",
+]

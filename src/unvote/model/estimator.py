@@ -68,9 +68,8 @@ from unvote import files
 from unvote.errors import DataFileError, InvalidTypeError, InvalidValueError, NotFittedError
 from unvote.model.features import MODEL_FEATURES
 from unvote.model.shock import normal_quadrature
-from unvote.vocabulary import OUTCOMES as VOTE_CATEGORIES
-from unvote.vocabulary import PROBABILITY_COLUMNS
-from unvote.vocabulary import SHIFTED_OUTCOMES as SHIFTED_CLASSES
+from unvote.record.calendar import parse_day
+from unvote.vocabulary import OUTCOMES, PROBABILITY_COLUMNS, SHIFTED_OUTCOMES
 
 PERSISTENCE: tuple[str, ...] = (
     "share",
@@ -100,7 +99,7 @@ def persistence_terms(modifiers: Sequence[str] = PERSISTENCE) -> list[str]:
     >>> persistence_terms(["item_gap"])
     ['last_yes:item_gap', 'last_abstain:item_gap', 'last_no:item_gap', 'last_absent:item_gap']
     """
-    return [f"last_{o}:{m}" for m in modifiers for o in VOTE_CATEGORIES]
+    return [f"last_{o}:{m}" for m in modifiers for o in OUTCOMES]
 
 
 def softmax_against_reference(eta: np.ndarray) -> np.ndarray:
@@ -120,15 +119,15 @@ def _offset_matrix(
 ) -> np.ndarray:
     """An offset as an (n, 3) array over the shifted classes; missing entries are 0."""
     if offset is None:
-        return np.zeros((len(index), len(SHIFTED_CLASSES)))
+        return np.zeros((len(index), len(SHIFTED_OUTCOMES)))
     if isinstance(offset, Mapping):
         offset = pd.DataFrame({k: float(v) for k, v in offset.items()}, index=index)
-    unknown = set(offset.columns) - set(SHIFTED_CLASSES)
+    unknown = set(offset.columns) - set(SHIFTED_OUTCOMES)
     if unknown:
         raise InvalidValueError(
-            f"offset columns must be among {', '.join(SHIFTED_CLASSES)}: {sorted(unknown)}"
+            f"offset columns must be among {', '.join(SHIFTED_OUTCOMES)}: {sorted(unknown)}"
         )
-    frame = offset.reindex(index=index, columns=list(SHIFTED_CLASSES)).fillna(0.0)
+    frame = offset.reindex(index=index, columns=list(SHIFTED_OUTCOMES)).fillna(0.0)
     values = frame.to_numpy(dtype=float)
     if not np.isfinite(values).all():
         raise InvalidValueError("offsets must be finite numbers")
@@ -349,10 +348,11 @@ class VoteModel:
             )
         keep = rows["vote"].notna().to_numpy().copy()
         if through is not None:
-            keep &= (rows["date"] <= pd.Timestamp(through)).to_numpy()
+            through = parse_day(through, "through")
+            keep &= (rows["date"] <= through).to_numpy()
         train = rows[keep]
         if train.empty:
-            when = "" if through is None else f" through {pd.Timestamp(through):%Y-%m-%d}"
+            when = "" if through is None else f" through {through:%Y-%m-%d}"
             raise InvalidValueError(f"no recorded vote{when} to fit the vote model on")
         last = int(train["session"].max())
         return train[train["session"] > last - self.window]
@@ -378,7 +378,7 @@ class VoteModel:
         self._check_params()
         train = self._training_rows(rows, through)
         x = self._design(train)
-        y = pd.Categorical(train["vote"], categories=list(VOTE_CATEGORIES)).codes
+        y = pd.Categorical(train["vote"], categories=list(OUTCOMES)).codes
         start = None
         if init is not None:
             init._check_fitted()
@@ -391,11 +391,11 @@ class VoteModel:
             beta, cov, n_iter = self._newton(x, y, start)
         self.feature_names_ = self._names()
         names = ["intercept", *self.feature_names_]
-        self.classes_ = list(VOTE_CATEGORIES)
-        self.intercept_ = pd.Series(beta[0], index=list(SHIFTED_CLASSES))
-        self.coef_ = pd.DataFrame(beta[1:], index=self.feature_names_, columns=SHIFTED_CLASSES)
+        self.classes_ = list(OUTCOMES)
+        self.intercept_ = pd.Series(beta[0], index=list(SHIFTED_OUTCOMES))
+        self.coef_ = pd.DataFrame(beta[1:], index=self.feature_names_, columns=SHIFTED_OUTCOMES)
         se = np.sqrt(np.clip(np.diag(cov), 0, None)).reshape(beta.shape, order="F")
-        self.coef_se_ = pd.DataFrame(se, index=names, columns=SHIFTED_CLASSES)
+        self.coef_se_ = pd.DataFrame(se, index=names, columns=SHIFTED_OUTCOMES)
         self.train_through_ = pd.Timestamp(train["date"].max())
         self.train_sessions_ = (int(train["session"].min()), int(train["session"].max()))
         self.n_train_ = len(train)
@@ -486,10 +486,10 @@ class VoteModel:
             raise InvalidValueError("feature values must be finite numbers")
         columns = [np.ones((len(rows), 1)), base]
         if self.persistence:
-            last = rows[[f"last_{o}" for o in VOTE_CATEGORIES]].to_numpy(dtype=float)
+            last = rows[[f"last_{o}" for o in OUTCOMES]].to_numpy(dtype=float)
         for modifier in self.persistence:
             if modifier == "share":
-                by = rows[[f"share_{o}" for o in VOTE_CATEGORIES]].to_numpy(dtype=float)
+                by = rows[[f"share_{o}" for o in OUTCOMES]].to_numpy(dtype=float)
             else:
                 by = rows[[modifier]].to_numpy(dtype=float)
             columns.append(last * by)
@@ -506,11 +506,11 @@ class VoteModel:
         Coefficients are a (1 + predictors) x 3 matrix; the covariance is over
         them flattened column by column (class by class).
         """
-        n_cols, k = x.shape[1], len(SHIFTED_CLASSES)
+        n_cols, k = x.shape[1], len(SHIFTED_OUTCOMES)
         prior = np.full(n_cols, float(self.penalty))
         prior[0] = 1e-6  # intercepts: a vague prior, only to keep the Hessian invertible
         prior_diag = np.tile(prior, k)
-        onehot = np.eye(len(VOTE_CATEGORIES))[y][:, 1:]
+        onehot = np.eye(len(OUTCOMES))[y][:, 1:]
         beta = np.zeros((n_cols, k)) if start is None else start.copy()
         hessian = np.eye(n_cols * k)
         delta = np.full(n_cols * k, np.inf)
@@ -553,7 +553,7 @@ class VoteModel:
         x = self._design(rows)
         eta = x @ np.vstack([self.intercept_.to_numpy(), self.coef_.to_numpy()])
         eta += self.item_effect(rows)[:, None]
-        return pd.DataFrame(eta, index=rows.index, columns=list(SHIFTED_CLASSES))
+        return pd.DataFrame(eta, index=rows.index, columns=list(SHIFTED_OUTCOMES))
 
     def predict_proba(
         self,
@@ -639,8 +639,8 @@ class VoteModel:
             "n_calls": self.n_calls_,
             "n_iter": self.n_iter_,
             "intercept": self.intercept_.to_dict(),
-            "coef": {k: self.coef_[k].to_dict() for k in SHIFTED_CLASSES},
-            "coef_se": {k: self.coef_se_[k].to_dict() for k in SHIFTED_CLASSES},
+            "coef": {k: self.coef_[k].to_dict() for k in SHIFTED_OUTCOMES},
+            "coef_se": {k: self.coef_se_[k].to_dict() for k in SHIFTED_OUTCOMES},
         }
 
     @classmethod
@@ -660,11 +660,11 @@ class VoteModel:
         try:
             model = cls(**data["params"])
             names = model.feature_names_ = model._names()
-            model.classes_ = list(VOTE_CATEGORIES)
-            model.intercept_ = pd.Series(data["intercept"], dtype=float)[list(SHIFTED_CLASSES)]
-            model.coef_ = pd.DataFrame(data["coef"], dtype=float).loc[names, list(SHIFTED_CLASSES)]
+            model.classes_ = list(OUTCOMES)
+            model.intercept_ = pd.Series(data["intercept"], dtype=float)[list(SHIFTED_OUTCOMES)]
+            model.coef_ = pd.DataFrame(data["coef"], dtype=float).loc[names, list(SHIFTED_OUTCOMES)]
             se = pd.DataFrame(data["coef_se"], dtype=float)
-            model.coef_se_ = se.loc[["intercept", *names], list(SHIFTED_CLASSES)]
+            model.coef_se_ = se.loc[["intercept", *names], list(SHIFTED_OUTCOMES)]
             model.shock_sd_ = float(data["shock_sd"])
             model.new_text_shock_sd_ = float(data["new_text_shock_sd"])
             model.persistence_ = float(data["persistence"])
@@ -691,7 +691,7 @@ class VoteModel:
 
     @classmethod
     def load(cls, path: str | Path) -> VoteModel:
-        """Read a model written by :meth:`save` (a bad file: :class:`~unvote.DataFileError`)."""
+        """Read a model written by :meth:`save`; a bad file raises ``DataFileError``."""
         try:
             data = json.loads(Path(path).read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:

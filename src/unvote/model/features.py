@@ -50,10 +50,10 @@ import pandas as pd
 from unvote.errors import UnknownCountryError
 from unvote.items.catalogue import link_resolutions, normalise_title, similar_items
 from unvote.model.cache import data_version
-from unvote.record.extract import regular_session
+from unvote.record.calendar import regular_session
 from unvote.record.loaders import (
     load_country_groups,
-    load_ga_votes,
+    load_member_votes,
     load_members,
     load_regions,
     load_resolutions,
@@ -259,7 +259,7 @@ def build_record(
     """A :class:`Record` from the loaders' tables.
 
     ``calls`` and ``votes`` as :func:`unvote.record.loaders.load_roll_calls` and
-    :func:`unvote.record.loaders.load_ga_votes` return them; the roll calls are linked
+    :func:`unvote.record.loaders.load_member_votes` return them; the roll calls are linked
     into items here (with ``resolutions``, the DGACM table, as evidence and
     for the adoptions without a vote).  ``sponsors`` as
     :func:`unvote.record.loaders.load_sponsors` returns them (members only are used).
@@ -330,7 +330,7 @@ def load_record() -> Record:
     built = _BUILT.get(version)
     if built is None:
         calls = load_roll_calls()
-        votes = load_ga_votes(roll_calls=calls)
+        votes = load_member_votes(roll_calls=calls)
         built = build_record(calls, votes, load_resolutions(), load_sponsors())
         while len(_BUILT) >= 2:
             del _BUILT[next(iter(_BUILT))]
@@ -906,12 +906,19 @@ def last_vote(rows: pd.DataFrame) -> pd.Series:
     return pd.Series(np.where(last.any(axis=1), labels, "none"), index=rows.index)
 
 
-def agreement_with(record: Record, code: str, through: pd.Timestamp) -> pd.Series:
+def agreement_with(
+    record: Record, code: str, through: pd.Timestamp, members: pd.Index | None = None
+) -> pd.Series:
     """Every member's agreement with ``code`` over the 12 months through ``through`` (index iso3).
 
-    The agreement index of :data:`MODEL_FEATURES`' ``us_agreement``, with any
-    member in place of the United States: what a scenario's response to a
-    campaigner other than the United States follows.
+    The one agreement index of unvote: ``us_agreement`` of :data:`MODEL_FEATURES`
+    with any member in place of the United States, and what a scenario's
+    response to another campaigner follows.  1 for the same vote, 0.5 when
+    exactly one of the two abstained, 0 for yes against no, over the roll calls
+    on texts as a whole; absences do not count.  A member with no such roll
+    call beside ``code`` (newly admitted, or not in the record: ``members``
+    names the rows wanted, default every country of the record) gets the mean
+    of the others.
 
     >>> agreement = agreement_with(load_record(), "RUS", pd.Timestamp("2024-12-31"))
     >>> bool(agreement["BLR"] > agreement["POL"])
@@ -923,7 +930,9 @@ def agreement_with(record: Record, code: str, through: pd.Timestamp) -> pd.Serie
     k = int(np.searchsorted(record.dates, tau.to_datetime64(), side="left"))
     start = int(np.searchsorted(record.dates, (tau - WINDOW).to_datetime64(), side="left"))
     calls = np.arange(start, k)[record.counted[start:k]]
-    changed, comparable = _changes(record)
-    window = _window(record, calls, changed, comparable, k)
-    column = window.agreement[:, record.countries.get_loc(code)]
-    return pd.Series(_fill(column), index=record.countries, name=f"agreement_with_{code}")
+    unused = np.zeros(record.codes.shape, dtype=bool)  # vote changes: not needed for agreement
+    column = _window(record, calls, unused, unused, k).agreement[:, record.countries.get_loc(code)]
+    agreement = pd.Series(column, index=record.countries, name=f"agreement_with_{code}")
+    if members is not None:
+        agreement = agreement.reindex(members)
+    return pd.Series(_fill(agreement.to_numpy()), index=agreement.index, name=agreement.name)

@@ -9,3 +9,47 @@ Everything below the model and nothing that depends on it: the data folders
 (:mod:`~unvote.record.sponsors`), and agreement with a member
 (:mod:`~unvote.record.agreement`).
 """
+
+from unvote.record.countries import (
+    to_iso3,
+)
+from unvote.record.extract import (
+    Extract,
+    read_extract,
+)
+from unvote.record.loaders import (
+    load_country_groups,
+    load_member_votes,
+    load_members,
+    load_regions,
+    load_resolutions,
+    load_roll_calls,
+    load_sponsors,
+    load_ukraine_votes,
+    members_on,
+)
+from unvote.record.store import (
+    ImportSummary,
+    data_status,
+    import_extract,
+    reset_imports,
+)
+
+__all__ = [
+    "Extract",
+    "ImportSummary",
+    "data_status",
+    "import_extract",
+    "load_country_groups",
+    "load_member_votes",
+    "load_members",
+    "load_regions",
+    "load_resolutions",
+    "load_roll_calls",
+    "load_sponsors",
+    "load_ukraine_votes",
+    "members_on",
+    "read_extract",
+    "reset_imports",
+    "to_iso3",
+]

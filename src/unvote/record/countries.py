@@ -15,6 +15,7 @@ are recognised: they take part in the General Assembly but do not vote, and
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -161,56 +162,6 @@ def name_index(codes: Iterable[str], names: Iterable[tuple[str, str]] = ()) -> d
     return index
 
 
-def to_iso3(name: str, members: Iterable[str] | None = None, *, observers: bool = False) -> str:
-    """The ISO3 code of a UN member (past or present) from a name or code.
-
-    Exact names and codes win; failing that, a name contained in exactly one
-    member's name (``"Moldova"`` in ``"Republic of Moldova"``) is accepted.  A
-    name that matches nothing, or several members, raises
-    :class:`~unvote.errors.UnknownCountryError` with the nearest matches.
-
-    ``members`` restricts the search to those codes (default: every code in
-    the membership table).  An observer State (the Holy See, the State of
-    Palestine) raises an error saying that it does not vote, unless
-    ``observers`` is true: then its code is returned.
-
-    >>> [to_iso3(n) for n in ["Czech Republic", "Czechia", "Türkiye", "Turkey", "USA", "cz"]]
-    ['CZE', 'CZE', 'TUR', 'TUR', 'USA', 'CZE']
-    >>> to_iso3("Holy See", observers=True)
-    'VAT'
-    """
-    from unvote.record.loaders import load_members
-
-    if not isinstance(name, str):
-        raise UnknownCountryError(f"a country is a name or an ISO code, not {name!r}")
-    table = load_members()
-    codes = set(table["iso3"]) if members is None else set(members)
-    un_names = [(n, c) for n, c in zip(table["country"], table["iso3"], strict=True) if c in codes]
-    index = name_index(codes, un_names)
-    key = normalise(name)
-    if key in index:
-        return index[key]
-    if key in OBSERVER_ALIASES:
-        code = OBSERVER_ALIASES[key]
-        if observers:
-            return code
-        raise UnknownCountryError(
-            f"{OBSERVERS[code]} ({code}) is a non-member observer State of the UN: it takes "
-            "part in the General Assembly but does not vote, so it has no vote to forecast"
-        )
-    partial = sorted({code for known, code in index.items() if key and f" {key} " in f" {known} "})
-    if len(partial) == 1:
-        return partial[0]
-    labels = dict((c, n) for n, c in un_names)
-    if len(partial) > 1:
-        listed = "; ".join(f"{labels.get(c, c)} ({c})" for c in partial)
-        raise UnknownCountryError(f"country {name!r} is ambiguous: it could be {listed}")
-    near = difflib.get_close_matches(key, list(index), n=8, cutoff=0.6)
-    suggestions = list(dict.fromkeys(f"{labels.get(index[k], k)} ({index[k]})" for k in near))[:3]
-    hint = f"; nearest: {', '.join(suggestions)}" if suggestions else ""
-    raise UnknownCountryError(f"unknown country {name!r}{hint}")
-
-
 class CountryNames:
     """The names of UN members (past and present) and of the observer States, mapped to ISO3.
 
@@ -232,12 +183,41 @@ class CountryNames:
     def __init__(self, members: pd.DataFrame) -> None:
         pairs = list(zip(members["country"], members["iso3"], strict=True))
         self.index = name_index(set(members["iso3"]), pairs)
-        self.index.update({normalise(name): code for name, code in UN_NAMES.items()})
+        codes = set(members["iso3"])
+        self.index.update({normalise(name): c for name, c in UN_NAMES.items() if c in codes})
         self.index.update({normalise(name): code for code, name in OBSERVERS.items()})
         self.index.update(OBSERVER_ALIASES)
         self.compact = {key.replace(" ", ""): code for key, code in self.index.items()}
         self.labels = dict(zip(members["iso3"], members["country"], strict=False)) | OBSERVERS
         self._found: dict[tuple[str, bool], str | None] = {}
+
+    def resolve(self, name: str, *, observers: bool = False) -> str:
+        """The code of a member as a user names it, or :class:`UnknownCountryError`.
+
+        Exact names and codes win; failing that, a name contained in exactly
+        one member's name (``"Moldova"`` in ``"Republic of Moldova"``).  A name
+        that matches nothing, or several members, is refused with the nearest
+        names.  An observer State (the Holy See, the State of Palestine) is
+        refused with the reason (it does not vote), unless ``observers``.
+        """
+        key = normalise(name)
+        code = self.index.get(key)
+        if code is None and key:
+            within = sorted({c for known, c in self.index.items() if f" {key} " in f" {known} "})
+            if len(within) > 1:
+                listed = "; ".join(f"{self.labels.get(c, c)} ({c})" for c in within)
+                raise UnknownCountryError(f"country {name!r} is ambiguous: it could be {listed}")
+            code = within[0] if within else None
+        if code is None:
+            suggestions = self.nearest(name)
+            hint = f"; nearest: {', '.join(suggestions)}" if suggestions else ""
+            raise UnknownCountryError(f"unknown country {name!r}{hint}")
+        if code in OBSERVERS and not observers:
+            raise UnknownCountryError(
+                f"{OBSERVERS[code]} ({code}) is a non-member observer State of the UN: it takes "
+                "part in the General Assembly but does not vote, so it has no vote to forecast"
+            )
+        return code
 
     def code(self, name: str) -> str | None:
         """The code of an exact name (or code), else None."""
@@ -283,3 +263,29 @@ class CountryNames:
         near = difflib.get_close_matches(normalise(name), list(self.index), n=8, cutoff=0.6)
         found = dict.fromkeys(f"{self.labels[self.index[k]]} ({self.index[k]})" for k in near)
         return list(found)[:3]
+
+
+def to_iso3(name: str, members: Iterable[str] | None = None, *, observers: bool = False) -> str:
+    """The ISO3 code of a UN member (past or present) from a name or code.
+
+    :meth:`CountryNames.resolve` over the membership table, or over the
+    members whose codes are ``members``.
+
+    >>> [to_iso3(n) for n in ["Czech Republic", "Czechia", "Türkiye", "Turkey", "USA", "cz"]]
+    ['CZE', 'CZE', 'TUR', 'TUR', 'USA', 'CZE']
+    >>> to_iso3("Holy See", observers=True)
+    'VAT'
+    """
+    if not isinstance(name, str):
+        raise UnknownCountryError(f"a country is a name or an ISO code, not {name!r}")
+    return _names(None if members is None else frozenset(members)).resolve(
+        name, observers=observers
+    )
+
+
+@functools.lru_cache(maxsize=8)
+def _names(codes: frozenset[str] | None) -> CountryNames:
+    from unvote.record.loaders import load_members
+
+    table = load_members()
+    return CountryNames(table if codes is None else table[table["iso3"].isin(codes)])

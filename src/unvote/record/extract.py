@@ -75,42 +75,17 @@ from typing import Any
 import pandas as pd
 
 from unvote.errors import ExtractError
+from unvote.record.calendar import regular_session
 from unvote.record.countries import normalise
-from unvote.record.loaders import SPONSOR_COLUMNS
+from unvote.record.loaders import RESOLUTION_COLUMNS, ROLL_CALL_COLUMNS, SPONSOR_COLUMNS
 from unvote.record.sponsors import SponsorReader
-from unvote.vocabulary import OBSERVERS
+from unvote.vocabulary import OBSERVERS, OUTCOMES
 
-ROLL_CALL_COLUMNS: tuple[str, ...] = (
-    "id",
-    "date",
-    "session",
-    "session_type",
-    "resolution",
-    "title",
-    "source",
-    "vote_on",
-    "identical_to",
-    "yes",
-    "no",
-    "abstain",
-    "note",
-)
+EXTRACT_ROLL_CALL_COLUMNS: tuple[str, ...] = (*ROLL_CALL_COLUMNS, "source", "note")
 """Columns of :attr:`Extract.roll_calls`."""
 
 VOTE_COLUMNS: tuple[str, ...] = ("id", "iso3", "vote")
 """Columns of :attr:`Extract.votes`."""
-
-RESOLUTION_COLUMNS: tuple[str, ...] = (
-    "symbol",
-    "date",
-    "session",
-    "title",
-    "agenda_item",
-    "committee",
-    "adoption",
-    "roll_call",
-)
-"""Columns of :attr:`Extract.resolutions`."""
 
 
 KNOWN_SHORTFALLS: dict[tuple[str, str], tuple[int, int]] = {
@@ -171,39 +146,6 @@ class _Row:
     votes: dict[str, str]  # iso3 -> yes/no/abstain (named members only)
     sponsors: list[dict[str, str]]
     notes: list[str]
-
-
-# ----------------------------------------------------------------------------- sessions
-
-
-def session_opening(year: int) -> dt.date:
-    """The opening day of the regular session that starts in September of ``year``.
-
-    Rule 1 of the General Assembly's rules of procedure: the Tuesday of the third
-    week of September, counting from the first week with a working day, and of
-    the second week since 2023.  Checked against every emergency and special
-    session roll call of the record.
-
-    >>> [str(session_opening(y)) for y in (2019, 2022, 2023, 2024, 2025)]
-    ['2019-09-17', '2022-09-13', '2023-09-05', '2024-09-10', '2025-09-09']
-    """
-    first = dt.date(year, 9, 1)
-    monday = first - dt.timedelta(days=first.weekday())
-    if first.weekday() >= 5:  # 1 September on a weekend: that week has no working day
-        monday += dt.timedelta(days=7)
-    weeks = 3 if year <= 2022 else 2
-    return monday + dt.timedelta(days=7 * (weeks - 1) + 1)
-
-
-def regular_session(date: dt.date | pd.Timestamp) -> int:
-    """The regular session in progress on ``date`` (for emergency and special sessions).
-
-    >>> regular_session(dt.date(2022, 3, 2)), regular_session(dt.date(2024, 9, 18))
-    (76, 79)
-    """
-    day = date.date() if isinstance(date, pd.Timestamp) else date
-    session = day.year - 1945
-    return session if day >= session_opening(day.year) else session - 1
 
 
 # ----------------------------------------------------------------------------- names
@@ -665,10 +607,9 @@ def read_extract(path: str | os.PathLike[str], *, members: pd.DataFrame | None =
 
 
 def _tables(rows: list[_Row], names: _Names, files: tuple[Path, ...], notes: list[str]) -> Extract:
-    from unvote.record.loaders import VOTE_CATEGORIES
 
     calls = [r.roll_call for r in rows if r.roll_call is not None]
-    roll_calls = pd.DataFrame(calls, columns=list(ROLL_CALL_COLUMNS))
+    roll_calls = pd.DataFrame(calls, columns=list(EXTRACT_ROLL_CALL_COLUMNS))
     roll_calls["date"] = pd.to_datetime(roll_calls["date"])
     for column in ("session", "yes", "no", "abstain"):
         roll_calls[column] = roll_calls[column].astype("int64")
@@ -679,7 +620,7 @@ def _tables(rows: list[_Row], names: _Names, files: tuple[Path, ...], notes: lis
         for code in names.codes_on(row.roll_call["date"]):
             vote_rows.append((row.roll_call["id"], code, row.votes.get(code, "absent")))
     votes = pd.DataFrame(vote_rows, columns=list(VOTE_COLUMNS))
-    votes["vote"] = pd.Categorical(votes["vote"], categories=list(VOTE_CATEGORIES))
+    votes["vote"] = pd.Categorical(votes["vote"], categories=list(OUTCOMES))
     resolutions = pd.DataFrame([r.resolution for r in rows], columns=list(RESOLUTION_COLUMNS))
     resolutions["date"] = pd.to_datetime(resolutions["date"])
     resolutions["session"] = resolutions["session"].astype("int64")

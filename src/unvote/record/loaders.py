@@ -23,9 +23,6 @@ from unvote.errors import DataFileError, RecordNotFoundError
 from unvote.record.datadir import imports_dir
 from unvote.vocabulary import COUNTRY_GROUPS, OUTCOMES, SPONSOR_KINDS, SPONSOR_ROLES, UN_GROUPS
 
-VOTE_CATEGORIES: tuple[str, ...] = OUTCOMES
-"""The outcomes of a member at a roll call (:data:`unvote.vocabulary.OUTCOMES`)."""
-
 GA_DATA_ENV = "UNVOTE_GA_DATA"
 
 
@@ -147,7 +144,7 @@ def _read_text(path: Path) -> pd.DataFrame:
 
 
 def _vote_categorical(values: Any) -> pd.Categorical:
-    return pd.Categorical(values, categories=list(VOTE_CATEGORIES))
+    return pd.Categorical(values, categories=list(OUTCOMES))
 
 
 def load_members() -> pd.DataFrame:
@@ -211,7 +208,7 @@ def load_ukraine_votes() -> pd.DataFrame:
     es11 = calls[
         calls["resolution"].str.startswith("A/RES/ES-11/") & (calls["vote_on"] == "resolution")
     ]
-    votes = load_ga_votes(roll_calls=calls)
+    votes = load_member_votes(roll_calls=calls)
     votes = votes[votes["id"].isin(es11["id"])]
     frame = votes.assign(id=votes["id"].astype(str), iso3=votes["iso3"].astype(str)).merge(
         es11[["id", "resolution", "date"]], on="id"
@@ -274,7 +271,7 @@ SESSION_TYPES: tuple[str, ...] = ("regular", "emergency", "special")
 
 
 def record_dir(path: str | os.PathLike[str] | None = None) -> Path:
-    """The folder of the plenary record read by :func:`load_roll_calls` and :func:`load_ga_votes`.
+    """The folder of the record read by :func:`load_roll_calls` and :func:`load_member_votes`.
 
     ``path`` if given, else ``$UNVOTE_GA_DATA`` (a newer copy of the record
     takes precedence over the shipped one), else the copy shipped in
@@ -304,16 +301,23 @@ def _imported(name: str) -> Path | None:
     return file if file.is_file() else None
 
 
-ROLL_CALL_COLUMNS: list[str] = [
+ROLL_CALL_COLUMNS: tuple[str, ...] = (
     *("id", "date", "session", "session_type", "resolution", "title", "vote_on", "identical_to"),
     *("yes", "no", "abstain"),
-]
+)
+"""Columns of :func:`load_roll_calls`: what the rest of unvote reads of a roll call."""
+
+ROLL_CALL_FILE_COLUMNS: tuple[str, ...] = (
+    *ROLL_CALL_COLUMNS,
+    *("member_diff", "issue", "source", "undl_record", "voeten_rcid", "date_source", "note"),
+)
+"""Columns of a ``roll_calls.csv.gz`` file, shipped or imported: the above and their provenance."""
 
 
 def _read_roll_calls(file: Path) -> pd.DataFrame:
     frame = read_table(
         file,
-        ROLL_CALL_COLUMNS,
+        list(ROLL_CALL_COLUMNS),
         dates=["date"],
         integers=["session", "yes", "no", "abstain"],
         choices={"vote_on": VOTE_ON, "session_type": SESSION_TYPES},
@@ -390,12 +394,12 @@ def _read_votes(file: Path) -> pd.DataFrame:
         file,
         ["id", "iso3", "vote"],
         categorical=["id", "iso3", "vote"],
-        choices={"vote": VOTE_CATEGORIES},
+        choices={"vote": OUTCOMES},
         required=["id", "iso3"],
     )
 
 
-def load_ga_votes(
+def load_member_votes(
     path: str | os.PathLike[str] | None = None, *, roll_calls: pd.DataFrame | None = None
 ) -> pd.DataFrame:
     """Every member's vote at every General Assembly roll call: ``id, iso3, vote``.
@@ -409,7 +413,7 @@ def load_ga_votes(
     roll call's stated ``member_diff``), and nothing else.  A violation raises
     :class:`~unvote.errors.DataFileError` naming the file and the line or roll call.
 
-    >>> votes = load_ga_votes()
+    >>> votes = load_member_votes()
     >>> votes.query("id == 'dgacm:A/RES/79/7' and vote == 'no'")["iso3"].tolist()
     ['ISR', 'USA']
     """
@@ -451,8 +455,8 @@ def _check_votes(file: Path, votes: pd.DataFrame, calls: pd.DataFrame) -> None:
         )
     # Counts per roll call and outcome, in the order of ``calls``.
     call = position[ids]
-    outcome = pd.Categorical(votes["vote"], categories=list(VOTE_CATEGORIES)).codes
-    counts = np.zeros((len(calls), len(VOTE_CATEGORIES)), dtype=np.int64)
+    outcome = pd.Categorical(votes["vote"], categories=list(OUTCOMES)).codes
+    counts = np.zeros((len(calls), len(OUTCOMES)), dtype=np.int64)
     np.add.at(counts, (call, outcome), 1)
     present = np.zeros(len(calls), dtype=bool)
     present[call] = True

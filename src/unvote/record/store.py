@@ -6,7 +6,7 @@ against the record, and kept in ``<data dir>/imports/`` (see
 :mod:`unvote.record.datadir`) as the same four tables as the shipped ones
 (``roll_calls.csv.gz``, ``votes.csv.gz``, ``resolutions.csv.gz``,
 ``sponsors.csv.gz``) plus a ``manifest.json`` of the files imported.  The
-loaders (:func:`unvote.load_roll_calls`, :func:`unvote.load_ga_votes`,
+loaders (:func:`unvote.load_roll_calls`, :func:`unvote.load_member_votes`,
 :func:`unvote.load_resolutions`, :func:`unvote.load_sponsors`) merge them on
 top of the record.
 
@@ -65,11 +65,6 @@ TABLES: dict[str, str] = {
 }
 """Table -> file name, in the imports folder as in the shipped ``data/ga``."""
 
-ROLL_CALL_COLUMNS: list[str] = [
-    *load.ROLL_CALL_COLUMNS,
-    *("member_diff", "issue", "source", "undl_record", "voeten_rcid", "date_source", "note"),
-]
-"""The columns of an imported ``roll_calls.csv.gz``: those of the shipped record."""
 
 IMPORT_SOURCE = "import"
 """``source`` of an imported roll call (``date_source`` says ``dgacm``)."""
@@ -172,7 +167,7 @@ def match_roll_calls(extract: Extract, calls: pd.DataFrame, votes: pd.DataFrame)
     >>> from unvote.record.extract import read_extract
     >>> extract = read_extract("../shared/data/dgacm/ES-11.json.gz")  # doctest: +SKIP
     >>> calls = load.load_roll_calls()  # doctest: +SKIP
-    >>> votes = load.load_ga_votes(roll_calls=calls)  # doctest: +SKIP
+    >>> votes = load.load_member_votes(roll_calls=calls)  # doctest: +SKIP
     >>> len(match_roll_calls(extract, calls, votes))  # doctest: +SKIP
     6
     """
@@ -224,7 +219,7 @@ def match_roll_calls(extract: Extract, calls: pd.DataFrame, votes: pd.DataFrame)
     return found
 
 
-def link_resolutions(
+def match_resolutions(
     extract: Extract, calls: pd.DataFrame, matched: dict[str, str]
 ) -> pd.DataFrame:
     """The extract's resolutions with ``roll_call`` pointing at the record's ids.
@@ -262,7 +257,7 @@ def write_table(path: Path, frame: pd.DataFrame) -> None:
 def _read_imports(folder: Path) -> dict[str, pd.DataFrame]:
     """The tables of an imports folder (empty tables where nothing was imported)."""
     empty = {
-        "roll_calls": pd.DataFrame(columns=ROLL_CALL_COLUMNS),
+        "roll_calls": pd.DataFrame(columns=list(load.ROLL_CALL_FILE_COLUMNS)),
         "votes": pd.DataFrame(columns=["id", "iso3", "vote"]),
         "resolutions": pd.DataFrame(columns=list(load.RESOLUTION_COLUMNS)),
         "sponsors": pd.DataFrame(columns=list(load.SPONSOR_COLUMNS)),
@@ -397,7 +392,7 @@ def import_extract(
     extract = read_extracts(files)
     say("checking against the record")
     calls = load.load_roll_calls()
-    votes = load.load_ga_votes(roll_calls=calls)
+    votes = load.load_member_votes(roll_calls=calls)
     known = load.load_resolutions()
     new = new_rows(extract, calls, votes, known)
     new_calls, new_votes = new["roll_calls"], new["votes"]
@@ -475,7 +470,7 @@ def new_rows(
     the script that builds the shipped record, so both apply the same checks.
     """
     matched = match_roll_calls(extract, calls, votes)
-    linked = link_resolutions(extract, calls, matched)
+    linked = match_resolutions(extract, calls, matched)
     _check_known_resolutions(extract, linked, known)
     new_calls = extract.roll_calls[~extract.roll_calls["id"].isin(matched)]
     new_resolutions = linked[~linked["symbol"].isin(known["symbol"])]
@@ -502,7 +497,9 @@ def merge_rows(
     calls = calls.assign(
         member_diff="", issue="", source=source, undl_record="", voeten_rcid=""
     ).assign(date_source="dgacm")
-    all_calls = pd.concat([current["roll_calls"], calls[ROLL_CALL_COLUMNS]], ignore_index=True)
+    all_calls = pd.concat(
+        [current["roll_calls"], calls[list(load.ROLL_CALL_FILE_COLUMNS)]], ignore_index=True
+    )
     all_calls = all_calls.sort_values(["date", "id"], kind="stable", ignore_index=True)
     order = pd.Index(all_calls["id"])
     all_votes = pd.concat(

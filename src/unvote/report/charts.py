@@ -141,11 +141,11 @@ def record(totals: pd.DataFrame, ax: Axes | None = None, *, last: int | None = N
     """The recorded counts of every vote: yes, abstain, no and absent on one scale.
 
     ``totals``: one row a vote with ``year`` and the four counts (as
-    :func:`unvote.items.catalogue.load_totals`).  Lines break at a year without a vote
+    :func:`unvote.items.catalogue.load_item_totals`).  Lines break at a year without a vote
     (2020), marked in grey.  ``last`` extends the x-axis to that year.
 
-    >>> from unvote.items.catalogue import load_totals
-    >>> ax = record(load_totals("cuba embargo"))
+    >>> from unvote.items.catalogue import load_item_totals
+    >>> ax = record(load_item_totals("cuba embargo"))
     >>> ax.get_ylabel()
     'Members'
     """
@@ -498,13 +498,14 @@ def strength_sweep(
     year: int | None = None,
     about: str = "the text",
 ) -> Axes:
-    """Expected yes count as a scenario's strengths are scaled (output of ``sweep``).
+    """Expected yes count as a scenario's strengths are scaled (output of ``strength_sweep``).
 
     The line is the expected yes count at each factor, the band its 80 %
     interval; factor 0 is no campaign, 1 the scenario as written.
 
-    >>> from unvote.forecasting.vote import sweep
-    >>> ax = strength_sweep(sweep(2025, "cable", [0, 1, 2]), scenario_name="cable", year=2025)
+    >>> from unvote.forecasting import vote
+    >>> table = vote.strength_sweep(2025, "cable", [0, 1, 2])
+    >>> ax = strength_sweep(table, scenario_name="cable", year=2025)
     >>> ax.get_xlabel()
     'Strength of the campaign (× the scenario as written)'
     """
@@ -1018,7 +1019,7 @@ def save_all(
             )
         swept = _swept(names, sweep_scenario)
         if swept:
-            table = fc.sweep(fc.scenarios[swept].scenario)
+            table = fc.strength_sweep(fc.scenarios[swept].scenario)
             draw(
                 f"sweep-{swept}-{year}",
                 (9, 5),

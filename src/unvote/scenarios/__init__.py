@@ -4,3 +4,19 @@
 selects members through features (never lists of countries) and applies each
 channel's shift to the model's probabilities.
 """
+
+from unvote.scenarios.scenario import (
+    Channel,
+    Scenario,
+    builtin_scenarios,
+    get_scenario,
+    read_scenario,
+)
+
+__all__ = [
+    "Channel",
+    "Scenario",
+    "builtin_scenarios",
+    "get_scenario",
+    "read_scenario",
+]

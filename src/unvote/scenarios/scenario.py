@@ -56,7 +56,6 @@ of one scenario, may not share a name.
 
 from __future__ import annotations
 
-import datetime
 import difflib
 import functools
 import math
@@ -73,9 +72,17 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from unvote.errors import EmptySelectionError, InvalidTypeError, ScenarioError, UnknownNameError
+from unvote.errors import (
+    EmptySelectionError,
+    InvalidTypeError,
+    InvalidValueError,
+    ScenarioError,
+    UnknownNameError,
+)
 from unvote.model.features import MODEL_FEATURES, TREATY_GROUPS, US, last_vote
 from unvote.model.shock import normal_quadrature
+from unvote.numbers import rounded
+from unvote.record.calendar import parse_day
 from unvote.vocabulary import COUNTRY_GROUPS, OUTCOMES, SHIFTED_OUTCOMES, UN_GROUPS
 
 Level = Literal["low", "central", "high"]
@@ -257,7 +264,7 @@ class Strength:
         centre, sigma = math.log(self.central), self.sigma
         below = _NORMAL.cdf((math.log(self.low) - centre) / sigma) if self.low else 0.0
         above = _NORMAL.cdf((math.log(self.high) - centre) / sigma)
-        return round(above - below, 3) + 0.0
+        return rounded(above - below, 3)
 
     def at(self, z: float) -> float:
         """The strength at the standard-normal quantile ``z`` of the prior (0: the median)."""
@@ -277,13 +284,13 @@ class Strength:
 
     def to_dict(self) -> dict[str, Any]:
         if not self.uncertain:
-            return {"fixed": round(self.central, 6) + 0.0}
+            return {"fixed": rounded(self.central, 6)}
         return {
-            "central": round(self.central, 6) + 0.0,
-            "range": [round(self.low, 6) + 0.0, round(self.high, 6) + 0.0],
+            "central": rounded(self.central, 6),
+            "range": [rounded(self.low, 6), rounded(self.high, 6)],
             "prior": "log-normal",
-            "median": round(self.central, 6) + 0.0,
-            "sigma_log": round(self.sigma, 6) + 0.0,
+            "median": rounded(self.central, 6),
+            "sigma_log": rounded(self.sigma, 6),
             "mass_in_range": self.mass_in_range,
         }
 
@@ -747,19 +754,13 @@ def _evidence_date(value: Any, where: str) -> pd.Timestamp | None:
     """``evidence_through`` as a day: a TOML date, a ``YYYY-MM-DD`` string or a Timestamp."""
     if value is None:
         return None
-    day: Any = None
-    if isinstance(value, pd.Timestamp):
-        day = value
-    elif isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
-        day = pd.Timestamp(value)
-    elif isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        day = pd.to_datetime(value, format="%Y-%m-%d", errors="coerce")
-    if day is None or pd.isna(day) or day != day.normalize():
+    try:
+        return parse_day(value, EVIDENCE_KEY, years=False)
+    except (InvalidTypeError, InvalidValueError):
         raise ScenarioError(
             f"{where}: {EVIDENCE_KEY} must be a date without a time of day, such as "
             f"{EVIDENCE_KEY} = 2025-10-29, not {_show(value)}"
-        )
-    return pd.Timestamp(day)
+        ) from None
 
 
 def _fail(where: str, message: str) -> ScenarioError:
@@ -1008,13 +1009,7 @@ def builtin_generation(on: Any = None) -> Generation:
 
 
 def _vote_day(on: Any) -> pd.Timestamp:
-    try:
-        day = pd.Timestamp(on)
-    except (TypeError, ValueError):
-        day = pd.NaT
-    if isinstance(on, bool) or pd.isna(day):
-        raise InvalidTypeError(f"the date of a vote must be a date (YYYY-MM-DD), not {_show(on)}")
-    return day.normalize()
+    return parse_day(on, "the date of a vote", years=False)
 
 
 def builtin_scenarios(on: Any = None) -> list[str]:
