@@ -29,7 +29,6 @@ import numpy as np
 import pandas as pd
 
 from unvote.evaluation.runs import markov_baseline, member_scores
-from unvote.forecasting.vote import model_cutoff
 from unvote.model.estimator import VoteModel, softmax_against_reference
 from unvote.model.features import (
     MODEL_FEATURES,
@@ -38,6 +37,7 @@ from unvote.model.features import (
     recorded_targets,
     training_rows,
 )
+from unvote.model.fitting import model_cutoff
 from unvote.vocabulary import OUTCOMES
 
 OUT = Path(__file__).with_name("compare_models.txt")

@@ -97,9 +97,9 @@ def main() -> None:
     os.environ.update(env)
 
     from unvote.forecasting.counts import joint_yes_no, marginals, mixture_marginals
-    from unvote.forecasting.vote import fitted_model, model_cutoff
     from unvote.forecasting.vote import forecast as forecast_fn
     from unvote.model.features import load_record, training_rows
+    from unvote.model.fitting import fitted_model, model_cutoff
 
     # The cold fit: one run, in a cache of its own.
     record = load_record()

@@ -1204,13 +1204,13 @@ def test_roll_calls_with_the_uns_own_sponsor_strings(tmp_path, shared_data) -> N
 
 
 def test_an_unknown_sponsor_is_refused_before_the_record_is_read(tmp_path, monkeypatch) -> None:
-    import unvote.forecasting.vote
+    import unvote.forecasting.roll_calls
 
     def never(*args, **kwargs):
         raise AssertionError("the record was read (or a model fitted) before the file was checked")
 
-    monkeypatch.setattr(unvote.forecasting.vote, "load_record", never)
-    monkeypatch.setattr(unvote.forecasting.vote, "fitted_model", never)
+    monkeypatch.setattr(unvote.forecasting.roll_calls, "load_record", never)
+    monkeypatch.setattr(unvote.forecasting.roll_calls, "fitted_model", never)
     path = tmp_path / "calls.csv"
     path.write_bytes(ROLL_CALL_FILES["calls-sponsor.csv"])
     status, out, err = run(["--roll-calls", str(path), "--json"])

@@ -12,14 +12,10 @@ import pytest
 import unvote
 from unvote.errors import InvalidTypeError, InvalidValueError, ScenarioError, UnknownNameError
 from unvote.forecasting.draws import draw_counts
-from unvote.forecasting.vote import (
-    Forecast,
-    forecast,
-    forecast_roll_calls,
-    model_cutoff,
-    strength_sweep,
-)
+from unvote.forecasting.roll_calls import forecast_roll_calls
+from unvote.forecasting.vote import Forecast, forecast, strength_sweep
 from unvote.model import cache
+from unvote.model.fitting import model_cutoff
 from unvote.scenarios.scenario import STRENGTH_NODES, Channel, Scenario
 
 BUILTIN = ["baseline", "cable", "ukraine-argument", "allies", "strong"]
@@ -333,13 +329,13 @@ def test_bad_roll_calls_are_refused(record, change, message) -> None:
     ids=["bad-sponsor", "bad-date", "twice"],
 )
 def test_the_table_is_checked_before_the_record_is_read(monkeypatch, change, message) -> None:
-    import unvote.forecasting.vote
+    import unvote.forecasting.roll_calls
 
     def never(*args, **kwargs):
         raise AssertionError("the record was read (or a model fitted) before the table was checked")
 
-    monkeypatch.setattr(unvote.forecasting.vote, "load_record", never)
-    monkeypatch.setattr(unvote.forecasting.vote, "fitted_model", never)
+    monkeypatch.setattr(unvote.forecasting.roll_calls, "load_record", never)
+    monkeypatch.setattr(unvote.forecasting.roll_calls, "fitted_model", never)
     with pytest.raises(unvote.UnvoteError, match=message):
         forecast_roll_calls(change(COMING.copy()), through="2025-09-19")
 

@@ -971,7 +971,7 @@ def read_roll_calls(path: str) -> Any:
 
 def run_roll_calls(args: argparse.Namespace) -> None:
     """``forecast --roll-calls FILE``: a block per coming roll call (or JSON)."""
-    from unvote.forecasting.vote import forecast_roll_calls
+    from unvote.forecasting.roll_calls import forecast_roll_calls
 
     calls = read_roll_calls(args.roll_calls)
     progress = _progress("roll calls")

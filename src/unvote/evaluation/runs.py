@@ -12,7 +12,7 @@ Two evaluations share one scoring:
 
 The model is refitted at the opening of each session (:func:`model_cutoff`),
 so both evaluations, and forecasts of past votes, share the same fits (cached
-on disk by :func:`unvote.forecasting.vote.fitted_model`).  Baselines are scored on
+on disk by :func:`unvote.model.fitting.fitted_model`).  Baselines are scored on
 the same rows:
 
 * ``always_yes``: the training window's outcome frequencies (yes is always
@@ -46,10 +46,11 @@ import pandas as pd
 
 from unvote.errors import InvalidValueError
 from unvote.forecasting.counts import count_distribution, interval
-from unvote.forecasting.vote import DEFAULT_ITEM, fitted_model, item_history, model_cutoff
+from unvote.forecasting.vote import DEFAULT_ITEM, item_history
 from unvote.items.catalogue import get_item, load_items
 from unvote.model.estimator import VoteModel
 from unvote.model.features import Record, feature_rows, load_record, recorded_targets, training_rows
+from unvote.model.fitting import fitted_model, model_cutoff
 from unvote.numbers import rounded, rounded_frame
 from unvote.vocabulary import LEVELS, METHOD_LABELS, OUTCOMES, PROBABILITY_COLUMNS, level_key
 
@@ -650,7 +651,7 @@ def backtest(
 
     Each vote is forecast as :func:`unvote.forecast` forecasts a past vote:
     features as of the day before it, the model fitted on the sessions
-    before the vote's session (:func:`unvote.forecasting.vote.model_cutoff`).
+    before the vote's session (:func:`unvote.model.fitting.model_cutoff`).
     Against the item's own baselines: as last time, and Markov transitions of
     its earlier votes (its members' moves from one vote on the text to the
     next).  ``item`` is an id or words (default: the Cuba-embargo text);

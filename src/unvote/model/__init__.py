@@ -3,8 +3,9 @@
 :mod:`~unvote.model.features` builds the member-by-roll-call rows from the
 record and the items; :mod:`~unvote.model.estimator` is :class:`VoteModel`,
 the pooled multinomial logit with a shared roll-call shock
-(:mod:`~unvote.model.shock`); :mod:`~unvote.model.cache` keeps fitted models
-keyed by the record's content and the code.
+(:mod:`~unvote.model.shock`); :mod:`~unvote.model.fitting` fits it once a
+session, and :mod:`~unvote.model.cache` keeps the fits keyed by the record's
+content and the code.
 """
 
 from unvote.model.estimator import (

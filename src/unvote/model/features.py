@@ -227,6 +227,11 @@ class Record:
         """The date of the last roll call in the record."""
         return pd.Timestamp(self.dates[-1])
 
+    @property
+    def country_names(self) -> pd.Series:
+        """Each country's name in the membership table (its latest, index iso3)."""
+        return self.members.drop_duplicates("iso3", keep="last").set_index("iso3")["country"]
+
     def cutoff(self, tau: Iterable[pd.Timestamp] | np.ndarray) -> np.ndarray:
         """How many roll calls are dated strictly before each cut-off."""
         return np.searchsorted(self.dates, np.asarray(tau, dtype="datetime64[ns]"), side="left")
