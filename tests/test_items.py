@@ -470,15 +470,35 @@ def test_find_items_ranks_the_cuba_text_first(items):
     assert found["item"].iloc[0] == CUBA
     assert find_items("EMBARGO  Cuba", items)["item"].tolist() == found["item"].tolist()
     refugees = find_items("palestine refugee", items)
-    assert refugees["n_roll_calls"].is_monotonic_decreasing
     assert refugees["item"].iloc[0] == "assistance-to-palestine-refugees"
+    recent = refugees[refugees["match"].str.startswith("resolution, voted until")]
+    assert recent.index.tolist() == refugees.index[: len(recent)].tolist()
+    assert recent["n_roll_calls"].is_monotonic_decreasing
+
+
+@pytest.mark.parametrize(
+    ("words", "meant"),
+    [
+        ("palestine refugees", "assistance-to-palestine-refugees"),
+        ("cuba", CUBA),
+        ("human rights iran", "situation-of-human-rights-in-islamic-republic-of-iran"),
+        ("nuclear disarmament", "nuclear-disarmament"),
+    ],
+)
+def test_plain_words_take_the_text_a_user_means(items, words, meant):
+    """The resolution as a whole, still voted, over its motions, amendments and old namesakes."""
+    assert len(find_items(words, items)) > 1
+    assert get_item(words, items).id == meant
+    first = find_items(words, items).iloc[0]
+    assert first["match"].startswith("resolution, ") and "voted until" in first["match"]
 
 
 def test_get_item_explains_unknown_and_ambiguous_names(items):
     with pytest.raises(UnknownNameError, match="did you mean necessity-ending-economic"):
         get_item("necessity-ending-economic-commercial-financial-embargo-cube", items)
     with pytest.raises(
-        UnknownNameError, match=r"'human rights' matches \d+ items: .* and \d+ more"
+        UnknownNameError,
+        match=r"'human rights' matches \d+ items, none clearly best: .* and \d+ more",
     ):
         get_item("human rights", items)
     with pytest.raises(UnknownNameError, match="no item id or title matches it"):

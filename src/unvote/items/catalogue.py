@@ -1113,22 +1113,35 @@ def _words(text: str) -> list[str]:
     return normalise_title(text).replace("...", " ").split()
 
 
+RECENT_YEARS = 3
+"""A text voted within this many years of the record's last vote is recurring now."""
+
+CLEARLY_MORE = 1.5
+"""Between two otherwise equal matches, one with this many times the other's roll calls wins."""
+
+
 def find_items(query: str, items: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Items whose title, label or id hold every word of ``query``, most voted first.
+    """Items whose title, label or id hold every word of ``query``, best match first.
 
     Case, accents, punctuation and word order do not matter; a query word
-    matches the start of a word ("refugee" finds "refugees").  Ties on the
-    number of roll calls go to the most recent.  ``items`` defaults to
+    matches the start of a word ("refugee" finds "refugees").  The ranking
+    is what a user means by a few words: a vote on a resolution as a whole
+    before its motions, amendments and paragraph votes; a text still voted
+    (within :data:`RECENT_YEARS` of the last vote of ``items``) before an old
+    one; a title the words spell out whole before one that merely holds them;
+    then the most roll calls, the most recent, the id.  The column ``match``
+    says why each row ranks where it does.  ``items`` defaults to
     :func:`load_items`.
 
     >>> items = pd.DataFrame({
     ...     "item": ["ending-embargo-against-cuba", "oil-embargo-against-south-africa"],
     ...     "title": ["Ending the embargo against Cuba", "Oil embargo against South Africa"],
     ...     "label": ["ending the US embargo against Cuba", "oil embargo against South Africa"],
-    ...     "n_roll_calls": [32, 11],
+    ...     "vote_on": ["resolution", "resolution"], "n_roll_calls": [32, 11],
     ...     "last_date": pd.to_datetime(["2024-10-30", "1991-12-13"])})
-    >>> find_items("Embargo", items)["item"].tolist()
-    ['ending-embargo-against-cuba', 'oil-embargo-against-south-africa']
+    >>> find_items("Embargo", items)[["item", "match"]].to_numpy().tolist()
+    [['ending-embargo-against-cuba', 'resolution, voted until 2024, 32 roll calls'], \
+['oil-embargo-against-south-africa', 'resolution, last voted 1991, 11 roll calls']]
     >>> find_items("cuba embargo", items)["item"].tolist()
     ['ending-embargo-against-cuba']
     """
@@ -1141,9 +1154,63 @@ def find_items(query: str, items: pd.DataFrame | None = None) -> pd.DataFrame:
         for item, title, label in zip(items["item"], items["title"], items["label"], strict=True)
     ]
     keep = [all(any(word.startswith(w) for word in words) for w in wanted) for words in haystacks]
-    found = items[keep]
-    return found.sort_values(
-        ["n_roll_calls", "last_date", "item"], ascending=[False, False, True], kind="stable"
+    found = items[keep].copy()
+    recent_since = items["last_date"].max() - pd.DateOffset(years=RECENT_YEARS)
+    key = normalise_title(query)
+    found["_whole"] = found["vote_on"] == "resolution"
+    found["_recent"] = found["last_date"] >= recent_since
+    found["_exact"] = [
+        normalise_title(t) == key or normalise_title(label) == key
+        for t, label in zip(found["title"], found["label"], strict=True)
+    ]
+    found["match"] = [
+        ", ".join(
+            [
+                "resolution" if whole else f"{vote_on} vote",
+                *(["the whole title"] if exact else []),
+                f"voted until {last:%Y}" if recent else f"last voted {last:%Y}",
+                f"{n} roll call{'s' if n != 1 else ''}",
+            ]
+        )
+        for whole, exact, recent, vote_on, last, n in zip(
+            found["_whole"],
+            found["_exact"],
+            found["_recent"],
+            found["vote_on"],
+            found["last_date"],
+            found["n_roll_calls"],
+            strict=True,
+        )
+    ]
+    ranked = found.sort_values(
+        ["_whole", "_recent", "_exact", "n_roll_calls", "last_date", "item"],
+        ascending=[False, False, False, False, False, True],
+        kind="stable",
+    )
+    return ranked.drop(columns=["_whole", "_recent", "_exact"])
+
+
+def clearly_best(found: pd.DataFrame) -> bool:
+    """Whether the first row of :func:`find_items` is clearly what was meant, not a tie.
+
+    It is when it beats the second on the kind of vote, on being voted
+    recently or on spelling out the whole title, or when, equal on those, it
+    has :data:`CLEARLY_MORE` times the second's roll calls.
+    """
+    if len(found) < 2:
+        return len(found) == 1
+    first, second = (_standing(row) for _, row in found.head(2).iterrows())
+    if first != second:
+        return True
+    return bool(found["n_roll_calls"].iloc[0] >= CLEARLY_MORE * found["n_roll_calls"].iloc[1])
+
+
+def _standing(row: pd.Series) -> tuple[bool, bool, bool]:
+    """What :func:`find_items` ranks on before counting roll calls, read back from ``match``."""
+    return (
+        row["vote_on"] == "resolution",
+        "voted until" in row["match"],
+        "the whole title" in row["match"],
     )
 
 
@@ -1233,12 +1300,12 @@ class Item:
 
 
 def get_item(id_or_words: str, items: pd.DataFrame | None = None) -> Item:
-    """The :class:`Item` with this id, or the one item these words find.
+    """The :class:`Item` with this id, or the item these words clearly mean.
 
     Words are looked up as in :func:`find_items` (``"cuba-embargo"`` and
-    ``"embargo Cuba"`` both work); when they find several items and exactly
-    one of them is a vote on a text as a whole, or exactly one has the words
-    as its whole title, that one is meant.  Raises
+    ``"embargo Cuba"`` both work), and its first match is taken when it is
+    :func:`clearly_best`; a caller that took words, not an id, can say which
+    item that was (the command line does, on stderr).  Raises
     :class:`~unvote.errors.UnknownNameError` naming the nearest ids when
     nothing matches, and listing the candidates when several do.
     ``items`` defaults to :func:`load_items`.
@@ -1249,15 +1316,15 @@ def get_item(id_or_words: str, items: pd.DataFrame | None = None) -> Item:
     ...     "label": ["oil embargo against South Africa", "arms embargo against South Africa"],
     ...     "vote_on": ["resolution", "resolution"],
     ...     "first_date": pd.to_datetime(["1979-12-12", "1974-12-16"]),
-    ...     "last_date": pd.to_datetime(["1991-12-13", "1981-12-17"]),
-    ...     "n_roll_calls": [11, 4], "consensus_adoptions": [float("nan")] * 2,
+    ...     "last_date": pd.to_datetime(["1991-12-13", "1990-12-17"]),
+    ...     "n_roll_calls": [11, 9], "consensus_adoptions": [float("nan")] * 2,
     ...     "last_yes": [120, 114], "usual_month": [12, 12], "usual_day": [13, 16]})
     >>> get_item("oil embargo", items).title
     'Oil embargo against South Africa'
     >>> get_item("embargo south africa", items)
     Traceback (most recent call last):
     ...
-    unvote.errors.UnknownNameError: 'embargo south africa' matches 2 items: ...; give an id
+    unvote.errors.UnknownNameError: 'embargo south africa' matches 2 items, none clearly best: ...
     >>> get_item("oil-enbargo", items)
     Traceback (most recent call last):
     ...
@@ -1269,19 +1336,14 @@ def get_item(id_or_words: str, items: pd.DataFrame | None = None) -> Item:
         return Item.from_row(exact.iloc[0])
     words = " ".join(re.split(r"[\s_-]+", id_or_words))
     found = find_items(words, items) if _words(words) else items.iloc[:0]
-    if len(found) > 1 and (found["vote_on"] == "resolution").sum() == 1:
-        found = found[found["vote_on"] == "resolution"]
-    if len(found) > 1:  # the words are a whole title: that text is meant
-        key = normalise_title(id_or_words)
-        whole = found[[normalise_title(t) == key for t in found["title"]]]
-        found = whole if len(whole) == 1 else found
-    if len(found) == 1:
+    if len(found) and clearly_best(found):
         return Item.from_row(found.iloc[0])
     if len(found) > 1:
         shown = ", ".join(found["item"].head(5))
         more = f" and {len(found) - 5} more" if len(found) > 5 else ""
         raise UnknownNameError(
-            f"{id_or_words!r} matches {len(found)} items: {shown}{more}; give an id"
+            f"{id_or_words!r} matches {len(found)} items, none clearly best: {shown}{more}; "
+            "give an id (find_items lists them with the reason)"
         )
     near = difflib.get_close_matches(id_or_words, list(items["item"]), n=3, cutoff=0.75)
     hint = f"; did you mean {' or '.join(near)}?" if near else ": no item id or title matches it"
