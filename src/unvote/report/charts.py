@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 from matplotlib.ticker import FuncFormatter, NullFormatter, PercentFormatter
+from mpl_toolkits.axes_grid1 import make_axes_locatable
 
 from unvote import files
 from unvote.record.countries import display_name
@@ -196,68 +197,75 @@ def history(fc: Forecast, ax: Axes | None = None, scenarios: Sequence[str] | Non
     The four outcomes share one scale, members, so a reader compares them
     honestly (see :func:`record`); lines break at a year without a vote.  At
     ``fc.year`` each scenario's forecast: a point (expected yes count) with
-    its 80 % (thick) and 95 % (thin) interval, side by side; the legend gives
-    the numbers.  ``scenarios`` picks which to draw (default: all of
-    ``fc.scenarios``).  :func:`scenario_comparison` shows the forecasts in detail.
+    its 80 % (thick) and 95 % (thin) interval, in a panel of its own beside
+    the record, one column a scenario, on a scale of its own.  ``scenarios``
+    picks which to draw (default: all of ``fc.scenarios``).
+    :func:`scenario_comparison` shows the forecasts in detail.
 
     >>> from unvote.forecasting.vote import forecast
     >>> ax = history(forecast(2025, ["baseline", "cable"]))
     >>> ax.get_ylabel()
     'Members'
     """
-    ax = _new_axes(ax, (10, 6))
+    ax = _new_axes(ax, (11, 6))
     first, last = int(fc.history["year"].min()), int(fc.history["year"].max())
-    record(fc.history, ax, last=fc.year)
+    record(fc.history, ax, last=last)
+    ax.set_xlim(first - 0.7, last + 0.7)
+    ax.set_ylabel("Members")
     names = list(fc.scenarios) if scenarios is None else list(scenarios)
+    # The forecast gets a panel of its own beside the record, one column a scenario and
+    # its own scale, so that every interval and label is readable whatever their number.
+    side = make_axes_locatable(ax).append_axes("right", size=f"{10 + 5 * len(names)}%", pad=0.5)
     styles = _scenario_styles(names)
-    width = min(1.6 / max(len(names), 1), 0.4)
-    low80, high80 = level_key(LEVELS[0]), level_key(LEVELS[-1])
-    for k, name in enumerate(names):
+    low80, high95 = level_key(LEVELS[0]), level_key(LEVELS[-1])
+    lows, highs = [], []
+    for x, name in enumerate(names):
         sf = fc.scenarios[name]
-        x = fc.year + 0.3 + (k - (len(names) - 1) / 2) * width
         colour, marker = styles[name]
-        lo95, hi95 = sf.intervals[high80]["yes"]
+        lo95, hi95 = sf.intervals[high95]["yes"]
         lo80, hi80 = sf.intervals[low80]["yes"]
-        ax.vlines(x, lo95, hi95, color=colour, linewidth=1)
-        ax.vlines(x, lo80, hi80, color=colour, linewidth=3.5)
-        ax.plot(
+        lows.append(lo95)
+        highs.append(hi95)
+        side.vlines(x, lo95, hi95, color=colour, linewidth=1)
+        side.vlines(x, lo80, hi80, color=colour, linewidth=6)
+        side.plot(
             x,
             sf.expected["yes"],
             marker=marker,
-            markersize=5,
+            markersize=6,
             color=colour,
             markeredgecolor="white",
             linestyle="none",
-            label=f"{name}: {sf.expected['yes']:.1f} yes ({lo80}–{hi80})",
         )
-    ax.axvline(last + 0.5, color="#bbbbbb", linewidth=0.8, linestyle=":")
-    ax.annotate(
-        f"forecast\n{fc.year}",
-        xy=(fc.year + 0.3, 0.6),
-        xycoords=("data", "axes fraction"),
-        ha="center",
-        va="bottom",
-        fontsize="x-small",
-        color="#666666",
-    )
-    ax.set_xlim(first - 0.7, fc.year + 0.6 + len(names) * width / 2)
-    ax.set_ylabel("Members")
+        side.annotate(
+            f"{sf.expected['yes']:.0f}",
+            (x, sf.expected["yes"]),
+            xytext=(7, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize="x-small",
+            color=colour,
+        )
+    labels = [n.replace("-", "-\n") if len(names) > 3 else n for n in names]
+    side.set_xticks(range(len(names)), labels, fontsize="x-small")
+    side.set_xlim(-0.6, len(names) - 0.2)
+    margin = max(3.0, 0.08 * (max(highs) - min(lows)))
+    side.set_ylim(max(min(lows) - margin, 0), max(highs) + margin)
+    side.grid(axis="y", color="#e5e5e5", linewidth=0.8)
+    side.set_axisbelow(True)
+    side.set_title(f"forecast {fc.year}: yes votes", fontsize="small")
+    side.set_xlabel(f"bar {low80} %, line {high95} % interval", fontsize="x-small")
     ax.set_title(
         f"UN General Assembly votes on {_about(fc.item.label)}, {first}–{last},\n"
         f"and the forecast yes count for {fc.year}"
         + (" under each scenario of a campaign" if len(names) > 1 else "")
     )
-    handles, labels = ax.get_legend_handles_labels()
-    outcomes = len(OUTCOMES)
     ax.legend(
-        handles,
-        labels,
         loc="center",
         bbox_to_anchor=(0.6, 0.45),
         fontsize="small",
-        title=f"recorded counts; forecast: expected yes ({low80} % interval)",
+        title="recorded counts",
         title_fontsize="small",
-        ncols=1 if len(names) + outcomes <= 10 else 2,
         framealpha=0.95,
     )
     _source_note(ax)
@@ -421,7 +429,7 @@ def movers(
     )
     for row, end, change in zip(rows, moved["p_not_yes"], moved["change"], strict=True):
         left_ax.annotate(
-            f"+{_percent(change)}",
+            f"+{100 * change:.0f} pts",  # percentage points: a change of a probability
             xy=(end, row),
             xytext=(4, 0),
             textcoords="offset points",
@@ -472,12 +480,15 @@ def movers(
             for c, last in zip(anyway["country"], anyway["last_vote"], strict=True)
         ],
     )
+    right_ax.yaxis.tick_right()  # names on the outer side: no gap between the two panels
     right_ax.set_xlim(0, 1)
     right_ax.set_ylim(-0.6, max(len(anyway), 1) - 0.4)
     right_ax.xaxis.set_major_formatter(PercentFormatter(1.0))
     right_ax.set_xlabel("Probability of voting otherwise than last time")
     right_ax.set_title("Likely to change anyway (history alone)", loc="left", fontsize="medium")
-    right_ax.legend(loc="lower right", fontsize="small", framealpha=0.95)
+    right_ax.legend(
+        loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=4, fontsize="small", frameon=False
+    )
     for axes in (left_ax, right_ax):
         axes.grid(axis="x", color="#e5e5e5", linewidth=0.6)
         axes.set_axisbelow(True)
