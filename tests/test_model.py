@@ -206,8 +206,10 @@ def test_json_round_trip(tmp_path, model, cuba):
         (lambda d: d.pop("coef"), "missing or bad entry"),
         (lambda d: d["coef"]["no"].update(last_no="x"), "missing or bad entry"),
         (lambda d: d.update(shock_sd=float("nan")), "not finite"),
+        (lambda d: d.update(shock_sd=-3.0), "shock_sd -3: a standard deviation cannot be negative"),
+        (lambda d: d.update(new_text_shock_sd=-0.5), "new_text_shock_sd -0.5"),
     ],
-    ids=["format", "version", "missing-key", "bad-number", "nan"],
+    ids=["format", "version", "missing-key", "bad-number", "nan", "negative-sd", "negative-new"],
 )
 def test_from_dict_refuses_what_it_cannot_trust(model, change, message):
     data = json.loads(json.dumps(model.to_dict()))

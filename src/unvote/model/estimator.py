@@ -683,6 +683,12 @@ class VoteModel:
         values = np.r_[values, model.new_text_shock_sd_]
         if not np.isfinite(values).all():
             raise DataFileError("a saved unvote.VoteModel with coefficients that are not finite")
+        for name in ("shock_sd", "new_text_shock_sd"):
+            if float(data[name]) < 0:  # a standard deviation; a negative one is a damaged file
+                raise DataFileError(
+                    f"a saved unvote.VoteModel with {name} {float(data[name]):g}: a standard "
+                    "deviation cannot be negative"
+                )
         return model
 
     def save(self, path: str | Path) -> None:
