@@ -137,8 +137,12 @@ class RollCallForecasts(Sequence[RollCallForecast]):
         }
 
     def __repr__(self) -> str:
+        shown = self.table().drop(columns=["date", "item"])
+        more = f"\n... and {len(self) - 20} more" if len(self) > 20 else ""
         return (
-            f"<RollCallForecasts: {len(self)} roll calls, record through {self.through:%Y-%m-%d}>"
+            f"<Forecasts of {len(self)} coming roll call{'s' if len(self) != 1 else ''}, "
+            f"record through {self.through:%Y-%m-%d}: expected counts, yes interval, "
+            f"P(adopted)\n{shown.head(20).to_string()}{more}>"
         )
 
     def _repr_html_(self) -> str:

@@ -74,6 +74,32 @@ DEFAULT_ITEM = "cuba embargo"
 # ----------------------------------------------------------------------------- one scenario
 
 
+class ForecastJSON(dict):
+    """The JSON of a forecast (:meth:`Forecast.to_dict`): a plain dict, with a short repr.
+
+    Every member's probabilities under every scenario make it some 180,000
+    characters; in a notebook or a REPL it says what it holds instead, and
+    ``json.dumps`` or ``print(dict(...))`` shows it whole.
+
+    >>> data = ForecastJSON({"year": 2026, "scenarios": [{"name": "cable"}]})
+    >>> data
+    <JSON of the forecast of the 2026 vote: year, scenarios (1: cable); 48 characters as JSON>
+    >>> data == {"year": 2026, "scenarios": [{"name": "cable"}]}
+    True
+    """
+
+    def __repr__(self) -> str:
+        import json
+
+        names = [str(s.get("name")) for s in self.get("scenarios", [])]
+        keys = ", ".join(
+            f"scenarios ({len(names)}: {', '.join(names)})" if k == "scenarios" else str(k)
+            for k in self
+        )
+        size = f"{len(json.dumps(self)):,} characters as JSON"
+        return f"<JSON of the forecast of the {self.get('year')} vote: {keys}; {size}>"
+
+
 ALREADY_THE_CAMPAIGNS_WAY: tuple[str, ...] = ("abstain", "no")
 """Last votes that already do what a campaign against a text asks: such members are not movers."""
 
@@ -498,30 +524,32 @@ class Forecast:
             scenarios.append(entry)
         first, last_session = self.model.train_sessions_
         retro = self.retrospective
-        return {
-            "year": int(self.year),
-            "item": {
-                "id": self.item.id,
-                "title": self.item.title,
-                "label": self.item.label,
-                "first_voted_after_consensus": self.item.first_voted_after_consensus,
-            },
-            "date": f"{self.date:%Y-%m-%d}",
-            "through": f"{self.through:%Y-%m-%d}",
-            "members": int(self.members),
-            "outcome": self.outcome,
-            "retrospective": None if retro is None else retro.to_dict(top),
-            "model": {
-                "fitted_on": f"sessions {first}-{last_session}",
-                "fitted_through": f"{self.model.train_through_:%Y-%m-%d}",
-                "member_votes": int(self.model.n_train_),
-                "roll_calls": int(self.model.n_calls_),
-                "roll_call_shock_sd": rounded(self.model.shock_sd(self.features), 4),
-            },
-            "countries_asked": [self.member(code) for code in countries],
-            "scenarios": scenarios,
-            "skipped": [{"name": n, "reason": r} for n, r in self.skipped.items()],
-        }
+        return ForecastJSON(
+            {
+                "year": int(self.year),
+                "item": {
+                    "id": self.item.id,
+                    "title": self.item.title,
+                    "label": self.item.label,
+                    "first_voted_after_consensus": self.item.first_voted_after_consensus,
+                },
+                "date": f"{self.date:%Y-%m-%d}",
+                "through": f"{self.through:%Y-%m-%d}",
+                "members": int(self.members),
+                "outcome": self.outcome,
+                "retrospective": None if retro is None else retro.to_dict(top),
+                "model": {
+                    "fitted_on": f"sessions {first}-{last_session}",
+                    "fitted_through": f"{self.model.train_through_:%Y-%m-%d}",
+                    "member_votes": int(self.model.n_train_),
+                    "roll_calls": int(self.model.n_calls_),
+                    "roll_call_shock_sd": rounded(self.model.shock_sd(self.features), 4),
+                },
+                "countries_asked": [self.member(code) for code in countries],
+                "scenarios": scenarios,
+                "skipped": [{"name": n, "reason": r} for n, r in self.skipped.items()],
+            }
+        )
 
     def member(self, iso3: str) -> dict[str, Any]:
         """One member under every scenario: its last vote, probabilities and channels."""
@@ -555,13 +583,19 @@ class Forecast:
         retro = self.retrospective
         recorded = "" if retro is None else f", percentile of the {retro.recorded['yes']} recorded"
         lines = [f"<{self._caption()}; expected yes ({key} % interval){recorded}:"]
-        width = max((len(n) for n in self.scenarios), default=0)
+        width = max((len(n) for n in [*self.scenarios, "recorded"]), default=0)
         for name, sf in self.scenarios.items():
             lo, hi = sf.intervals[key]["yes"]
             where = "" if retro is None else f"  {retro.summary.loc[name, 'percentile']:.1%}"
             lines.append(f"  {name:<{width}}  {sf.expected['yes']:6.1f}  ({lo}-{hi}){where}")
+        if self.outcome is not None:
+            counts = ", ".join(f"{o} {self.outcome[o]}" for o in OUTCOMES)
+            lines.append(f"  {'recorded':<{width}}  {counts}")
+        by_reason: dict[str, list[str]] = {}
         for name, reason in self.skipped.items():
-            lines.append(f"  {name:<{width}}  skipped: {reason}")
+            by_reason.setdefault(reason, []).append(name)
+        for reason, names in by_reason.items():
+            lines.append(f"  skipped {', '.join(names)}: {reason}")
         return "\n".join(lines) + ">"
 
     def _repr_html_(self) -> str:
