@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import functools
 import html
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -52,6 +52,7 @@ from unvote.model.estimator import VoteModel
 from unvote.model.features import Record, feature_rows, load_record, recorded_targets, training_rows
 from unvote.model.fitting import fitted_model, model_cutoff
 from unvote.numbers import rounded, rounded_frame
+from unvote.progress import Progress, steps
 from unvote.vocabulary import LEVELS, METHOD_LABELS, OUTCOMES, PROBABILITY_COLUMNS, level_key
 
 LAST_COLUMNS = [f"last_{c}" for c in OUTCOMES]
@@ -62,7 +63,6 @@ CLIP = 1e-15  # probabilities are clipped here before taking logs
 HISTORY_SESSIONS = 3  # the issue-shares baseline looks back this many sessions
 
 Footing = Literal["frozen", "rolling"]
-Progress = Callable[[str], None]
 
 UNSIM: dict[str, dict[str, float]] = {
     "UNSim v0.1": {"accuracy": 0.682, "f1_no": 0.172, "f1_abstain": 0.138},
@@ -569,15 +569,17 @@ def forward_test(
     *,
     model: VoteModel | None = None,
     record: Record | None = None,
-    progress: Progress | None = None,
+    progress: Progress = True,
 ) -> ForwardTest:
     """Session-by-session forward test of the vote model against baselines on the same rows.
 
     For each session ``s`` from ``first`` to ``last``: the model (default
     :class:`~unvote.model.estimator.VoteModel`) fitted on the votes before the
     session's first roll call forecasts every roll call of ``s``, as do the
-    baselines (module docstring), on each footing.  ``progress`` is called
-    with a line of text as each session starts.
+    baselines (module docstring), on each footing.  It fits a model a
+    session: about 20 s each from a cold cache.  ``progress``: a bar on
+    stderr (default), ``False`` for none, or a callable given a line of text
+    as each session starts (:mod:`unvote.progress`).
 
     >>> result = forward_test(79, 79, footings=["frozen"])
     >>> table = result.summary()
@@ -590,15 +592,15 @@ def forward_test(
     for footing in footings:
         if footing not in ("frozen", "rolling"):
             raise InvalidValueError(f"footing must be 'frozen' or 'rolling', not {footing!r}")
-    if progress:
+    if callable(progress):
         progress(f"features of sessions {first - estimator.window}-{last}")
     rolling = training_rows(record, first - estimator.window, last)
     starts = record.calls.groupby("session")["date"].min()
     frames = []
     fitted = None
-    for session in range(first, last + 1):
-        if progress:
-            progress(f"session {session}")
+    sessions = range(first, last + 1)
+    report = (lambda s: progress(f"session {s}")) if callable(progress) else progress
+    for session in steps(sessions, "forward test (sessions)", report):
         through = model_cutoff(record, starts[session] - pd.Timedelta(days=1))
         fitted = fitted_model(record, through, estimator, rows=rolling, init=fitted)
         train = rolling[
@@ -633,7 +635,7 @@ def forward_test(
     predictions = pd.concat(frames, ignore_index=True)
     columns = ["footing", "method", "session", "id", "linked", "iso3", "vote"]
     predictions = predictions[[*columns, *PROBABILITY_COLUMNS, *TYPICAL_COLUMNS, "shock_sd"]]
-    if progress:
+    if callable(progress):
         progress("scoring the count intervals")
     return ForwardTest((first, last), predictions, _call_table(predictions))
 
@@ -645,7 +647,7 @@ def backtest(
     item: str = DEFAULT_ITEM,
     model: VoteModel | None = None,
     record: Record | None = None,
-    progress: Callable[[int], None] | None = None,
+    progress: Progress = True,
 ) -> Backtest:
     """Each recorded vote of an item from ``first`` to ``last``, forecast from the votes before it.
 
@@ -654,8 +656,10 @@ def backtest(
     before the vote's session (:func:`unvote.model.fitting.model_cutoff`).
     Against the item's own baselines: as last time, and Markov transitions of
     its earlier votes (its members' moves from one vote on the text to the
-    next).  ``item`` is an id or words (default: the Cuba-embargo text);
-    ``progress`` is called with each year as it starts.
+    next).  ``item`` is an id or words (default: the Cuba-embargo text).  It
+    fits a model a vote: about 15 s each from a cold cache.  ``progress``: a
+    bar on stderr (default), ``False`` for none, or a callable given each year
+    as it starts (:mod:`unvote.progress`).
 
     >>> result = backtest(2023, 2024)
     >>> result.scores[["year", "method", "members"]].to_numpy().tolist()[:3]
@@ -694,9 +698,8 @@ def backtest(
     )
     frames = []
     fitted = None
-    for call in chosen_calls.itertuples():
-        if progress:
-            progress(int(call.year))
+    report = (lambda call: progress(int(call.year))) if callable(progress) else progress
+    for call in steps(list(chosen_calls.itertuples()), "backtest (votes)", report):
         through = model_cutoff(record, call.date - pd.Timedelta(days=1))
         fitted = fitted_model(record, through, estimator, rows=rolling, init=fitted)
         rows = history[history["id"] == call.id].reset_index(drop=True)
