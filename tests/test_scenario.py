@@ -1612,3 +1612,12 @@ def test_widening_a_channel_of_the_cable_widens_its_interval(k, model, rows, bas
     low, high = after.intervals["80"]["yes"]
     assert low < before[0] and high >= before[1] - 1
     assert high - low > before[1] - before[0]
+
+
+def test_a_file_name_too_long_for_the_file_system_is_one_readable_line() -> None:
+    name = "a" * 300 + ".toml"
+    for read in (read_scenario, get_scenario):
+        with pytest.raises(
+            ScenarioError, match=r"^a{30}\.\.\.a+\.toml: cannot be read \(File name too long\)$"
+        ):
+            read(name)

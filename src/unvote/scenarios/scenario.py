@@ -877,9 +877,13 @@ def read_scenario(path: str | Path) -> Scenario:
     the file, the key and what is allowed.
     """
     path = Path(path)
-    if not path.exists():
+    try:
+        exists, is_file = path.exists(), path.is_file()
+    except OSError as err:  # a name too long for the file system, a folder without access
+        raise ScenarioError(f"{_shortened(str(path))}: cannot be read ({err.strerror})") from None
+    if not exists:
         raise ScenarioError(f"{path}: scenario file not found")
-    if not path.is_file():
+    if not is_file:
         raise ScenarioError(f"{path}: is not a file")
     try:
         size = path.stat().st_size
@@ -903,6 +907,18 @@ def read_scenario(path: str | Path) -> Scenario:
         return parse_scenario(data, where=str(path))
     except RecursionError:
         raise ScenarioError(f"{path}: nested too deeply to be a scenario") from None
+
+
+def _exists(path: str) -> bool:
+    try:
+        return Path(path).exists()
+    except OSError:  # a name too long to be a file: not a file, then
+        return False
+
+
+def _shortened(text: str, keep: int = 60) -> str:
+    """A long name cut in the middle, so that an error about it stays one readable line."""
+    return text if len(text) <= keep else f"{text[: keep // 2]}...{text[-keep // 2 :]}"
 
 
 def seed_dir() -> Path:
@@ -1058,7 +1074,7 @@ def get_scenario(name_or_path: str | Path | Scenario, on: Any = None) -> Scenari
         for generation in generations:
             if text in generation.names:
                 return read_scenario(generation.folder / f"{text}.toml")
-    if text.endswith(".toml") or "/" in text or Path(text).exists():
+    if text.endswith(".toml") or "/" in text or _exists(text):
         return read_scenario(text)
     known = list(dict.fromkeys(n for g in generations for n in g.names))
     if on is not None:
