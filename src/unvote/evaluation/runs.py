@@ -405,8 +405,10 @@ class Backtest:
 def _rounded(means: pd.DataFrame) -> pd.DataFrame:
     means = means.sort_values("log_loss", kind="stable")
     digits = {c: 3 for c in SUMMARY_COLUMNS} | {"err_yes": 1, "in80_yes": 0, "in95_yes": 0}
-    digits |= {"width80_yes": 1}
+    digits |= {"width80_yes": 1, "vs_markov": 3}
     table = rounded_frame(means, {k: v for k, v in digits.items() if k in means})
+    if "member_votes" in table:  # a count, not a mean: shown whole
+        table["member_votes"] = table["member_votes"].astype("int64")
     table.index = _labels(table.index)
     return table.rename(columns=SUMMARY_COLUMNS).rename_axis("method")
 
