@@ -13,7 +13,7 @@ from probability_tables import make_probs, random_probs
 
 from unvote.errors import InvalidTypeError, InvalidValueError
 from unvote.forecasting.counts import interval, marginals
-from unvote.forecasting.retrospective import FLOOR, MOVER_COLUMNS, SUMMARY_COLUMNS, retrospective
+from unvote.forecasting.retrospective import FLOOR, MOVER_COLUMNS, SCORE_COLUMNS, retrospective
 
 OUTCOMES = ["yes", "abstain", "no", "absent"]
 
@@ -68,7 +68,7 @@ def test_scores_by_hand(two) -> None:
     votes, probs = two
     summary = retrospective(votes, probs).summary
     assert summary.index.tolist() == ["baseline", "campaign"]
-    assert summary.columns.tolist() == list(SUMMARY_COLUMNS)
+    assert summary.columns.tolist() == list(SCORE_COLUMNS)
     base, campaign = summary.loc["baseline"], summary.loc["campaign"]
     assert (base["p_below"], base["p_at_most"]) == pytest.approx((0.05, 0.55))
     assert base["percentile"] == pytest.approx(0.3)

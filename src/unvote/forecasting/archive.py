@@ -39,7 +39,7 @@ from unvote.errors import DataFileError, InvalidValueError
 from unvote.numbers import rounded
 from unvote.vocabulary import OUTCOMES, PROBABILITY_COLUMNS
 
-FORMAT = 1
+ARCHIVE_FORMAT = 1
 """Bumped when the layout of an archived forecast changes."""
 
 
@@ -70,7 +70,7 @@ def archive_record(
         package = "source"
     day = dt.date.today() if made is None else pd.Timestamp(made).date()
     return {
-        "format": FORMAT,
+        "format": ARCHIVE_FORMAT,
         "made": f"{day:%Y-%m-%d}",
         "unvote": package,
         "data_version": cache.data_version(),
@@ -105,9 +105,9 @@ def _check(data: Any, where: str) -> None:
     needed = ("format", "item", "year", "through", "forecast", "marginals")
     if not isinstance(data, Mapping) or any(k not in data for k in needed):
         raise DataFileError(f"{where}: not an archived forecast (needs {', '.join(needed)})")
-    if data["format"] != FORMAT:
+    if data["format"] != ARCHIVE_FORMAT:
         raise DataFileError(
-            f"{where}: archive format {data['format']!r}; this unvote reads {FORMAT}"
+            f"{where}: archive format {data['format']!r}; this unvote reads {ARCHIVE_FORMAT}"
         )
 
 

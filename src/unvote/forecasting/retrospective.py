@@ -78,7 +78,7 @@ from unvote.vocabulary import LEVELS, OUTCOMES, PROBABILITY_COLUMNS, level_key
 FLOOR = 1e-300
 """Smallest probability a score takes the log of (``ln FLOOR`` is about -690.8)."""
 
-SUMMARY_COLUMNS: tuple[str, ...] = (
+SCORE_COLUMNS: tuple[str, ...] = (
     "expected_yes",
     "yes_error",
     *(f"yes_{end}{level_key(level)}" for level in LEVELS for end in ("lo", "hi")),
@@ -115,7 +115,7 @@ class Retrospective:
     interval of the change that the baseline's own randomness allows.
 
     ``summary``, one row a scenario, the baseline first
-    (:data:`SUMMARY_COLUMNS`): ``expected_yes``, ``yes_error`` (expected
+    (:data:`SCORE_COLUMNS`): ``expected_yes``, ``yes_error`` (expected
     minus recorded), the yes count's central intervals ``yes_lo80`` ...
     ``yes_hi95``, ``p_below`` = P(yes < recorded), ``p_at_most`` = P(yes <=
     recorded), ``percentile`` (their mean, the mid-percentile), ``log_score``

@@ -149,7 +149,7 @@ class RollCallForecasts(Sequence[RollCallForecast]):
         return self.table().to_html()
 
 
-ROLL_CALL_FILE_COLUMNS: tuple[str, ...] = ("id", "date", "title")
+COMING_ROLL_CALL_COLUMNS: tuple[str, ...] = ("id", "date", "title")
 """Columns a table of coming roll calls must have; ``agenda_item``, ``committee`` and
 ``sponsors`` (a sponsor list as the UN writes it, or names or ISO3 codes separated by
 ``;``: see :mod:`unvote.record.sponsors`) are optional."""
@@ -164,11 +164,11 @@ def _check_calls(calls: pd.DataFrame, members: pd.DataFrame | None = None) -> pd
     """
     if not isinstance(calls, pd.DataFrame):
         raise InvalidTypeError(f"calls must be a DataFrame, not {type(calls).__name__}")
-    missing = [c for c in ROLL_CALL_FILE_COLUMNS if c not in calls.columns]
+    missing = [c for c in COMING_ROLL_CALL_COLUMNS if c not in calls.columns]
     if missing:
         raise InvalidValueError(
             f"the roll calls lack column(s) {', '.join(missing)}; needed: "
-            f"{', '.join(ROLL_CALL_FILE_COLUMNS)} (optional: agenda_item, committee, sponsors)"
+            f"{', '.join(COMING_ROLL_CALL_COLUMNS)} (optional: agenda_item, committee, sponsors)"
         )
     if calls.empty:
         raise InvalidValueError("no roll call to forecast: the table is empty")

@@ -37,7 +37,7 @@ from unvote import files
 from unvote.errors import OutputError
 from unvote.record import datadir
 
-FORMAT = 2
+CACHE_FORMAT = 2
 """Bumped whenever the layout of an entry changes: older entries are then ignored."""
 
 
@@ -136,7 +136,7 @@ def data_version() -> str:
 
 
 def _path(kind: str, key: Mapping[str, Any]) -> Path:
-    text = json.dumps({"format": FORMAT, "kind": kind, **key}, sort_keys=True, default=str)
+    text = json.dumps({"format": CACHE_FORMAT, "kind": kind, **key}, sort_keys=True, default=str)
     name = hashlib.sha256(text.encode()).hexdigest()[:24]
     return datadir.cache_dir() / kind / f"{name}.json"
 
