@@ -33,10 +33,20 @@ def test_ci_runs_the_readme_test_command():
     assert "README.md" in ci and "eval" in ci
 
 
+def every_parser(parser=None):
+    """The ``forecast`` parser and each subcommand's, nested ones too."""
+    parser = parser or build_parser()
+    yield parser
+    for action in parser._actions:
+        for sub in getattr(action, "choices", None) or {}:
+            if isinstance(action.choices[sub], type(parser)):
+                yield from every_parser(action.choices[sub])
+
+
 def test_every_cli_option_is_documented_in_the_readme():
-    parser = build_parser()
     options = {
         option
+        for parser in every_parser()
         for action in parser._actions
         for option in action.option_strings
         if option.startswith("--") and option != "--help"
@@ -46,11 +56,18 @@ def test_every_cli_option_is_documented_in_the_readme():
     assert not missing, f"options missing from README.md: {missing}"
 
 
-def test_every_data_command_is_documented_in_the_readme():
-    from unvote.cli.main import build_data_parser
+def test_every_command_is_documented_in_the_readme():
+    from unvote.cli.main import COMMANDS
 
-    parser = build_data_parser()
-    commands = next(a for a in parser._actions if a.dest == "command").choices
+    for name in COMMANDS:
+        assert name == "vote" or f"forecast {name}" in README, name
+
+
+def test_every_data_command_is_documented_in_the_readme():
+    from unvote.cli.main import subparser
+
+    parser = subparser(build_parser(), "data")
+    commands = next(a for a in parser._actions if a.dest == "action").choices
     assert sorted(commands) == ["import", "reset", "status"]
     for name, sub in commands.items():
         assert f"forecast data {name}" in README, name
@@ -59,8 +76,9 @@ def test_every_data_command_is_documented_in_the_readme():
 
 
 def test_every_cli_option_has_help():
-    for action in build_parser()._actions:
-        assert action.help, action.option_strings or action.dest
+    for parser in every_parser():
+        for action in parser._actions:
+            assert action.help, (parser.prog, action.option_strings or action.dest)
 
 
 def test_public_functions_and_classes_have_docstrings():

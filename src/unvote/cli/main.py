@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import sys
 from collections.abc import Callable, Sequence
+from contextlib import suppress
 from importlib.metadata import version
 from typing import Any
 
@@ -38,9 +38,8 @@ def _whole(name: str, low: int | None = None, high: int | None = None) -> Callab
         try:
             value = int(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(
-                f"{name} must be a whole number, not {text!r}"
-            ) from None
+            message = f"{name} must be a whole number, not {text!r}"
+            raise argparse.ArgumentTypeError(message) from None
         if low is not None and value < low:
             raise argparse.ArgumentTypeError(f"{name} must be at least {low}, not {value}")
         if high is not None and value > high:
@@ -51,13 +50,14 @@ def _whole(name: str, low: int | None = None, high: int | None = None) -> Callab
 
 
 def _shock_sd(text: str) -> float:
+    """An argparse type for --bloc-sd: a number from 0 to the largest shock of the draws."""
     from unvote.forecasting.draws import MAX_SHOCK_SD as HIGH
 
-    value = float(text) if text.strip().lstrip("+-").replace(".", "", 1).isdigit() else math.nan
-    if not 0 <= value <= HIGH:
-        message = f"--bloc-sd must be a number from 0 to {HIGH:g} (logit units), not {text!r}"
-        raise argparse.ArgumentTypeError(message)
-    return value
+    with suppress(ValueError):
+        if 0 <= (value := float(text)) <= HIGH:
+            return value
+    message = f"--bloc-sd must be a number from 0 to {HIGH:g} (logit units), not {text!r}"
+    raise argparse.ArgumentTypeError(message)
 
 
 def _range(example: str) -> Callable[[str], tuple[int, int]]:
@@ -141,7 +141,6 @@ OPTIONS: dict[str, tuple[str | None, Any, str]] = {
     "--draws-out": ("FILE", _name("--draws-out", "file"), "write every draw as CSV (.gz: gzip)"),
 }
 APPEND = {"--scenario", "--country", "--below", "--bloc"}
-VOTE = [o for o in OPTIONS if o != "--draws"]
 # name: (one line, positional arguments (name, metavar, type, nargs, help), options)
 COMMANDS: dict[str, tuple[str, list[tuple[str, str, Any, Any, str]], list[str]]] = {
     "vote": (
@@ -202,21 +201,20 @@ Exit status: 0 done, 2 a mistake or a failed write (nothing written),
 def build_parser() -> ArgumentParser:
     """The ``forecast`` parser: a subparser a command; ``forecast YEAR`` is ``vote``, unnamed."""
     root = ArgumentParser(prog="forecast", description=build_parser.__doc__)
-    commands = root.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    commands = root.add_subparsers(
+        dest="command", metavar="COMMAND", required=True, help="a command"
+    )
     listing = "\n".join(f"  {n:<14}{c[0]}" for n, c in COMMANDS.items() if n != "vote")
     for name, (line, positionals, options) in COMMANDS.items():
-        parser = commands.add_parser(
-            name,
-            **({} if name == "vote" else {"help": line}),
-            usage="forecast YEAR [options]\n       forecast COMMAND ..."
-            if name == "vote"
-            else None,
-            description=f"Forecast UN General Assembly votes.\n\ncommands:\n{listing}"
-            if name == "vote"
-            else line,
-            epilog=_epilog() if name == "vote" else None,
-            formatter_class=argparse.RawDescriptionHelpFormatter,
-        )
+        texts = {"help": line, "description": line}
+        if name == "vote":  # forecast YEAR: the main help, with the commands and examples
+            texts = {
+                "usage": "forecast YEAR [options]\n       forecast COMMAND ...",
+                "description": f"Forecast UN General Assembly votes.\n\ncommands:\n{listing}",
+                "epilog": _epilog(),
+            }
+        raw = argparse.RawDescriptionHelpFormatter
+        parser = commands.add_parser(name, formatter_class=raw, **texts)
         parser.set_defaults(run=globals()[f"run_{name.replace('-', '_')}"])
         for dest, metavar, kind, nargs, said in positionals:
             parser.add_argument(dest, metavar=metavar, type=kind, nargs=nargs, help=said)
@@ -229,7 +227,9 @@ def build_parser() -> ArgumentParser:
             said = f"forecast (unvote) {version('unvote')}"
             parser.add_argument("--version", action="version", version=said, help="the version")
         if name == "data":
-            actions = parser.add_subparsers(dest="action", metavar="COMMAND", required=True)
+            actions = parser.add_subparsers(
+                dest="action", metavar="COMMAND", required=True, help="an action"
+            )
             for action, (said, metavar, nargs) in DATA.items():
                 sub = actions.add_parser(action, help=said, description=said)
                 if metavar:
@@ -292,8 +292,8 @@ def run_vote(args: argparse.Namespace) -> None:
     draws = result = None
     if draws_n:
         with progress("draws") as report:
-            seed, blocs = args.seed or 0, args.bloc
-            draws = fc.simulate(draws_n, seed, blocs=blocs, bloc_sd=bloc_sd, progress=report)
+            kwargs = {"blocs": args.bloc, "bloc_sd": bloc_sd, "progress": report}
+            draws = fc.simulate(draws_n, random_state=args.seed or 0, **kwargs)
     earlier = sorted(set(fc.history.loc[fc.history["date"] <= fc.through, "year"]))
     if plot and len(earlier) > 1:
         from unvote.evaluation.runs import backtest
@@ -324,8 +324,8 @@ def _emit(args: argparse.Namespace, out: str, notes: Sequence[str] = ()) -> None
         for note in notes:
             say(clean(note))
     else:
-        wrapped = [text.wrap_note(note) for note in notes]
-        emit(proc.clean_lines("\n\n".join([out, "\n".join(wrapped)]) if notes else out))
+        out = "\n\n".join([out, "\n".join(map(text.wrap_note, notes))]) if notes else out
+        emit("\n".join(clean(line) for line in out.split("\n")))
 
 
 def run_backtest(args: argparse.Namespace) -> None:

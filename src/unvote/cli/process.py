@@ -55,14 +55,12 @@ def _fallback(error: UnicodeError) -> tuple[str, int]:
     """Encode what the terminal cannot show as ASCII look-alikes ("…" -> "...", "ü" -> "u")."""
     if not isinstance(error, UnicodeEncodeError):
         raise error
-    text = error.object[error.start : error.end]
-    out = []
-    for ch in text:
-        plain = _ASCII.get(ch)
-        if plain is None:
-            plain = unicodedata.normalize("NFKD", ch).encode("ascii", "ignore").decode() or "?"
-        out.append(plain)
-    return "".join(out), error.end
+    return "".join(
+        _ASCII.get(ch)
+        or unicodedata.normalize("NFKD", ch).encode("ascii", "ignore").decode()
+        or "?"
+        for ch in error.object[error.start : error.end]
+    ), error.end
 
 
 codecs.register_error("unvote-ascii", _fallback)
@@ -75,11 +73,6 @@ def clean(text: str) -> str:
     'evil\\\\x1b[31m\\\\nname'
     """
     return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
-
-
-def clean_lines(text: str) -> str:
-    """``text`` cleaned line by line (its newlines kept)."""
-    return "\n".join(clean(line) for line in text.split("\n"))
 
 
 def say(message: str, end: str = "\n") -> None:
@@ -154,8 +147,9 @@ def progress(label: str) -> Iterator[Callable[..., None]]:
         say("\r\x1b[K", end="")
 
 
-def _reopen_closed_fds() -> None:
-    """A descriptor 0-2 closed at start-up is pointed at /dev/null, so no file we open takes it."""
+def _usable_streams() -> None:
+    """Descriptors 0-2 closed at start-up point at /dev/null (no file we open takes one), and
+    stdout and stderr write what they cannot encode as ASCII look-alikes."""
     for fd in (0, 1, 2):
         try:
             os.fstat(fd)
@@ -164,14 +158,9 @@ def _reopen_closed_fds() -> None:
             if null != fd:
                 os.dup2(null, fd)
                 os.close(null)
-
-
-def _tolerant_streams() -> None:
     for stream in (sys.stdout, sys.stderr):
-        reconfigure = getattr(stream, "reconfigure", None)
-        if reconfigure is not None:
-            with suppress(OSError, ValueError):
-                reconfigure(errors="unvote-ascii")
+        with suppress(AttributeError, OSError, ValueError):
+            stream.reconfigure(errors="unvote-ascii")  # type: ignore[union-attr]
 
 
 @contextmanager
@@ -195,8 +184,7 @@ def _sigterm_unwinds() -> Iterator[None]:
 def guarded(command: Callable[[], None]) -> int:
     """Run ``command`` at the error boundary and return the exit status (see the module doc)."""
     stdout_closed = sys.stdout is None
-    _reopen_closed_fds()
-    _tolerant_streams()
+    _usable_streams()
     try:
         with _sigterm_unwinds():
             if stdout_closed:
