@@ -1635,6 +1635,21 @@ def test_escape_codes_never_reach_the_terminal(tmp_path) -> None:
     assert b"\x1b" not in done.stderr and b"\\x1b[31mred" in done.stderr
 
 
+def test_a_bad_input_is_refused_before_matplotlib_is_imported(tmp_path) -> None:
+    make_workdir(tmp_path)
+    code = (
+        "import sys; from unvote.cli.main import main; status = main(sys.argv[1:]); "
+        "print(status, 'matplotlib' in sys.modules)"
+    )
+    for argv in (
+        ["2025", "--plot", "file/sub"],
+        ["backtest", "2018-2019", "--plot", "file/sub"],
+        ["roll-calls", "missing.csv"],
+    ):
+        done = subprocess_run([sys.executable, "-c", code, *argv], cwd=tmp_path)
+        assert done.stdout == b"2 False\n", (argv, done.stderr.decode())
+
+
 # ----------------------------------------------------------------------------- BAD_INPUTS.md
 
 

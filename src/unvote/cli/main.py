@@ -270,10 +270,11 @@ def run_vote(args: argparse.Namespace) -> None:
     countries = list(dict.fromkeys(to_iso3(name) for name in args.country or []))
     # Checked now, before any work; forecast() resolves built-in names for the vote's date.
     chosen = [get_scenario(s).name for s in args.scenario or []]
-    plot = proc.import_plot() if args.plot else None
-    if plot:  # every file this run may write is checked before any work
-        names = chosen or list(dict.fromkeys(n for g in builtin_generations() for n in g.names))
+    if args.plot:  # every file this run may write is checked before any work (and matplotlib)
         files.check_folder(args.plot, "--plot")
+    plot = proc.import_plot() if args.plot else None
+    if plot:
+        names = chosen or list(dict.fromkeys(n for g in builtin_generations() for n in g.names))
         # a superset: the retrospective chart is drawn only for a vote already recorded
         targets = plot.chart_files(args.plot, year, names, backtest=True, retrospective=True)
         for name in [n for n in names if n != "baseline"]:  # a skipped one changes the charts
@@ -330,10 +331,11 @@ def _emit(args: argparse.Namespace, out: str, notes: Sequence[str] = ()) -> None
 
 def run_backtest(args: argparse.Namespace) -> None:
     """``forecast backtest FIRST-LAST``: the summary table (or JSON), and its charts."""
+    if args.plot:
+        files.check_folder(args.plot, "--plot")
     plot = proc.import_plot() if args.plot else None
     if plot:
         targets = plot.chart_files(args.plot, 0, [], sweep_scenario="", backtest=True)
-        files.check_folder(args.plot, "--plot")
         files.check_files([t for t in targets if t.name.startswith("backtest")], "--plot")
     from unvote.evaluation.runs import backtest
     from unvote.forecasting.vote import DEFAULT_ITEM
