@@ -215,6 +215,7 @@ def build_parser() -> ArgumentParser:
             }
         raw = argparse.RawDescriptionHelpFormatter
         parser = commands.add_parser(name, formatter_class=raw, **texts)
+        # each command runs run_<name>, below: forecast backtest -> run_backtest
         parser.set_defaults(run=globals()[f"run_{name.replace('-', '_')}"])
         for dest, metavar, kind, nargs, said in positionals:
             parser.add_argument(dest, metavar=metavar, type=kind, nargs=nargs, help=said)
