@@ -1578,7 +1578,7 @@ def no_record(monkeypatch: pytest.MonkeyPatch) -> None:
 
     for name, module in list(sys.modules.items()):
         if name.startswith("unvote."):
-            for loader in ("load_record", "load_ga_votes", "fitted_model"):
+            for loader in ("load_record", "load_ga_votes", "load_member_votes", "fitted_model"):
                 if hasattr(module, loader):
                     monkeypatch.setattr(module, loader, never)
 
