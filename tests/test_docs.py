@@ -14,6 +14,9 @@ from unvote.cli.main import build_parser
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
+CLI_REFERENCE = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+README_LINES = 250
+"""A newcomer reads the README in five minutes; the references are in docs/."""
 
 
 def first_code_block(text: str) -> list[str]:
@@ -33,24 +36,47 @@ def test_ci_runs_the_readme_test_command():
     assert "README.md" in ci and "eval" in ci
 
 
-def test_every_cli_option_is_documented_in_the_readme():
-    parser = build_parser()
+def every_parser(parser=None):
+    """The ``forecast`` parser and each subcommand's, nested ones too."""
+    parser = parser or build_parser()
+    yield parser
+    for action in parser._actions:
+        for sub in getattr(action, "choices", None) or {}:
+            if isinstance(action.choices[sub], type(parser)):
+                yield from every_parser(action.choices[sub])
+
+
+def test_the_readme_is_short_and_its_links_resolve():
+    assert len(README.splitlines()) <= README_LINES
+    for target in re.findall(r"\]\(((?:docs|data|seeds|benchmarks)/[^)#]+)", README):
+        assert (ROOT / target).is_file(), target
+
+
+def test_every_cli_option_is_documented_in_the_cli_reference():
     options = {
         option
+        for parser in every_parser()
         for action in parser._actions
         for option in action.option_strings
         if option.startswith("--") and option != "--help"
     }
     assert options, "the parser has no options?"
-    missing = sorted(o for o in options if not re.search(rf"`{re.escape(o)}[\s`]", README))
-    assert not missing, f"options missing from README.md: {missing}"
+    missing = sorted(o for o in options if not re.search(rf"`{re.escape(o)}[\s`]", CLI_REFERENCE))
+    assert not missing, f"options missing from docs/cli.md: {missing}"
+
+
+def test_every_command_is_documented_in_the_readme():
+    from unvote.cli.main import COMMANDS
+
+    for name in COMMANDS:
+        assert name == "vote" or f"forecast {name}" in README, name
 
 
 def test_every_data_command_is_documented_in_the_readme():
-    from unvote.cli.main import build_data_parser
+    from unvote.cli.main import subparser
 
-    parser = build_data_parser()
-    commands = next(a for a in parser._actions if a.dest == "command").choices
+    parser = subparser(build_parser(), "data")
+    commands = next(a for a in parser._actions if a.dest == "action").choices
     assert sorted(commands) == ["import", "reset", "status"]
     for name, sub in commands.items():
         assert f"forecast data {name}" in README, name
@@ -59,8 +85,9 @@ def test_every_data_command_is_documented_in_the_readme():
 
 
 def test_every_cli_option_has_help():
-    for action in build_parser()._actions:
-        assert action.help, action.option_strings or action.dest
+    for parser in every_parser():
+        for action in parser._actions:
+            assert action.help, (parser.prog, action.option_strings or action.dest)
 
 
 def test_public_functions_and_classes_have_docstrings():

@@ -29,23 +29,80 @@ Every error unvote raises is an :class:`UnvoteError` (the specific kinds are in
 np.int64(187)
 """
 
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from unvote.errors import UnvoteError
-from unvote.evaluation import backtest, forward_test
-from unvote.forecasting import Forecast, RollCallForecasts, forecast, forecast_roll_calls
-from unvote.items import find_items, get_item, load_item_totals, load_item_votes, load_items
-from unvote.model import VoteModel, feature_rows, load_record, training_rows
-from unvote.record import (
-    data_status,
-    import_extract,
-    load_member_votes,
-    load_members,
-    load_resolutions,
-    load_roll_calls,
-    load_sponsors,
-    read_extract,
-    reset_imports,
-)
-from unvote.scenarios import builtin_scenarios, get_scenario
+
+if TYPE_CHECKING:  # the names below are imported on first use (PEP 562): a fast start
+    from unvote.evaluation import backtest, forward_test
+    from unvote.forecasting import Forecast, RollCallForecasts, forecast, forecast_roll_calls
+    from unvote.items import find_items, get_item, load_item_totals, load_item_votes, load_items
+    from unvote.model import VoteModel, feature_rows, load_record, training_rows
+    from unvote.record import (
+        data_status,
+        import_extract,
+        load_member_votes,
+        load_members,
+        load_resolutions,
+        load_roll_calls,
+        load_sponsors,
+        read_extract,
+        reset_imports,
+    )
+    from unvote.scenarios import builtin_scenarios, get_scenario
+
+_HOMES: dict[str, str] = {
+    **dict.fromkeys(["backtest", "forward_test"], "unvote.evaluation"),
+    **dict.fromkeys(
+        ["Forecast", "RollCallForecasts", "forecast", "forecast_roll_calls"], "unvote.forecasting"
+    ),
+    **dict.fromkeys(
+        ["find_items", "get_item", "load_item_totals", "load_item_votes", "load_items"],
+        "unvote.items",
+    ),
+    **dict.fromkeys(["VoteModel", "feature_rows", "load_record", "training_rows"], "unvote.model"),
+    **dict.fromkeys(
+        [
+            "data_status",
+            "import_extract",
+            "load_member_votes",
+            "load_members",
+            "load_resolutions",
+            "load_roll_calls",
+            "load_sponsors",
+            "read_extract",
+            "reset_imports",
+        ],
+        "unvote.record",
+    ),
+    **dict.fromkeys(["builtin_scenarios", "get_scenario"], "unvote.scenarios"),
+}
+"""Where each public name lives: it is imported from there the first time it is used."""
+
+_SUBPACKAGES = frozenset(
+    ["campaigns", "cli", "evaluation", "forecasting", "items", "model", "record", "report",
+     "scenarios", "errors", "files", "numbers", "progress", "vocabulary"]
+)  # fmt: skip
+
+
+def __getattr__(name: str) -> Any:
+    """A public name or a subpackage, imported on first use (``unvote.forecast``)."""
+    if name in _HOMES:
+        value = getattr(importlib.import_module(_HOMES[name]), name)
+    elif name in _SUBPACKAGES:
+        value = importlib.import_module(f"unvote.{name}")
+    else:
+        raise AttributeError(f"module 'unvote' has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_HOMES, *_SUBPACKAGES})
+
 
 __version__ = "0.1.0"
 

@@ -67,7 +67,7 @@ class RollCallForecast:
     p_two_thirds: float
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready: the shape of one entry of ``forecast --roll-calls --json``."""
+        """JSON-ready: the shape of one entry of ``forecast roll-calls FILE --json``."""
         probs = rounded_frame(self.members[list(PROBABILITY_COLUMNS)].astype(float), 6)
         return {
             "id": self.id,

@@ -12,7 +12,7 @@ One model learns from every recorded roll call of the last ``window``
 sessions (about 280,000 member-votes for 15), so alignment, sponsorship and
 participation get the weight the whole record gives them, and any text can be
 forecast, a new one included.  Why this form (measured by the forward test,
-``forecast --forward-test``; figures in ``benchmarks/``):
+``forecast forward-test``; figures in ``benchmarks/``):
 
 * Absence is an outcome of its own (arrears under Article 19, boycotts,
   empty seats), and a campaign may aim at it; abstaining and voting no have
