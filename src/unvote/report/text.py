@@ -118,15 +118,24 @@ def _ranked_lists(sf: Any, top: int) -> list[str]:
                 f"{display_name(member['country'])}"
             )
         lines.append("  channels: " + ", ".join(f"{k} {c}" for c, k in codes.items()))
-    lines.append("  likely to change anyway, from history alone (no campaign):")
-    lines.append(f"    ISO last    P(change)  {'P(yes/abstain/no/absent)':<25}  member")
+    return lines
+
+
+def format_likely_to_change(sf: Any, top: int) -> str:
+    """The members likely to change anyway, from history alone: the same under every scenario."""
+    from unvote.record.countries import display_name
+
+    lines = [
+        "likely to change anyway: from history alone, no campaign (under every scenario)",
+        f"    ISO last    P(change)  {'P(yes/abstain/no/absent)':<25}  member",
+    ]
     for iso3, member in sf.likely_to_change_anyway(top).iterrows():
         probs = " / ".join(f"{member[f'p_{o}']:.2f}" for o in OUTCOMES)
         lines.append(
             f"    {iso3} {member['last_vote']:<7} {member['p_change']:.2f}       {probs:<25}  "
             f"{display_name(member['country'])}"
         )
-    return lines
+    return "\n".join(lines)
 
 
 def _signed_range(bounds: Sequence[int]) -> str:
@@ -227,29 +236,24 @@ def format_country(fc: Any, iso3: str) -> str:
         f"{member['country']} ({iso3}), last vote {member['last_vote']}",
         f"  {'scenario':<18} {'P(yes/abstain/no/absent)':<31}  channels",
     ]
-    codes: dict[str, str] = {}
     for name, values in member["scenarios"].items():
         probs = " / ".join(f"{values[f'p_{o}']:.3f}" for o in OUTCOMES)
-        for channel in values["channels"]:
-            codes.setdefault(channel, str(len(codes) + 1))
-        acting = ",".join(codes[c] for c in values["channels"]) or "-"
+        acting = ", ".join(values["channels"]) or "-"  # named as in the scenario file
         lines.append(f"  {name:<18} {probs:<31}  {acting}")
-    if codes:
-        lines.append("  channels: " + ", ".join(f"{k} {c}" for c, k in codes.items()))
     return "\n".join(lines)
 
 
 _SHORT = {
-    "member-votes": "votes",
+    "member-votes": "member-votes",
     "log loss": "log loss",
     "log loss / item Markov": "x Markov",
     "Brier": "Brier",
     "RPS": "RPS",
     "accuracy": "accuracy",
     "macro-F1": "macro-F1",
-    "F1 abstain": "F1 abst.",
+    "F1 abstain": "F1 abstain",
     "F1 no": "F1 no",
-    "F1 absent": "F1 abs.",
+    "F1 absent": "F1 absent",
     "yes count error (expected - recorded)": "yes err.",
     "80 % interval hit (% of roll calls)": "in 80 %",
     "95 % interval hit (% of roll calls)": "in 95 %",
@@ -382,7 +386,7 @@ def format_forecast(
     first, last = fc.model.train_sessions_
     header = (
         f"Forecast of the {fc.year} UN General Assembly vote on {fc.item.phrase} "
-        f"({'held' if fc.roll_call else 'usually voted'} {fc.date:%Y-%m-%d})\n"
+        f"({'held' if fc.roll_call else 'expected around'} {fc.date:%Y-%m-%d})\n"
         f"{fc.members} members; record through {fc.through:%Y-%m-%d}; "
         f"model fitted on sessions {first}-{last}."
     )
@@ -395,6 +399,8 @@ def format_forecast(
     ]
     skipped = "\n".join(f"skipped {name}: {reason}" for name, reason in fc.skipped.items())
     blocks += [skipped] if skipped else []
+    if top and fc.scenarios:
+        blocks.append(format_likely_to_change(next(iter(fc.scenarios.values())), top))
     if fc.retrospective is not None:  # a vote in the record: what the outcome says, last
         blocks.append(format_retrospective(fc, top))
     return "\n\n".join([header, *blocks])
