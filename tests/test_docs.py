@@ -152,3 +152,39 @@ def test_the_2026_forecast_is_on_record_as_made():
         low, high = scenario["intervals"]["80"]["yes"]
         assert low <= scenario["expected"]["yes"] <= high
     assert path.name in (ROOT / "forecasts" / "README.md").read_text(encoding="utf-8")
+
+
+def _readme_blocks(language: str) -> list[str]:
+    return re.findall(rf"```{language}\n(.*?)```", README, flags=re.S)
+
+
+def test_every_command_line_of_the_readme_is_one_the_command_accepts():
+    """Each ``forecast ...`` example parses (types, options, subcommands) as the command does."""
+    import shlex
+
+    from unvote.cli.main import COMMANDS
+
+    examples = [
+        line.split("#")[0].strip()
+        for block in _readme_blocks("bash")
+        for line in block.splitlines()
+        if line.strip().startswith("forecast ")
+    ]
+    assert len(examples) >= 15
+    for example in examples:
+        argv = shlex.split(example)[1:]
+        named = argv[0] in COMMANDS
+        try:
+            build_parser().parse_args(argv if named else ["vote", *argv])
+        except SystemExit as exit:  # only help ends parsing, and with success
+            assert exit.code == 0, example
+
+
+def test_the_readme_tour_names_only_what_unvote_has():
+    """The tour compiles, and every ``unvote.X`` and ``charts.X`` it calls exists."""
+    from unvote.report import charts
+
+    (tour,) = [b for b in _readme_blocks("python") if "unvote.forecast(" in b]
+    compile(tour, "README.md", "exec")
+    for owner, name in re.findall(r"\b(unvote|charts)\.(\w+)\(", tour):
+        assert hasattr(unvote if owner == "unvote" else charts, name), f"{owner}.{name}"
