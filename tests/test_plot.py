@@ -124,6 +124,10 @@ def test_movers_shows_the_two_lists_as_the_forecast_ranks_them(fc):
 
 def test_backtest_charts_take_the_backtest_result(result, tmp_path):
     assert plot.backtest_log_loss(result).get_yscale() == "log"
+    # the title names the text, from the result or, given only its scores, from ``about``
+    assert "the US embargo against Cuba" in plot.backtest_log_loss(result).get_title()
+    titled = plot.backtest_log_loss(result.scores, about="Ending the US embargo against Cuba")
+    assert "the US embargo against Cuba" in titled.get_title()
     assert plot.calibration(result).get_xscale() == "logit"
     paths = plot.save_backtest(result, tmp_path)
     assert sorted(p.name for p in paths) == sorted(p.name for p in tmp_path.iterdir())

@@ -808,10 +808,13 @@ def calibration(
     return ax
 
 
-def backtest_log_loss(table: pd.DataFrame | Backtest, ax: Axes | None = None) -> Axes:
+def backtest_log_loss(
+    table: pd.DataFrame | Backtest, ax: Axes | None = None, about: str | None = None
+) -> Axes:
     """Each method's mean log loss per member in each year of the backtest (log scale).
 
-    ``table``: :func:`unvote.evaluation.runs.backtest`'s result, or its ``scores``.
+    ``table``: :func:`unvote.evaluation.runs.backtest`'s result, or its ``scores``
+    (then ``about`` names the text in the title).
     Lines break at a year without a vote (2020).
 
     >>> from unvote.evaluation.runs import backtest
@@ -819,7 +822,7 @@ def backtest_log_loss(table: pd.DataFrame | Backtest, ax: Axes | None = None) ->
     >>> ax.get_yscale()
     'log'
     """
-    about = _about(getattr(table, "item", "the text"))
+    about = _about(about or getattr(table, "item", "the text"))
     table = getattr(table, "scores", table)
     ax = _new_axes(ax, (10, 5))
     methods = list(dict.fromkeys(table["method"]))
@@ -1040,7 +1043,11 @@ def save_all(
             rows = len(fc.retrospective.summary) if fc.retrospective is not None else 1
             draw(f"retrospective-{year}", (10, 1.1 * rows + 2.4), lambda ax: retrospective(fc, ax))
         if backtest_table is not None:
-            draw("backtest-log-loss", (10, 5), lambda ax: backtest_log_loss(backtest_table, ax))
+            draw(
+                "backtest-log-loss",
+                (10, 5),
+                lambda ax: backtest_log_loss(backtest_table, ax, about=fc.item.label),
+            )
         if predictions is not None:
             draw("backtest-calibration", (7.5, 7.5), lambda ax: calibration(predictions, ax))
     return written
