@@ -579,7 +579,10 @@ def forward_test(
     baselines (module docstring), on each footing.  ``progress`` is called
     with a line of text as each session starts.
 
-    >>> result = forward_test(79, 79, footings=["frozen"])
+    Session 79 forecast by a model of three sessions (for speed; the default
+    fits fifteen):
+
+    >>> result = forward_test(79, 79, footings=["frozen"], model=VoteModel(window=3))
     >>> table = result.summary()
     >>> bool(table.loc["vote model", "log loss"] < table.loc["Markov transitions", "log loss"])
     True
