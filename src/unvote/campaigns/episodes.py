@@ -77,6 +77,7 @@ import pandas as pd
 
 from unvote.errors import DataFileError, UnknownNameError, UnvoteError
 from unvote.forecasting.counts import count_distribution, interval
+from unvote.model import cache
 from unvote.model.estimator import VoteModel, softmax_against_reference
 from unvote.model.features import (
     MODEL_FEATURES,
@@ -86,6 +87,7 @@ from unvote.model.features import (
     feature_rows,
     recorded_targets,
 )
+from unvote.model.fitting import model_key
 from unvote.record.countries import CountryNames
 from unvote.record.loaders import load_members
 from unvote.scenarios.scenario import Scenario
@@ -501,8 +503,46 @@ def fit_episode_model(
 
     Only roll calls dated before ``date`` are described (rolling features), so
     nothing of the vote day enters.  ``params`` go to :class:`VoteModel`.
+
+    The fit is cached on disk (:mod:`unvote.model.cache`) as the forecasts'
+    fits are (:func:`unvote.model.fitting.fitted_model`), keyed by the data and
+    the code of the fitting layers and of this module, by ``record``'s own
+    votes (:attr:`~unvote.model.features.Record.version`: a record changed in
+    memory gets fits of its own), the day and the parameters: a fit of the
+    full window takes a minute, a second estimate of the same episode none.
     """
     day = pd.Timestamp(date)
+    estimator = VoteModel(window=window, **params)
+    through = day - pd.Timedelta(days=1)
+    key = {
+        **model_key(estimator, through, cache.data_version()),
+        "code": cache.code_version(*cache.FITTING_LAYERS, "campaigns"),
+        "record": record.version,
+    }
+    saved = _cached_episode_model(key)
+    if saved is not None:
+        return saved
+    with cache.building("episode-model", key):  # another process fitting it is waited for
+        saved = _cached_episode_model(key)
+        if saved is not None:
+            return saved
+        fitted = _fit_episode_model(record, day, estimator)
+        cache.store("episode-model", key, fitted.to_dict())
+        return fitted
+
+
+def _cached_episode_model(key: dict[str, object]) -> VoteModel | None:
+    saved = cache.fetch("episode-model", key)
+    if saved is not None:
+        try:
+            return VoteModel.from_dict(saved)
+        except Exception:  # whatever is wrong with an entry, it is rebuilt, never trusted
+            cache.discard("episode-model", key)
+    return None
+
+
+def _fit_episode_model(record: Record, day: pd.Timestamp, estimator: VoteModel) -> VoteModel:
+    window = estimator.window
     calls = record.calls
     before = calls["date"] < day
     if not before.any():
@@ -512,7 +552,7 @@ def fit_episode_model(
     targets = recorded_targets(record, which)
     rows = feature_rows(record, targets)
     rows.insert(2, "session", rows["id"].map(calls.set_index("id")["session"]).to_numpy())
-    return VoteModel(window=window, **params).fit(rows, through=day - pd.Timedelta(days=1))
+    return estimator.fit(rows, through=day - pd.Timedelta(days=1))
 
 
 def _comparison_shares(record: Record, symbols: Sequence[str], iso3: pd.Index) -> pd.DataFrame:

@@ -583,7 +583,10 @@ def forward_test(
     stderr (default), ``False`` for none, or a callable given a line of text
     as each session starts (:mod:`unvote.progress`).
 
-    >>> result = forward_test(79, 79, footings=["frozen"])
+    Session 79 forecast by a model of three sessions (for speed; the default
+    fits fifteen):
+
+    >>> result = forward_test(79, 79, footings=["frozen"], model=VoteModel(window=3))
     >>> table = result.summary()
     >>> bool(table.loc["vote model", "log loss"] < table.loc["Markov transitions", "log loss"])
     True

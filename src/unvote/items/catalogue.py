@@ -56,6 +56,7 @@ from __future__ import annotations
 import csv
 import difflib
 import functools
+import hashlib
 import itertools
 import re
 import unicodedata
@@ -455,6 +456,53 @@ def _untitled_key(resolution: str, roll_call: str) -> str:
 
 
 def _link(roll_calls: pd.DataFrame, resolutions: pd.DataFrame | None) -> _Linked:
+    """:func:`_link_anew`, kept by :func:`_inputs_digest`: the record, the items table, the
+    search and the link reasons each link the same roll calls (seconds each time)."""
+    key = _inputs_digest(roll_calls, resolutions)
+    linked = _LINKED.get(key) if key is not None else None
+    if linked is None:
+        linked = _link_anew(roll_calls, resolutions)
+        if key is not None:
+            while len(_LINKED) >= 2:
+                del _LINKED[next(iter(_LINKED))]
+            _LINKED[key] = linked
+    return _Linked(
+        roll_call_items=linked.roll_call_items.copy(),
+        resolution_items=None
+        if linked.resolution_items is None
+        else linked.resolution_items.copy(),
+        text_titles=linked.text_titles.copy(),
+        keys=linked.keys.copy(),
+        links=linked.links.copy(),
+    )
+
+
+_LINKED: dict[str, _Linked] = {}
+"""The linkings made in this process, by :func:`_inputs_digest` (the last two)."""
+
+
+def _inputs_digest(roll_calls: pd.DataFrame, resolutions: pd.DataFrame | None) -> str | None:
+    """A digest of what the linking reads: its two tables and the shipped files it reads.
+
+    None (linked anew each time) when a table holds values pandas cannot hash.
+    """
+    digest = hashlib.sha256()
+    try:
+        for table in (roll_calls, resolutions):
+            if table is None:
+                digest.update(b"\0none")
+                continue
+            shape = (list(map(str, table.columns)), list(map(str, table.dtypes)), table.shape)
+            digest.update(repr(shape).encode())
+            digest.update(pd.util.hash_pandas_object(table, index=True).to_numpy().tobytes())
+    except TypeError:  # unhashable cells (lists)
+        return None
+    for name in ("members.csv", "item-labels.csv"):
+        digest.update(files("unvote").joinpath("data").joinpath(name).read_bytes())
+    return digest.hexdigest()
+
+
+def _link_anew(roll_calls: pd.DataFrame, resolutions: pd.DataFrame | None) -> _Linked:
     _require(roll_calls, "roll_calls", LINKED_ROLL_CALL_COLUMNS)
     rc = roll_calls[list(LINKED_ROLL_CALL_COLUMNS)].astype(
         {c: str for c in LINKED_ROLL_CALL_COLUMNS if c not in ("date", "session")}
@@ -1101,16 +1149,30 @@ def load_items(
         roll_calls = load_roll_calls()
     if resolutions is None:
         resolutions = _default_resolutions()
-    linked = _link(roll_calls, resolutions)
-    return _items_table(roll_calls, linked, resolutions)
+    key = _inputs_digest(roll_calls, resolutions)
+    items = _BUILT.get(key) if key is not None else None
+    if items is None:
+        items = _items_table(roll_calls, _link(roll_calls, resolutions), resolutions)
+        if key is not None:
+            while len(_BUILT) >= 2:
+                del _BUILT[next(iter(_BUILT))]
+            _BUILT[key] = items
+    return items.copy()
+
+
+_BUILT: dict[str, pd.DataFrame] = {}
+"""The items tables built in this process, by :func:`_inputs_digest` (the last two): a
+forecast, a search or a notebook asks for the table again and again."""
 
 
 # --------------------------------------------------------------------------
 # Finding items
 
 
-def _words(text: str) -> list[str]:
-    return normalise_title(text).replace("...", " ").split()
+@functools.lru_cache(maxsize=16384)
+def _words(text: str) -> tuple[str, ...]:
+    """The words of a title as :func:`find_items` compares them (kept: each search reads all)."""
+    return tuple(normalise_title(text).replace("...", " ").split())
 
 
 RECENT_YEARS = 3

@@ -28,7 +28,7 @@ import contextlib
 import hashlib
 import json
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
@@ -173,6 +173,35 @@ def store(kind: str, key: Mapping[str, Any], value: Any) -> None:
         files.write_text(path, text)
     except (OSError, OutputError):
         pass  # a read-only or full cache only costs a refit next time
+
+
+@contextlib.contextmanager
+def building(kind: str, key: Mapping[str, Any]) -> Iterator[None]:
+    """Hold the entry under ``key`` while it is computed: another process waits, then reads it.
+
+    Two processes sharing the cache (the workers of a test run, two forecasts
+    run at once) that both miss the same entry would both compute it, each at
+    half speed on a shared core; with this lock (an advisory ``flock`` on a
+    file beside the entry) the second waits for the first and reads its
+    result.  Where files cannot be locked (no ``fcntl``, a read-only cache)
+    each process computes its own, as without the lock.
+    """
+    try:
+        import fcntl
+    except ImportError:  # not on POSIX: no lock, each process computes its own
+        yield
+        return
+    path = _path(kind, key).with_suffix(".lock")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = path.open("a")
+    except OSError:
+        yield
+        return
+    with handle:
+        with contextlib.suppress(OSError):  # a file system without locks: computed twice
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        yield  # the lock goes with the handle, even if the process dies
 
 
 def discard(kind: str, key: Mapping[str, Any]) -> None:

@@ -84,12 +84,36 @@ def fitted_model(
     estimator = model if model is not None else VoteModel()
     through = parse_day(through, "through")
     key = model_key(estimator, through, cache.data_version())
+    saved = _cached(key)
+    if saved is not None:
+        return saved
+    # Another process fitting the same model is waited for, and its fit read.
+    with cache.building("model", key):
+        saved = _cached(key)
+        if saved is not None:
+            return saved
+        return _fit(record, through, estimator, key, rows, init, progress)
+
+
+def _cached(key: dict[str, Any]) -> VoteModel | None:
     saved = cache.fetch("model", key)
     if saved is not None:
         try:
             return VoteModel.from_dict(saved)
         except Exception:  # whatever is wrong with an entry, it is rebuilt, never trusted
             cache.discard("model", key)
+    return None
+
+
+def _fit(
+    record: Record,
+    through: pd.Timestamp,
+    estimator: VoteModel,
+    key: dict[str, Any],
+    rows: pd.DataFrame | Callable[[], pd.DataFrame] | None,
+    init: VoteModel | None,
+    progress: Progress | None,
+) -> VoteModel:
     before = record.calls[record.calls["date"] <= through]
     if before.empty:
         raise InvalidValueError(f"no roll call in the record on or before {through:%Y-%m-%d}")
