@@ -410,7 +410,18 @@ def test_table_and_reprs(fc) -> None:
     assert "-0.0" not in table.to_string()
     text = repr(fc)
     assert text.startswith("<Forecast of the 2025 vote on ending the US embargo against Cuba")
-    assert len(text.splitlines()) == 1 + len(BUILTIN)
+    assert len(text.splitlines()) == 1 + len(BUILTIN) + 1  # and the recorded counts
+    assert text.splitlines()[-1].split() == [
+        "recorded",
+        "yes",
+        "165,",
+        "abstain",
+        "12,",
+        "no",
+        "7,",
+        "absent",
+        "9>",
+    ]
     assert "<table" in fc._repr_html_()
     assert repr(fc.scenarios["cable"]).startswith("<ScenarioForecast 'cable': expected yes ")
 

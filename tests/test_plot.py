@@ -73,21 +73,36 @@ def test_chart_draws_on_the_given_axes(name, fc, sweep_table, result):
     assert fig.axes[0] is ax
 
 
+def _forecast_panel(ax):
+    (side,) = [other for other in ax.figure.axes if other is not ax]
+    return side
+
+
 def test_history_marks_each_scenario_and_names_the_text(fc):
     ax = plot.history(fc)
-    labels = ax.get_legend_handles_labels()[1]
-    assert any(label.startswith("baseline") for label in labels)
-    assert any(label.startswith("cable") for label in labels)
+    side = _forecast_panel(ax)
+    names = [tick.get_text() for tick in side.get_xticklabels()]
+    assert names == list(fc.scenarios)  # a column a scenario, named
+    values = {text.get_text() for text in side.texts}
+    assert {f"{sf.expected['yes']:.0f}" for sf in fc.scenarios.values()} <= values
     assert "ending the US embargo against Cuba" in ax.get_title()
 
 
-def test_history_draws_every_outcome_on_one_scale_without_an_inset(fc):
+def test_history_draws_every_outcome_on_one_scale_and_the_forecast_beside_it(fc):
     ax = plot.history(fc)
-    assert ax.child_axes == [] and len(ax.figure.axes) == 1  # no inset, no twin axis
+    assert ax.child_axes == []  # no inset: the forecast has a panel of its own
     labels = ax.get_legend_handles_labels()[1]
     assert labels[:4] == ["yes", "abstain", "no", "absent"]
     low, high = ax.get_ylim()
     assert low == 0 and high >= fc.members
+    # The forecast's own scale holds every 95 % interval, so none is cut off.
+    side = _forecast_panel(ax)
+    bottom, top = side.get_ylim()
+    for sf in fc.scenarios.values():
+        lo, hi = sf.intervals["95"]["yes"]
+        assert bottom <= lo and hi <= top
+    right_edge = ax.get_position().x1
+    assert side.get_position().x0 > right_edge  # beside the record, not over it
 
 
 def test_lines_break_at_the_year_without_a_vote(fc):

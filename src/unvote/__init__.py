@@ -29,14 +29,12 @@ Every error unvote raises is an :class:`UnvoteError` (the specific kinds are in
 np.int64(187)
 """
 
-from __future__ import annotations
-
-import importlib
-from typing import TYPE_CHECKING, Any
+import importlib as _importlib
+import typing as _typing
 
 from unvote.errors import UnvoteError
 
-if TYPE_CHECKING:  # the names below are imported on first use (PEP 562): a fast start
+if _typing.TYPE_CHECKING:  # the names below are imported on first use (PEP 562): a fast start
     from unvote.evaluation import backtest, forward_test
     from unvote.forecasting import Forecast, RollCallForecasts, forecast, forecast_roll_calls
     from unvote.items import find_items, get_item, load_item_totals, load_item_votes, load_items
@@ -88,12 +86,12 @@ _SUBPACKAGES = frozenset(
 )  # fmt: skip
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> object:
     """A public name or a subpackage, imported on first use (``unvote.forecast``)."""
     if name in _HOMES:
-        value = getattr(importlib.import_module(_HOMES[name]), name)
+        value = getattr(_importlib.import_module(_HOMES[name]), name)
     elif name in _SUBPACKAGES:
-        value = importlib.import_module(f"unvote.{name}")
+        value = _importlib.import_module(f"unvote.{name}")
     else:
         raise AttributeError(f"module 'unvote' has no attribute {name!r}")
     globals()[name] = value
