@@ -101,8 +101,8 @@ def test_history_draws_every_outcome_on_one_scale_and_the_forecast_beside_it(fc)
     for sf in fc.scenarios.values():
         lo, hi = sf.intervals["95"]["yes"]
         assert bottom <= lo and hi <= top
-    right_edge = ax.get_position().x1
-    assert side.get_position().x0 > right_edge  # beside the record, not over it
+    ax.figure.canvas.draw()  # the panel is placed when the figure is drawn
+    assert side.get_window_extent().x0 > ax.get_window_extent().x1  # beside, not over it
 
 
 def test_lines_break_at_the_year_without_a_vote(fc):
