@@ -87,7 +87,7 @@ from unvote.model.features import (
     feature_rows,
     recorded_targets,
 )
-from unvote.model.fitting import model_key
+from unvote.model.fitting import cached_model, model_key
 from unvote.record.countries import CountryNames
 from unvote.record.loaders import load_members
 from unvote.scenarios.scenario import Scenario
@@ -519,26 +519,16 @@ def fit_episode_model(
         "code": cache.code_version(*cache.FITTING_LAYERS, "campaigns"),
         "record": record.version,
     }
-    saved = _cached_episode_model(key)
+    saved = cached_model(key, "episode-model")
     if saved is not None:
         return saved
     with cache.building("episode-model", key):  # another process fitting it is waited for
-        saved = _cached_episode_model(key)
+        saved = cached_model(key, "episode-model")
         if saved is not None:
             return saved
         fitted = _fit_episode_model(record, day, estimator)
         cache.store("episode-model", key, fitted.to_dict())
         return fitted
-
-
-def _cached_episode_model(key: dict[str, object]) -> VoteModel | None:
-    saved = cache.fetch("episode-model", key)
-    if saved is not None:
-        try:
-            return VoteModel.from_dict(saved)
-        except Exception:  # whatever is wrong with an entry, it is rebuilt, never trusted
-            cache.discard("episode-model", key)
-    return None
 
 
 def _fit_episode_model(record: Record, day: pd.Timestamp, estimator: VoteModel) -> VoteModel:

@@ -84,24 +84,25 @@ def fitted_model(
     estimator = model if model is not None else VoteModel()
     through = parse_day(through, "through")
     key = model_key(estimator, through, cache.data_version())
-    saved = _cached(key)
+    saved = cached_model(key)
     if saved is not None:
         return saved
     # Another process fitting the same model is waited for, and its fit read.
     with cache.building("model", key):
-        saved = _cached(key)
+        saved = cached_model(key)
         if saved is not None:
             return saved
         return _fit(record, through, estimator, key, rows, init, progress)
 
 
-def _cached(key: dict[str, Any]) -> VoteModel | None:
-    saved = cache.fetch("model", key)
+def cached_model(key: dict[str, Any], kind: str = "model") -> VoteModel | None:
+    """The fitted model cached under ``kind`` and ``key``, or None (a bad entry is removed)."""
+    saved = cache.fetch(kind, key)
     if saved is not None:
         try:
             return VoteModel.from_dict(saved)
         except Exception:  # whatever is wrong with an entry, it is rebuilt, never trusted
-            cache.discard("model", key)
+            cache.discard(kind, key)
     return None
 
 
