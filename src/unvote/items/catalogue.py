@@ -69,6 +69,7 @@ import numpy as np
 import pandas as pd
 
 from unvote.errors import DataFileError, UnknownNameError
+from unvote.memo import Recent
 
 LINKED_ROLL_CALL_COLUMNS: tuple[str, ...] = (
     "id",
@@ -459,13 +460,7 @@ def _link(roll_calls: pd.DataFrame, resolutions: pd.DataFrame | None) -> _Linked
     """:func:`_link_anew`, kept by :func:`_inputs_digest`: the record, the items table, the
     search and the link reasons each link the same roll calls (seconds each time)."""
     key = _inputs_digest(roll_calls, resolutions)
-    linked = _LINKED.get(key) if key is not None else None
-    if linked is None:
-        linked = _link_anew(roll_calls, resolutions)
-        if key is not None:
-            while len(_LINKED) >= 2:
-                del _LINKED[next(iter(_LINKED))]
-            _LINKED[key] = linked
+    linked = _LINKED.get(key, lambda: _link_anew(roll_calls, resolutions))
     return _Linked(
         roll_call_items=linked.roll_call_items.copy(),
         resolution_items=None
@@ -477,7 +472,7 @@ def _link(roll_calls: pd.DataFrame, resolutions: pd.DataFrame | None) -> _Linked
     )
 
 
-_LINKED: dict[str, _Linked] = {}
+_LINKED: Recent[_Linked] = Recent()
 """The linkings made in this process, by :func:`_inputs_digest` (the last two)."""
 
 
@@ -1150,17 +1145,13 @@ def load_items(
     if resolutions is None:
         resolutions = _default_resolutions()
     key = _inputs_digest(roll_calls, resolutions)
-    items = _BUILT.get(key) if key is not None else None
-    if items is None:
-        items = _items_table(roll_calls, _link(roll_calls, resolutions), resolutions)
-        if key is not None:
-            while len(_BUILT) >= 2:
-                del _BUILT[next(iter(_BUILT))]
-            _BUILT[key] = items
+    items = _BUILT.get(
+        key, lambda: _items_table(roll_calls, _link(roll_calls, resolutions), resolutions)
+    )
     return items.copy()
 
 
-_BUILT: dict[str, pd.DataFrame] = {}
+_BUILT: Recent[pd.DataFrame] = Recent()
 """The items tables built in this process, by :func:`_inputs_digest` (the last two): a
 forecast, a search or a notebook asks for the table again and again."""
 

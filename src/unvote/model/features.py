@@ -49,6 +49,7 @@ import pandas as pd
 
 from unvote.errors import UnknownCountryError
 from unvote.items.catalogue import link_resolutions, normalise_title, similar_items
+from unvote.memo import Recent
 from unvote.model.cache import data_version
 from unvote.record.calendar import regular_session
 from unvote.record.loaders import (
@@ -318,7 +319,7 @@ def build_record(
     )
 
 
-_BUILT: dict[str, Record] = {}
+_BUILT: Recent[Record] = Recent()
 """The records built in this process, by :func:`unvote.model.cache.data_version` (the last two)."""
 
 
@@ -331,16 +332,13 @@ def load_record() -> Record:
     contents) take a copy of the record already built, a few milliseconds.
     Each call returns a record of its own: changing it changes no other.
     """
-    version = data_version()
-    built = _BUILT.get(version)
-    if built is None:
-        calls = load_roll_calls()
-        votes = load_member_votes(roll_calls=calls)
-        built = build_record(calls, votes, load_resolutions(), load_sponsors())
-        while len(_BUILT) >= 2:
-            del _BUILT[next(iter(_BUILT))]
-        _BUILT[version] = built
-    return _copy(built)
+    return _copy(_BUILT.get(data_version(), _build_record))
+
+
+def _build_record() -> Record:
+    calls = load_roll_calls()
+    votes = load_member_votes(roll_calls=calls)
+    return build_record(calls, votes, load_resolutions(), load_sponsors())
 
 
 def _copy(record: Record) -> Record:
