@@ -325,6 +325,17 @@ CASES: dict[str, tuple] = {
         True,
         "read-only",
     ),
+    "--report a folder": (["2025", "--report", "somedir"], True, "'somedir' is a folder"),
+    "--report an existing read-only file": (
+        ["2025", "--report", "read-only.csv.gz"],
+        True,
+        "read-only",
+    ),
+    "roll-calls --report a folder": (
+        ["roll-calls", "coming.csv", "--report", "somedir"],
+        False,
+        "'somedir' is a folder",
+    ),
     "--draws-out a dangling symbolic link": (
         ["2025", "--draws", "5", "--draws-out", "dangling.csv.gz"],
         True,

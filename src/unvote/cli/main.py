@@ -130,6 +130,7 @@ OPTIONS: dict[str, tuple[str | None, Any, str]] = {
     "--below": ("T", _whole("--below", 0, 400), "report P(yes < T) (default: the text's own)"),
     "--json": (None, None, "print JSON instead of text"),
     "--plot": ("DIR", _name("--plot", "folder"), "write the charts into DIR (PNG and SVG)"),
+    "--report": ("FILE", _name("--report", "file"), "write one HTML page to hand on (offline)"),
     "--draws": ("N", _whole("--draws", 0, 1_000_000), "seeded random draws per scenario"),
     "--seed": ("S", _whole("--seed", 0, 2**32 - 1), "random seed of the draws (default 0)"),
     "--bloc": ("GROUP", None, "a group sharing a shock in the draws (eu, nato, oas, ...)"),
@@ -157,7 +158,7 @@ COMMANDS: dict[str, tuple[str, list[tuple[str, str, Any, Any, str]], list[str]]]
     "roll-calls": (
         "forecast the coming roll calls of a CSV file (id, date, title[, sponsors, ...])",
         [("file", "FILE", _name("FILE", "file"), None, "a CSV file")],
-        ["--through", "--json"],
+        ["--through", "--json", "--report"],
     ),
     "scenarios": ("the built-in scenarios and where their files are", [], ["--json"]),
     "data": ("your copy of the record: import the UN's extracts, status, reset", [], []),
@@ -277,8 +278,9 @@ def run_vote(args: argparse.Namespace) -> None:
         for name in [n for n in names if n != "baseline"]:  # a skipped one changes the charts
             targets += plot.chart_files(args.plot, year, ["baseline", name], sweep_scenario=name)
         files.check_files(list(dict.fromkeys(targets)), "--plot")
-    if args.draws_out:
-        files.check_file(args.draws_out, "--draws-out")
+    for option, path in (("--draws-out", args.draws_out), ("--report", args.report)):
+        if path:
+            files.check_file(path, option)
     from unvote.forecasting.vote import DEFAULT_ITEM, forecast
 
     with progress("forecast") as report:
@@ -310,6 +312,8 @@ def run_vote(args: argparse.Namespace) -> None:
     with files.staged() as stage:
         written = plot.save_all(fc, args.plot, backtest=result) if plot else []
         notes = ["charts: " + ", ".join(str(p) for p in written)] if written else []
+        if args.report:
+            notes.append(_write_report(args.report, lambda: fc.to_html(top, below)))
         if draws is not None and args.draws_out:
             with progress(f"writing {args.draws_out}") as report:
                 path = draws.to_csv(args.draws_out, progress=lambda n, of: report(f"{n:,}/{of:,}"))
@@ -375,10 +379,25 @@ def run_roll_calls(args: argparse.Namespace) -> None:
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, OSError) as err:
         message = f"roll-calls: {files.quoted(args.file)} cannot be read as CSV ({err})"
         raise DataFileError(message) from None
+    if args.report:
+        files.check_file(args.report, "--report")
     with progress("roll calls") as report:
         result = forecast_roll_calls(calls, through=args.through, progress=report)
     json_ = args.json and json.dumps(result.to_dict(), allow_nan=False)
-    _emit(args, json_ or text.format_roll_calls(result))
+    with files.staged():
+        notes = [_write_report(args.report, result.to_html)] if args.report else []
+        _emit(args, json_ or text.format_roll_calls(result), notes)
+
+
+def _write_report(path: str, page: Callable[[], str]) -> str:
+    """Write the HTML page ``page()`` makes to ``path`` (staged); the note that says so."""
+    from unvote.report.html import write_page
+
+    with progress("report") as report:
+        report("charts and tables")
+        markup = page()
+        write_page(markup, path, "--report")
+    return f"report: {path} ({text.file_size(len(markup.encode('utf-8')))})"
 
 
 def run_scenarios(args: argparse.Namespace) -> None:

@@ -48,9 +48,10 @@ from unvote.errors import InvalidValueError
 from unvote.forecasting.counts import count_distribution, interval
 from unvote.forecasting.vote import DEFAULT_ITEM, item_history
 from unvote.items.catalogue import get_item, load_items
+from unvote.model import cache
 from unvote.model.estimator import VoteModel
 from unvote.model.features import Record, feature_rows, load_record, recorded_targets, training_rows
-from unvote.model.fitting import fitted_model, model_cutoff
+from unvote.model.fitting import fitted_model, model_cutoff, model_key
 from unvote.numbers import rounded, rounded_frame
 from unvote.progress import Progress, steps
 from unvote.vocabulary import LEVELS, METHOD_LABELS, OUTCOMES, PROBABILITY_COLUMNS, level_key
@@ -255,6 +256,13 @@ SUMMARY_COLUMNS: dict[str, str] = {
     "width80_yes": "80 % interval width",
 }
 """Columns of the summaries: score -> heading."""
+
+
+def _plain(value: Any) -> Any:
+    """A table's cell as JSON: a plain int or float (None for a missing one)."""
+    if pd.isna(value):
+        return None
+    return int(value) if isinstance(value, int | np.integer) else float(value)
 
 
 def _labels(methods: Iterable[str]) -> list[str]:
@@ -463,6 +471,22 @@ class ForwardTest:
             columns={"member_votes": "member-votes", "vs_markov": "log loss / item Markov"}
         )
 
+    def scores(self) -> dict[str, Any]:
+        """The frozen footing's summaries as JSON-ready data, for all texts and for each kind.
+
+        ``{"sessions": [first, last], "all": ..., "texts voted before": ...,
+        "new texts": ...}``, each a list of rows of :meth:`summary` (a dict a
+        method, with its ``method`` label), best log loss first.
+        """
+        out: dict[str, Any] = {"sessions": list(self.sessions)}
+        for label, linked in (("all", None), ("texts voted before", True), ("new texts", False)):
+            table = self.summary("frozen", linked=linked)
+            out[label] = [
+                {"method": str(method)} | {k: _plain(v) for k, v in row.items()}
+                for method, row in table.iterrows()
+            ]
+        return out
+
     def by_session(self, footing: Footing = "frozen", score: str = "log_loss") -> pd.DataFrame:
         """One score by session (rows) and method (columns)."""
         scores = _score_groups(self._rows(footing), ["method", "session"])
@@ -642,7 +666,31 @@ def forward_test(
     predictions = predictions[[*columns, *PROBABILITY_COLUMNS, *TYPICAL_COLUMNS, "shock_sd"]]
     if callable(progress):
         progress("scoring the count intervals")
-    return ForwardTest((first, last), predictions, _call_table(predictions))
+    result = ForwardTest((first, last), predictions, _call_table(predictions))
+    if "frozen" in footings:  # kept for the model cards of reports (known_scores)
+        cache.store(SCORES_KIND, _scores_key(first, last, estimator), result.scores())
+    return result
+
+
+SCORES_KIND = "forward-test-scores"
+"""The cache's kind for the scores of forward tests (:meth:`ForwardTest.scores`)."""
+
+
+def _scores_key(first: int, last: int, estimator: VoteModel) -> dict[str, Any]:
+    key = model_key(estimator, pd.Timestamp(0), cache.data_version())
+    return {"sessions": [first, last], "data": key["data"], "params": key["params"]}
+
+
+def known_scores(first: int, last: int, model: VoteModel | None = None) -> dict[str, Any] | None:
+    """The :meth:`ForwardTest.scores` of sessions ``first``-``last`` if already computed, or None.
+
+    A forward test of the same record, code and estimator (default
+    :class:`~unvote.model.estimator.VoteModel`) stores them in the cache
+    (and the package ships those of the README's table), so a report can
+    show how the model scores without running the test again.
+    """
+    estimator = model if model is not None else VoteModel()
+    return cache.fetch(SCORES_KIND, _scores_key(first, last, estimator))
 
 
 def backtest(

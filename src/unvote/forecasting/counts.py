@@ -376,6 +376,12 @@ def prob_adopted(probs: pd.DataFrame, shock_sd: float = 0.0, majority: str = "si
             f"majority must be one of {', '.join(MAJORITIES)}, not {majority!r}"
         )
     values = check_probs(probs)
+    if majority == "simple":  # yes > no needs only the distribution of their difference
+        if check_shock(shock_sd) == 0:
+            return float(_margin_pmfs(values[None])[0, len(values) + 1 :].sum())
+        nodes, weights = normal_quadrature()
+        pmfs = _margin_pmfs(shifted_grid(values, shock_sd * nodes))
+        return float(min(1.0, weights @ pmfs[:, len(values) + 1 :].sum(axis=1)))
     n = len(values)
     yes, no = np.meshgrid(np.arange(n + 1), np.arange(n + 1), indexing="ij")
     adopted = yes > no if majority == "simple" else (yes >= 2 * no) & (yes > 0)
@@ -389,6 +395,28 @@ def prob_adopted(probs: pd.DataFrame, shock_sd: float = 0.0, majority: str = "si
         )
         total += w * joint_yes_no(shifted)[adopted].sum()
     return float(min(1.0, total))
+
+
+def _margin_pmfs(values: np.ndarray) -> np.ndarray:
+    """The exact pmf of yes minus no for each table of ``values`` (shape ``(k, members, 4)``).
+
+    Shape ``(k, 2 * members + 1)``: column ``n + d`` holds P(yes - no = d).
+    A member moves the margin up by a yes, down by a no: one pass of length
+    ``2n`` a member, where the joint table of :func:`joint_yes_no` needs ``n**2``.
+
+    >>> _margin_pmfs(np.array([[[0.75, 0.25, 0.0, 0.0], [0.5, 0.0, 0.5, 0.0]]])).tolist()
+    [[0.0, 0.125, 0.375, 0.375, 0.125]]
+    """
+    k, n = values.shape[:2]
+    pmf = np.zeros((k, 2 * n + 1))
+    pmf[:, n] = 1.0
+    for member in range(n):
+        p_yes, p_no = values[:, member, 0:1], values[:, member, 2:3]
+        moved = pmf * (1.0 - p_yes - p_no)
+        moved[:, 1:] += pmf[:, :-1] * p_yes
+        moved[:, :-1] += pmf[:, 1:] * p_no
+        pmf = moved
+    return pmf
 
 
 def expected_counts(probs: pd.DataFrame) -> pd.Series:

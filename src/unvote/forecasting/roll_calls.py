@@ -145,6 +145,16 @@ class RollCallForecasts(Sequence[RollCallForecast]):
             f"P(adopted)\n{shown.head(20).to_string()}{more}>"
         )
 
+    def to_html(self, top: int = 10) -> str:
+        """One self-contained HTML page: a row a roll call that sorts, then a section each.
+
+        ``top``: how many members each section lists as likeliest to vote no
+        or abstain (:func:`unvote.report.html.roll_calls_page`).
+        """
+        from unvote.report.html import roll_calls_page
+
+        return roll_calls_page(self, top=top)
+
     def _repr_html_(self) -> str:
         return self.table().to_html()
 

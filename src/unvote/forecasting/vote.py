@@ -41,6 +41,7 @@ from unvote.forecasting.counts import (
     marginal_intervals,
     mixture_marginals,
     mixture_probs,
+    prob_adopted,
     prob_below,
 )
 from unvote.forecasting.draws import Draws, simulate_scenarios
@@ -149,6 +150,16 @@ class ScenarioForecast:
     def prob_yes_below(self, threshold: int) -> float:
         """P(yes count < threshold)."""
         return prob_below(self.marginals["yes"], threshold)
+
+    @property
+    def p_adopted(self) -> float:
+        """P(more yes than no votes): adopted by the simple majority most texts need.
+
+        Exact (:func:`~unvote.forecasting.counts.prob_adopted`), over the
+        roll-call shock and the strength prior, as the count distributions.
+        """
+        total = sum(w * prob_adopted(probs, self.shock_sd) for w, probs in self.components)
+        return float(min(1.0, total))
 
     def moved_by_campaign(self, top: int = 10) -> pd.DataFrame:
         """The members whose vote the campaign moves most: the change in P(not yes) it makes.
@@ -508,6 +519,7 @@ class Forecast:
                 "prob_yes_below": {
                     str(int(t)): rounded(sf.prob_yes_below(t), 6) for t in thresholds
                 },
+                "p_adopted": rounded(sf.p_adopted, 6),
                 "last_observed": last,
                 "expected_change": change,
                 "campaign": sf.scenario.describe(),
@@ -598,13 +610,27 @@ class Forecast:
             lines.append(f"  skipped {', '.join(names)}: {reason}")
         return "\n".join(lines) + ">"
 
+    def to_html(self, top: int = 10, thresholds: Sequence[int] | None = None) -> str:
+        """The forecast as one self-contained HTML page to hand on (``forecast --report``).
+
+        Works offline from a file: inline styles and SVG charts, nothing
+        fetched.  Its sections and their order: :func:`unvote.report.html.forecast_page`.
+
+        >>> page = forecast(2025, ["baseline"]).to_html()
+        >>> "<h2 id=\"model\">Model card</h2>" in page
+        True
+        """
+        from unvote.report.html import forecast_page
+
+        return forecast_page(self, top=top, thresholds=thresholds)
+
     def _repr_html_(self) -> str:
-        skipped = "".join(
-            f"<p>skipped {html.escape(n)}: {html.escape(r)}</p>" for n, r in self.skipped.items()
+        # The report itself, in a frame of its own so that its styles stay out of the notebook's.
+        page = html.escape(self.to_html(), quote=True)
+        return (
+            f'<iframe srcdoc="{page}" title="{html.escape(self._caption())}" '
+            'style="width: 100%; height: 42rem; border: 1px solid #d9d9d9"></iframe>'
         )
-        retro = self.retrospective
-        after = "" if retro is None else f"<p>Retrospective:</p>{retro._repr_html_()}"
-        return f"<p>{html.escape(self._caption())}</p>{self.table().to_html()}{skipped}{after}"
 
 
 def _member_list(frame: pd.DataFrame, measure: str) -> list[dict[str, Any]]:

@@ -17,12 +17,28 @@ from typing import Any
 
 from unvote.vocabulary import LEVELS, OUTCOMES, level_key
 
+# The formatters of numbers, shared by the text tables and the HTML report (report.html).
 
-def _fmt_range(bounds: Sequence[int]) -> str:
+
+def count(value: float) -> str:
+    """An expected count, to one decimal, never ``-0.0``: ``152.9``."""
+    return f"{value + 0.0:.1f}"
+
+
+def count_range(bounds: Sequence[int]) -> str:
+    """An interval of counts: ``130-169``."""
     return f"{bounds[0]}-{bounds[1]}"
 
 
-def _signed(value: float, digits: int = 1) -> str:
+def probability(p: float) -> str:
+    """A probability as a percentage to one decimal: ``97.3%``; ``>99.9%`` and ``<0.1%``
+    where rounding would claim a certainty the forecast does not have."""
+    if p < 0.0005:
+        return "<0.1%"
+    return ">99.9%" if p >= 0.9995 else f"{p:.1%}"
+
+
+def signed(value: float, digits: int = 1) -> str:
     """``+1.5``, ``-0.9`` or ``0.0``: a rounded change, never ``-0.0``."""
     rounded = round(value, digits) + 0.0
     return f"{rounded:+.{digits}f}" if rounded else f"{0:.{digits}f}"
@@ -66,24 +82,24 @@ def format_scenario(
     if sf.scenario.uncertain:
         lines.append("  (the intervals include the uncertainty about the campaign's strength)")
     lines.append(row("", {o: o for o in OUTCOMES}))
-    lines.append(row("expected", {o: f"{sf.expected[o] + 0.0:.1f}" for o in OUTCOMES}))
+    lines.append(row("expected", {o: count(sf.expected[o]) for o in OUTCOMES}))
     for level in LEVELS:
         key = level_key(level)
         lines.append(
-            row(f"{key} % interval", {o: _fmt_range(sf.intervals[key][o]) for o in OUTCOMES})
+            row(f"{key} % interval", {o: count_range(sf.intervals[key][o]) for o in OUTCOMES})
         )
     if draws is not None:
         bounds = draws.intervals(LEVELS[0])
         label = f"{level_key(LEVELS[0])} % of draws"
-        lines.append(row(label, {o: _fmt_range(bounds[o]) for o in OUTCOMES}))
+        lines.append(row(label, {o: count_range(bounds[o]) for o in OUTCOMES}))
     if last["year"] is not None:
         lines.append(row(f"recorded {last['year']}", last))
     if fc.outcome is not None:
         lines.append(row(f"outcome {fc.year}", fc.outcome))
-    below = ", ".join(f"<{t}: {sf.prob_yes_below(t):.1%}" for t in thresholds)
+    below = ", ".join(f"<{t}: {probability(sf.prob_yes_below(t))}" for t in thresholds)
     said = [f"P(yes {below})"] if below else []
     if last["year"] is not None:
-        shift = _signed(sf.expected["yes"] - last["yes"])
+        shift = signed(sf.expected["yes"] - last["yes"])
         said.insert(0, f"change in yes from {last['year']}: {shift};")
     if said and len("  " + "  ".join(said)) <= 80:
         lines.append("  " + "  ".join(said))
@@ -114,7 +130,7 @@ def _ranked_lists(sf: Any, top: int) -> list[str]:
             acting = ",".join(codes[c] for c in sf.members.loc[iso3, "channels"].split(", ") if c)
             lines.append(
                 f"    {iso3} {member['last_vote']:<7} {member['p_not_yes_baseline']:.2f} -> "
-                f"{member['p_not_yes']:.2f} ({_signed(member['change'], 2)})  {acting or '-':<6} "
+                f"{member['p_not_yes']:.2f} ({signed(member['change'], 2)})  {acting or '-':<6} "
                 f"{display_name(member['country'])}"
             )
         lines.append("  channels: " + ", ".join(f"{k} {c}" for c, k in codes.items()))
@@ -138,12 +154,12 @@ def format_likely_to_change(sf: Any, top: int) -> str:
     return "\n".join(lines)
 
 
-def _signed_range(bounds: Sequence[int]) -> str:
+def signed_range(bounds: Sequence[int]) -> str:
     """A range of signed changes: ``-23 to -15``, ``+2 to +7``, ``-1 to +8``."""
     return " to ".join(f"{b:+d}" if b else "0" for b in bounds)
 
 
-def _share(p: float) -> str:
+def percentile(p: float) -> str:
     """A percentile for a narrow column: ``25.3 %``, ``0.03 %``, ``<0.01 %``, ``>99.99 %``."""
     if p < 0.00005:
         return "<0.01 %"
@@ -172,14 +188,14 @@ def format_retrospective(fc: Any, top: int) -> str:
         f"retrospective: the recorded {fc.year} vote against the forecasts of "
         + ("the day before" if (fc.date - fc.through).days == 1 else f"{fc.through:%Y-%m-%d}"),
         row(f"vs {retro.baseline}", OUTCOMES),
-        row("expected", [f"{moved.loc[o, 'expected'] + 0.0:.1f}" for o in OUTCOMES]),
+        row("expected", [count(moved.loc[o, "expected"]) for o in OUTCOMES]),
         row("recorded", [int(moved.loc[o, "recorded"]) for o in OUTCOMES]),
-        row("change", [_signed(moved.loc[o, "change"]) for o in OUTCOMES]),
+        row("change", [signed(moved.loc[o, "change"]) for o in OUTCOMES]),
     ]
     for level in LEVELS:
         k = level_key(level)
         bounds = [(moved.loc[o, f"change_lo{k}"], moved.loc[o, f"change_hi{k}"]) for o in OUTCOMES]
-        lines.append(row(f"{k} % interval", [_signed_range(b) for b in bounds]))
+        lines.append(row(f"{k} % interval", [signed_range(b) for b in bounds]))
     intervals = retro.votes_moved_intervals
     lo, hi = intervals[wide]
     verdict = (
@@ -197,10 +213,10 @@ def format_retrospective(fc: Any, top: int) -> str:
         f"{'log score':>9} {'log loss':>8}",
     ]
     for name, s in retro.summary.iterrows():
-        bounds = _fmt_range((int(s[f"yes_lo{key}"]), int(s[f"yes_hi{key}"])))
+        bounds = count_range((int(s[f"yes_lo{key}"]), int(s[f"yes_hi{key}"])))
         lines.append(
             f"    {name:<18} {s['expected_yes'] + 0.0:>8.1f} {bounds:>11} "
-            f"{_share(s['percentile']):>11} {s['log_score'] + 0.0:>9.2f} "
+            f"{percentile(s['percentile']):>11} {s['log_score'] + 0.0:>9.2f} "
             f"{s['member_log_loss'] + 0.0:>8.3f}"
         )
     lines.append(
@@ -272,7 +288,7 @@ def format_scores(table: Any) -> list[str]:
         if column.startswith(("80 % interval hit", "95 % interval hit")):
             return f"{value:.0f} %"
         if column.startswith("yes count error"):
-            return _signed(value)
+            return signed(value)
         if column == "member-votes":
             return f"{value:,.0f}"
         if column == "80 % interval width":
@@ -365,11 +381,11 @@ def format_roll_calls(result: Any) -> str:
         )
         for level in LEVELS:
             key = level_key(level)
-            cells = "".join(f"{_fmt_range(rc.intervals[key][o]):>10}" for o in OUTCOMES)
+            cells = "".join(f"{count_range(rc.intervals[key][o]):>10}" for o in OUTCOMES)
             lines.append(f"  {key + ' % interval':<18}{cells}")
         lines.append(
-            f"  P(adopted, simple majority) {rc.p_adopted:.1%};  P(two-thirds majority) "
-            f"{rc.p_two_thirds:.1%}"
+            f"  P(adopted, simple majority) {probability(rc.p_adopted)};  P(two-thirds majority) "
+            f"{probability(rc.p_two_thirds)}"
         )
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
