@@ -405,7 +405,7 @@ def _margin_pmfs(values: np.ndarray) -> np.ndarray:
     ``2n`` a member, where the joint table of :func:`joint_yes_no` needs ``n**2``.
 
     >>> _margin_pmfs(np.array([[[0.75, 0.25, 0.0, 0.0], [0.5, 0.0, 0.5, 0.0]]])).tolist()
-    [[0.0, 0.125, 0.375, 0.375, 0.125]]
+    [[0.0, 0.125, 0.375, 0.125, 0.375]]
     """
     k, n = values.shape[:2]
     pmf = np.zeros((k, 2 * n + 1))
