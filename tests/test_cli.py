@@ -1163,7 +1163,9 @@ def test_below_sets_the_thresholds_of_the_table_and_the_json() -> None:
     said = " ".join(
         line.strip() for line in out.split("outcome 2025")[1].split("\n\n")[0].splitlines()[1:]
     )
-    assert re.fullmatch(r"change in yes from 2024: -\d+\.\d; P\(yes (<\d+: [<>]?\d+\.\d%(, |\)))+", said)
+    assert re.fullmatch(
+        r"change in yes from 2024: -\d+\.\d; P\(yes (<\d+: [<>]?\d+\.\d%(, |\)))+", said
+    )
 
 
 def test_a_scenario_file_in_the_current_format_runs(tmp_path) -> None:

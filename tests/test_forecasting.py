@@ -422,7 +422,7 @@ def test_table_and_reprs(fc) -> None:
         "absent",
         "9>",
     ]
-    assert fc._repr_html_().startswith("<iframe srcdoc=") and "&lt;table" in fc._repr_html_()
+    assert "<table" in fc._repr_html_()
     assert repr(fc.scenarios["cable"]).startswith("<ScenarioForecast 'cable': expected yes ")
 
 

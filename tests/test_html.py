@@ -163,9 +163,12 @@ def test_svg_charts_scale_with_the_page_and_keep_their_ids_apart() -> None:
     assert not set(re.findall(r'id="([^"]+)"', one)) & set(re.findall(r'id="([^"]+)"', two))
 
 
-def test_notebook_display_is_the_page_in_a_frame(fc2025) -> None:
+def test_notebook_display_is_the_start_of_the_page(fc2025, page2025) -> None:
     shown = fc2025._repr_html_()
-    assert shown.startswith("<iframe srcdoc=") and "&lt;!DOCTYPE html&gt;" in shown
+    assert shown.startswith('<div class="unvote-forecast">') and "<body" not in shown
+    # its numbers are the page's, from the same template
+    assert Page(shown).field_texts() == Page(page2025).field_texts()
+    assert ".unvote-forecast" in shown and "\nbody {" not in shown  # its styles stay in its box
 
 
 def test_a_coming_vote_has_no_retrospective(record) -> None:

@@ -17,7 +17,6 @@ sessions of the record up to the cut-off ``through`` and cached on disk
 
 from __future__ import annotations
 
-import html
 import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -625,12 +624,10 @@ class Forecast:
         return forecast_page(self, top=top, thresholds=thresholds)
 
     def _repr_html_(self) -> str:
-        # The report itself, in a frame of its own so that its styles stay out of the notebook's.
-        page = html.escape(self.to_html(), quote=True)
-        return (
-            f'<iframe srcdoc="{page}" title="{html.escape(self._caption())}" '
-            'style="width: 100%; height: 42rem; border: 1px solid #d9d9d9"></iframe>'
-        )
+        # The start of its report (report.html.forecast_cell), as a page opens with it.
+        from unvote.report.html import forecast_cell
+
+        return forecast_cell(self)
 
 
 def _member_list(frame: pd.DataFrame, measure: str) -> list[dict[str, Any]]:

@@ -161,26 +161,42 @@ def forecast_page(fc: Forecast, *, top: int = 10, thresholds: Sequence[int] | No
             lambda ax: charts.retrospective(fc, ax),
             f"The recorded {year} yes count in each scenario's distribution",
         )
-    first_session, last_session = fc.model.train_sessions_
     return _render(
         "forecast.html",
-        fc=fc,
-        title=f"Forecast of the {year} General Assembly vote on {fc.item.phrase}",
-        held="held" if fc.roll_call else "expected around",
-        outcomes=OUTCOMES,
-        levels=[level_key(level) for level in LEVELS],
-        thresholds=list(thresholds),
-        scenarios=[_scenario(fc, name, thresholds) for name in names],
-        last=fc.last_observed,
+        **_summary(fc, thresholds),
         movers=[_movers(fc.scenarios[name], top) for name in campaigns] if top else [],
         anyway=_anyway(fc, top) if top and names else [],
         members=_members(fc),
         campaigns=[_campaign(fc.scenarios[name], fc.features) for name in campaigns],
         card=_model_card(fc),
-        trained=f"sessions {first_session}-{last_session}",
         retro=_retrospective(fc, top) if retro is not None else None,
         figures=figures,
     )
+
+
+def forecast_cell(fc: Forecast) -> str:
+    """The start of the forecast's page, for a notebook: the cards and the scenarios' tables.
+
+    From the same templates as :func:`forecast_page`, styled within its own
+    box (a notebook's page keeps its styles), without the charts (drawn in
+    a second or two each, where a notebook's display should be instant).
+    """
+    return _render("forecast_cell.html", **_summary(fc, fc.thresholds))
+
+
+def _summary(fc: Forecast, thresholds: Sequence[int]) -> dict[str, Any]:
+    """What the start of a forecast's page shows: the question and every scenario's counts."""
+    first_session, last_session = fc.model.train_sessions_
+    return {
+        "fc": fc,
+        "title": f"Forecast of the {fc.year} General Assembly vote on {fc.item.phrase}",
+        "held": "held" if fc.roll_call else "expected around",
+        "outcomes": OUTCOMES,
+        "levels": [level_key(level) for level in LEVELS],
+        "scenarios": [_scenario(fc, name, thresholds) for name in fc.scenarios],
+        "last": fc.last_observed,
+        "trained": f"sessions {first_session}-{last_session}",
+    }
 
 
 def _scenario(fc: Forecast, name: str, thresholds: Sequence[int]) -> dict[str, Any]:
