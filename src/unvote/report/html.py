@@ -27,6 +27,7 @@ import hashlib
 import io
 import re
 from collections.abc import Callable, Sequence
+from html import escape
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -102,7 +103,7 @@ def svg(figsize: tuple[float, float], chart: Callable[[Axes], object], label: st
     markup = markup[markup.index("<svg") :]  # no XML declaration or DOCTYPE inside HTML
     opening = markup[: markup.index(">") + 1]
     sized = re.sub(r'\s(width|height)="[^"]*"', "", opening)
-    aria = f' role="img" aria-label="{_attribute(label)}"'
+    aria = f' role="img" aria-label="{escape(label, quote=True)}"'
     prefix = "c" + hashlib.sha256(label.encode()).hexdigest()[:8] + "-"
     body = _SVG_ID.sub(lambda m: m.group(1) + prefix, markup[len(opening) :])
     return sized[:-1] + aria + ">" + body
@@ -110,10 +111,6 @@ def svg(figsize: tuple[float, float], chart: Callable[[Axes], object], label: st
 
 _SVG_ID = re.compile(r'(\sid="|href="#|url\(#)')
 """Where matplotlib's SVG names an id or refers to one."""
-
-
-def _attribute(value: str) -> str:
-    return value.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
 
 
 def forecast_page(fc: Forecast, *, top: int = 10, thresholds: Sequence[int] | None = None) -> str:
