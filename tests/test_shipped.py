@@ -142,7 +142,7 @@ def test_the_shipped_folder_is_never_written_at_run_time(tmp_path, monkeypatch, 
     assert before, REGENERATE
     monkeypatch.setenv("UNVOTE_CACHE_DIR", str(tmp_path / "cache"))
     forecast(2026)
-    small = VoteModel(window=1, max_iter=3)  # a model nobody ships: fitted, stored for the user
+    small = VoteModel(window=1)  # a model nobody ships: fitted, stored for the user
     fitted_model(record, record.last_date, small)
     assert "model" in {p.parent.name for p in (tmp_path / "cache").rglob("*.json")}
     assert _snapshot(cache.SHIPPED_DIR) == before
