@@ -12,7 +12,7 @@ the ones the runs stored or read, gzipped, under the cache's own names
 Run it from the repository root whenever the record or the fitting code
 changes (``tests/test_shipped.py`` fails, naming this script, until it is)::
 
-    python scripts/ship_fits.py              # about 20 minutes on 2 cores
+    python scripts/ship_fits.py              # about 13 minutes on a busy 2-core machine
     python scripts/ship_fits.py --cache DIR  # reuse the fits already in a cache folder
 
 With ``--cache`` the runs read and add to that folder (entries are keyed by
