@@ -14,9 +14,12 @@ changes (``tests/test_shipped.py`` fails, naming this script, until it is)::
 
     python scripts/ship_fits.py              # about 13 minutes on a busy 2-core machine
     python scripts/ship_fits.py --cache DIR  # reuse the fits already in a cache folder
+    python scripts/ship_fits.py --reuse      # keep the shipped entries that still match
 
-With ``--cache`` the runs read and add to that folder (entries are keyed by
-the data and the code, so only fits of this record and code are reused).
+With ``--cache`` the runs read and add to that folder; with ``--reuse`` they
+read the shipped entries too, so after a change to the forecasting code alone
+only the forecasts' inputs are computed again.  Either way only entries of this
+record and code are reused: they are keyed by both.
 """
 
 from __future__ import annotations
@@ -40,11 +43,22 @@ YEARS = (2026, 2025)
 """``forecast 2026``, the README's first command, and ``forecast 2025``, its retrospective."""
 
 
+def _model_of_today() -> Any:
+    """The model every forecast made now uses: any text's, ``forecast roll-calls``'."""
+    from unvote.model.features import load_record
+    from unvote.model.fitting import fitted_model, model_cutoff
+
+    record = load_record()
+    return fitted_model(record, model_cutoff(record, record.last_date))
+
+
 def runs() -> list[tuple[str, Callable[[], Any]]]:
     """The computations whose cache entries ship, each with the defaults a user gets."""
     import unvote
 
     return [
+        # first: a fit from nothing, not started from another (the test compares it afresh)
+        ("the model of a forecast made now", _model_of_today),
         *[(f"forecast {y}", lambda y=y: unvote.forecast(y)) for y in YEARS],
         (f"backtest {BACKTEST[0]}-{BACKTEST[1]}", lambda: unvote.backtest(*BACKTEST)),
         (
@@ -74,6 +88,7 @@ def _tracked(cache: Any, used: set[tuple[str, str]]) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cache", type=Path, help="a cache folder to reuse (default: a new one)")
+    parser.add_argument("--reuse", action="store_true", help="reuse matching shipped entries")
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="unvote-ship-") as scratch:
@@ -81,7 +96,10 @@ def main(argv: list[str] | None = None) -> int:
         os.environ.pop("UNVOTE_GA_DATA", None)
         os.environ["UNVOTE_DATA_DIR"] = str(Path(scratch) / "data")
         os.environ["UNVOTE_CACHE_DIR"] = str(args.cache or Path(scratch) / "cache")
-        os.environ["UNVOTE_SHIPPED_FITS"] = "0"
+        if args.reuse:
+            os.environ.pop("UNVOTE_SHIPPED_FITS", None)
+        else:
+            os.environ["UNVOTE_SHIPPED_FITS"] = "0"
         from unvote.model import cache
         from unvote.record.datadir import cache_dir
 
@@ -94,16 +112,23 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{name}: {time.perf_counter() - start:.0f} s", flush=True)
 
         shipped = cache.SHIPPED_DIR
+        entries = {}  # read before the folder is emptied: --reuse reads shipped ones
+        for kind, name in sorted(used):
+            computed = cache_dir() / kind / name
+            if computed.is_file():
+                # mtime 0: the same entries make the same bytes, so an unchanged fit is no diff
+                data = gzip.compress(computed.read_bytes(), compresslevel=9, mtime=0)
+            else:  # found among the shipped entries (--reuse)
+                data = (shipped / kind / f"{name}.gz").read_bytes()
+            entries[kind, name] = data
         for folder in [p for p in shipped.iterdir() if p.is_dir()] if shipped.is_dir() else []:
             shutil.rmtree(folder)  # entries of an older record or code: all replaced
         sizes: dict[str, list[int]] = {}
-        for kind, name in sorted(used):
-            text = (cache_dir() / kind / name).read_bytes()
+        for (kind, name), data in entries.items():
             target = shipped / kind / f"{name}.gz"
             target.parent.mkdir(parents=True, exist_ok=True)
-            # mtime 0: the same entries make the same bytes, so an unchanged fit is no diff
-            target.write_bytes(gzip.compress(text, compresslevel=9, mtime=0))
-            sizes.setdefault(kind, []).append(target.stat().st_size)
+            target.write_bytes(data)
+            sizes.setdefault(kind, []).append(len(data))
     total = sum(map(sum, sizes.values()))
     root = Path(__file__).resolve().parents[1]
     where = shipped.relative_to(root) if shipped.is_relative_to(root) else shipped

@@ -25,6 +25,9 @@ REGENERATE = "run `python scripts/ship_fits.py` to ship fits of this record and 
 # What a fresh install computes for the README's and the docs' commands, in a new process.
 README_RUNS = """
 import unvote
+from unvote.model.fitting import fitted_model, model_cutoff
+record = unvote.load_record()
+fitted_model(record, model_cutoff(record, record.last_date))  # any text's forecast made now
 unvote.forecast(2026)
 unvote.forecast(2025)
 unvote.backtest(1995, 2024, progress=False)
