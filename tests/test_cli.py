@@ -820,8 +820,7 @@ def test_ga_record_malformed_roll_calls(tmp_path, monkeypatch, content) -> None:
 
 
 # ----------------------------------------------------------------------------- good runs
-# Few fits: the forecast of 2025, and the 2018 and 2019 votes (which the backtest charts
-# drawn with the 2025 forecast need anyway).
+# Few fits: the forecast of 2025 (shipped), and the 2018 and 2019 votes of the backtest.
 
 
 @pytest.fixture(scope="module")
@@ -1013,7 +1012,7 @@ def test_json_carries_the_library_draws(record) -> None:
     assert data["scenarios"][0]["draws"] == expected
 
 
-def test_the_charts_are_written_with_the_backtest_of_the_last_votes(tmp_path) -> None:
+def test_the_charts_are_the_forecasts_own_the_backtest_draws_its_own(tmp_path) -> None:
     charts = tmp_path / "charts"
     status, out, err = run(
         ["2025", "--scenario", "baseline", "--scenario", "cable", "--plot", str(charts)]
@@ -1027,9 +1026,7 @@ def test_the_charts_are_written_with_the_backtest_of_the_last_votes(tmp_path) ->
         "movers-cable-2025",
         "sweep-cable-2025",
         "retrospective-2025",  # the 2025 vote is in the record
-        "backtest-log-loss",
-        "backtest-calibration",
-    }
+    }  # no backtest charts: forecast backtest FIRST-LAST --plot DIR draws those
     assert len(names) == 2 * len(stems)  # PNG and SVG
     assert all((charts / n).stat().st_size > 5_000 for n in names)
     assert (charts / "history-2025.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -24,8 +24,6 @@ from unvote.cli import process as proc
 from unvote.cli.process import EXIT_USAGE, UsageError, clean, emit, guarded, progress, say
 from unvote.report import text
 
-BACKTEST_CHART_VOTES = 10
-"""With --plot, the backtest charts cover the text's last votes before the one forecast."""
 OLD_FLAGS = {"--backtest": "backtest 1995-2024", "--forward-test": "forward-test 60-79",
              "--roll-calls": "roll-calls FILE", "--list-scenarios": "scenarios"}  # fmt: skip
 """The modes of unvote 0.1, now subcommands: refused, naming the new form."""
@@ -129,7 +127,7 @@ OPTIONS: dict[str, tuple[str | None, Any, str]] = {
     "--country": ("NAME", _typed, "show this member first, under every scenario"),
     "--below": ("T", _whole("--below", 0, 400), "report P(yes < T) (default: the text's own)"),
     "--json": (None, None, "print JSON instead of text"),
-    "--plot": ("DIR", _name("--plot", "folder"), "write the charts into DIR (PNG and SVG)"),
+    "--plot": ("DIR", _name("--plot", "folder"), "write this command's charts into DIR (PNG, SVG)"),
     "--report": ("FILE", _name("--report", "file"), "write one HTML page to hand on (offline)"),
     "--draws": ("N", _whole("--draws", 0, 1_000_000), "seeded random draws per scenario"),
     "--seed": ("S", _whole("--seed", 0, 2**32 - 1), "random seed of the draws (default 0)"),
@@ -187,6 +185,7 @@ examples:
   forecast 2019 --through 2018           a past vote as forecast then, and its retrospective
   forecast roll-calls coming.csv --json  any coming roll calls
   forecast backtest 1995-2024            each Cuba vote forecast from the votes before it
+  forecast backtest 1995-2024 --plot charts  the same, and its charts
   forecast forward-test 60-79            every roll call of sessions 60-79
   forecast data import 80.json.gz        bring the record up to date from the UN's extract
 
@@ -274,7 +273,7 @@ def run_vote(args: argparse.Namespace) -> None:
     if plot:
         names = chosen or list(dict.fromkeys(n for g in builtin_generations() for n in g.names))
         # a superset: the retrospective chart is drawn only for a vote already recorded
-        targets = plot.chart_files(args.plot, year, names, backtest=True, retrospective=True)
+        targets = plot.chart_files(args.plot, year, names, retrospective=True)
         for name in [n for n in names if n != "baseline"]:  # a skipped one changes the charts
             targets += plot.chart_files(args.plot, year, ["baseline", name], sweep_scenario=name)
         files.check_files(list(dict.fromkeys(targets)), "--plot")
@@ -291,18 +290,11 @@ def run_vote(args: argparse.Namespace) -> None:
     absent = [c for c in countries if c not in fc.features.index]
     if absent:
         raise UsageError(f"--country {absent[0]} is not a UN member at the {year} vote")
-    draws = result = None
+    draws = None
     if draws_n:
         with progress("draws") as report:
             kwargs = {"blocs": args.bloc, "bloc_sd": bloc_sd, "progress": report}
             draws = fc.simulate(draws_n, random_state=args.seed or 0, **kwargs)
-    earlier = sorted(set(fc.history.loc[fc.history["date"] <= fc.through, "year"]))
-    if plot and len(earlier) > 1:
-        from unvote.evaluation.runs import backtest
-
-        years = earlier[1:][-BACKTEST_CHART_VOTES:]
-        with progress("backtest for the charts") as report:
-            result = backtest(years[0], years[-1], item=fc.item.id, progress=report)
     below, top = args.below or list(fc.thresholds), 10 if args.top is None else args.top
     if args.json:
         data = fc.to_dict(top, below, draws=draws, countries=countries)
@@ -310,7 +302,8 @@ def run_vote(args: argparse.Namespace) -> None:
     else:
         out = text.format_forecast(fc, top, below, draws, countries)
     with files.staged() as stage:
-        written = plot.save_all(fc, args.plot, backtest=result) if plot else []
+        # the forecast's charts only: the evaluation's come with forecast backtest --plot
+        written = plot.save_all(fc, args.plot) if plot else []
         notes = ["charts: " + ", ".join(str(p) for p in written)] if written else []
         if args.report:
             notes.append(_write_report(args.report, lambda: fc.to_html(top, below)))

@@ -830,15 +830,7 @@ def _vote_inputs(
     """
     estimator = model if model is not None else VoteModel()
     query = item.id if isinstance(item, Item) else str(item)
-    through_key = None if through is None else f"{parse_day(through, 'through'):%Y-%m-%d}"
-    key = {
-        "data": cache.data_version(),
-        "code": cache.code_version("forecasting"),  # how the inputs are assembled from the fit
-        "item": query,
-        "year": year,
-        "through": through_key,
-        "estimator": model_key(estimator, pd.Timestamp(0), "")["params"],
-    }
+    key = vote_key(year, query, through, estimator)
     saved = cache.fetch("vote", key) if record is None else None
     if saved is not None:
         try:
@@ -871,6 +863,25 @@ def _vote_inputs(
     }
     cache.store("vote", key, _encode_inputs(inputs))
     return inputs
+
+
+def vote_key(year: int, item: str, through: Any, estimator: VoteModel) -> dict[str, Any]:
+    """The cache key of a forecast's inputs: the data, the code, the question and the estimator.
+
+    ``item`` as asked (an id or words), ``through`` as given (None: the day
+    before the vote).  Cheap: it reads no record, so a warm forecast loads none.
+
+    >>> sorted(vote_key(2026, DEFAULT_ITEM, None, VoteModel()))
+    ['code', 'data', 'estimator', 'item', 'through', 'year']
+    """
+    return {
+        "data": cache.data_version(),
+        "code": cache.code_version("forecasting"),  # how the inputs are assembled from the fit
+        "item": item,
+        "year": year,
+        "through": None if through is None else f"{parse_day(through, 'through'):%Y-%m-%d}",
+        "estimator": model_key(estimator, pd.Timestamp(0), "")["params"],
+    }
 
 
 def _last_sponsors(record: Record, item: Item) -> frozenset[str] | None:

@@ -64,6 +64,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib.resources import files
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -431,8 +432,8 @@ class _Linked:
     roll_call_items: pd.Series
     resolution_items: pd.Series | None
     text_titles: pd.Series
-    keys: pd.Series  # the key of each roll call's title
-    links: pd.DataFrame  # key_a, key_b, rule, item: the merges beyond equal keys
+    keys: pd.Series | None  # the key of each roll call's title (None: restored, not linked)
+    links: pd.DataFrame | None  # key_a, key_b, rule, item: the merges beyond equal keys
 
 
 def _text_titles(roll_calls: pd.DataFrame) -> pd.Series:
@@ -459,21 +460,70 @@ def _untitled_key(resolution: str, roll_call: str) -> str:
 def _link(roll_calls: pd.DataFrame, resolutions: pd.DataFrame | None) -> _Linked:
     """:func:`_link_anew`, kept by :func:`_inputs_digest`: the record, the items table, the
     search and the link reasons each link the same roll calls (seconds each time)."""
-    key = _inputs_digest(roll_calls, resolutions)
-    linked = _LINKED.get(key, lambda: _link_anew(roll_calls, resolutions))
+    linked = _LINKED.get(
+        linking_digest(roll_calls, resolutions), lambda: _link_anew(roll_calls, resolutions)
+    )
     return _Linked(
         roll_call_items=linked.roll_call_items.copy(),
         resolution_items=None
         if linked.resolution_items is None
         else linked.resolution_items.copy(),
         text_titles=linked.text_titles.copy(),
-        keys=linked.keys.copy(),
-        links=linked.links.copy(),
+        keys=None if linked.keys is None else linked.keys.copy(),
+        links=None if linked.links is None else linked.links.copy(),
     )
 
 
 _LINKED: Recent[_Linked] = Recent()
-"""The linkings made in this process, by :func:`_inputs_digest` (the last two)."""
+"""The linkings made in this process, by :func:`linking_digest` (the last two)."""
+
+
+def linking_digest(roll_calls: pd.DataFrame, resolutions: pd.DataFrame | None) -> str | None:
+    """A digest of what the linking of these tables reads; None if they cannot be digested.
+
+    Only the roll calls' :data:`LINKED_ROLL_CALL_COLUMNS` count, so the
+    record's roll calls (which carry their ``item`` already) and the loader's
+    share one linking.
+    """
+    columns = [c for c in LINKED_ROLL_CALL_COLUMNS if c in roll_calls.columns]
+    return _inputs_digest(roll_calls[columns], resolutions)
+
+
+def saved_links(roll_calls: pd.DataFrame, resolutions: pd.DataFrame | None) -> dict[str, Any]:
+    """The items of the tables' roll calls and resolutions as lists, for a cache on disk.
+
+    :func:`restore_links` takes them back in another process, which then need
+    not link (seconds) the same tables again.
+    """
+    linked = _link(roll_calls, resolutions)
+    return {
+        "roll_call_items": linked.roll_call_items.tolist(),
+        "resolution_items": None
+        if linked.resolution_items is None
+        else linked.resolution_items.tolist(),
+    }
+
+
+def restore_links(
+    roll_calls: pd.DataFrame, resolutions: pd.DataFrame | None, saved: dict[str, Any]
+) -> None:
+    """Take :func:`saved_links` of the same tables as this process's linking of them.
+
+    Raises ValueError when ``saved`` does not fit the tables.
+    """
+    key = linking_digest(roll_calls, resolutions)
+    rows, found = len(roll_calls), saved["roll_call_items"]
+    found_res = saved["resolution_items"]
+    if key is None or len(found) != rows or (found_res is None) != (resolutions is None):
+        raise ValueError("saved links do not fit the tables")
+    if resolutions is not None and len(found_res) != len(resolutions):
+        raise ValueError("saved links do not fit the resolutions")
+    titles = _text_titles(_prepared(roll_calls))
+    items = pd.Series(found, index=roll_calls.index, name="item", dtype=object)
+    res_items = None
+    if resolutions is not None:
+        res_items = pd.Series(found_res, index=resolutions.index, name="item", dtype=object)
+    _LINKED.get(key, lambda: _Linked(items, res_items, titles, None, None))
 
 
 def _inputs_digest(roll_calls: pd.DataFrame, resolutions: pd.DataFrame | None) -> str | None:
@@ -497,12 +547,17 @@ def _inputs_digest(roll_calls: pd.DataFrame, resolutions: pd.DataFrame | None) -
     return digest.hexdigest()
 
 
-def _link_anew(roll_calls: pd.DataFrame, resolutions: pd.DataFrame | None) -> _Linked:
+def _prepared(roll_calls: pd.DataFrame) -> pd.DataFrame:
+    """The columns the linking reads, as text where they are text."""
     _require(roll_calls, "roll_calls", LINKED_ROLL_CALL_COLUMNS)
     rc = roll_calls[list(LINKED_ROLL_CALL_COLUMNS)].astype(
         {c: str for c in LINKED_ROLL_CALL_COLUMNS if c not in ("date", "session")}
     )
-    rc = rc.fillna({"resolution": "", "title": "", "identical_to": ""})
+    return rc.fillna({"resolution": "", "title": "", "identical_to": ""})
+
+
+def _link_anew(roll_calls: pd.DataFrame, resolutions: pd.DataFrame | None) -> _Linked:
+    rc = _prepared(roll_calls)
     titles = _text_titles(rc)
     title_keys = {t: normalise_title(t) for t in titles.unique() if t}
     keys = pd.Series([title_keys.get(t, "") for t in titles], index=titles.index, dtype=object)
@@ -909,6 +964,9 @@ def link_reasons(roll_calls: pd.DataFrame, resolutions: pd.DataFrame | None = No
     [{'key_a': 'protection of palestine refugees', 'rule': 'agenda : title'}]
     """
     links = _link(roll_calls, resolutions).links
+    if links is None:  # a linking restored from the cache keeps only the items
+        links = _link_anew(roll_calls, resolutions).links
+    assert links is not None
     return links
 
 

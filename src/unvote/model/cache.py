@@ -25,9 +25,12 @@ fit; changing one byte of the data, or of unvote's code, makes new ones.
 from __future__ import annotations
 
 import contextlib
+import gzip
 import hashlib
 import json
+import os
 import time
+import zlib
 from collections.abc import Iterator, Mapping
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -135,33 +138,77 @@ def data_version() -> str:
     return digest.hexdigest()[:16]
 
 
-def _path(kind: str, key: Mapping[str, Any]) -> Path:
+SHIPPED_DIR = Path(__file__).parent / "shipped"
+"""The entries shipped in the package: ``<kind>/<name>.json.gz``, read-only."""
+
+SHIPPED_ENV = "UNVOTE_SHIPPED_FITS"
+"""Set to ``0`` to ignore the shipped entries: every result is then computed (or cached)."""
+
+
+def shipped_dir() -> Path | None:
+    """The folder of the shipped entries, or None when ``$UNVOTE_SHIPPED_FITS`` is ``0``."""
+    return None if os.environ.get(SHIPPED_ENV, "").strip() == "0" else SHIPPED_DIR
+
+
+def _name(kind: str, key: Mapping[str, Any]) -> str:
     text = json.dumps({"format": CACHE_FORMAT, "kind": kind, **key}, sort_keys=True, default=str)
-    name = hashlib.sha256(text.encode()).hexdigest()[:24]
-    return datadir.cache_dir() / kind / f"{name}.json"
+    return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+
+def _path(kind: str, key: Mapping[str, Any]) -> Path:
+    return datadir.cache_dir() / kind / f"{_name(kind, key)}.json"
+
+
+def shipped_path(kind: str, key: Mapping[str, Any]) -> Path:
+    """Where the entry under ``key`` ships (whether or not it does): the cache's name, gzipped."""
+    return SHIPPED_DIR / kind / f"{_name(kind, key)}.json.gz"
 
 
 def fetch(kind: str, key: Mapping[str, Any]) -> Any | None:
-    """The entry stored under ``key``, or None (none there, or unreadable: then it is removed)."""
+    """The entry stored under ``key``, else the shipped one, or None.
+
+    An unreadable entry in the user's cache is removed; a shipped one that does
+    not match is only passed over (the package is never written to).
+    """
     path = _path(kind, key)
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        return None
+        return _shipped(kind, key)
     except (OSError, UnicodeDecodeError):
         _discard(path)
-        return None
+        return _shipped(kind, key)
+    value = _value(text, key)
+    if value is None:
+        _discard(path)
+        return _shipped(kind, key)
+    return value
+
+
+def _value(text: str, key: Mapping[str, Any]) -> Any | None:
+    """The value of an entry's text if it parses and holds ``key``, else None."""
     try:
         entry = json.loads(text)
     except json.JSONDecodeError:
-        _discard(path)
         return None
     if not isinstance(entry, dict) or entry.get("key") != json.loads(
         json.dumps(dict(key), default=str)
     ):
-        _discard(path)
         return None
     return entry.get("value")
+
+
+def _shipped(kind: str, key: Mapping[str, Any]) -> Any | None:
+    """The shipped entry under ``key``, or None (none, switched off, or not readable)."""
+    folder = shipped_dir()
+    if folder is None:
+        return None
+    path = folder / kind / f"{_name(kind, key)}.json.gz"
+    try:
+        text = gzip.decompress(path.read_bytes()).decode("utf-8")
+    except (OSError, EOFError, zlib.error, UnicodeDecodeError):  # none shipped, or damaged
+        return None
+    return _value(text, key)
 
 
 def store(kind: str, key: Mapping[str, Any], value: Any) -> None:

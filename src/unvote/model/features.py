@@ -48,9 +48,17 @@ import numpy as np
 import pandas as pd
 
 from unvote.errors import UnknownCountryError
-from unvote.items.catalogue import link_resolutions, normalise_title, similar_items
+from unvote.items.catalogue import (
+    link_resolutions,
+    linking_digest,
+    normalise_title,
+    restore_links,
+    saved_links,
+    similar_items,
+)
 from unvote.memo import Recent
-from unvote.model.cache import data_version
+from unvote.model import cache
+from unvote.model.cache import code_version, data_version
 from unvote.record.calendar import regular_session
 from unvote.record.loaders import (
     load_country_groups,
@@ -273,7 +281,7 @@ def build_record(
     calls = calls.sort_values("date", kind="stable", ignore_index=True)
     if resolutions is not None:
         resolutions = resolutions.reset_index(drop=True)
-        items, resolution_items = link_resolutions(calls, resolutions)
+        items, resolution_items, similar = _linked(calls, resolutions)
         calls["item"] = items.to_numpy()
         adopted = resolutions["adoption"].eq("without a vote").to_numpy() & (
             resolution_items.to_numpy() != ""
@@ -289,6 +297,7 @@ def build_record(
 
         calls["item"] = link_items(calls).to_numpy()
         consensus = pd.DataFrame({"item": [], "date": pd.to_datetime([])})
+        similar = None
     countries = pd.Index(sorted(pd.unique(votes["iso3"].astype(str))))
     row = pd.Index(calls["id"]).get_indexer(votes["id"].astype(str))
     col = countries.get_indexer(votes["iso3"].astype(str))
@@ -302,7 +311,8 @@ def build_record(
         by_symbol = members.groupby("symbol")["iso3"].agg(frozenset)
     else:
         by_symbol = pd.Series(dtype=object)
-    titles = calls.groupby("item", sort=False)["title"].last()
+    if similar is None:
+        similar = similar_items(calls.groupby("item", sort=False)["title"].last())
     positions = pd.Series(np.arange(len(calls))).groupby(calls["item"].to_numpy()).indices
     return Record(
         calls=calls,
@@ -311,12 +321,41 @@ def build_record(
         counted=counted,
         consensus=consensus,
         sponsors=by_symbol,
-        similar=similar_items(titles),
+        similar=similar,
         members=load_members(),
         groups=load_country_groups(),
         regions=load_regions(),
         _item_calls={str(k): np.asarray(v, dtype=np.int64) for k, v in positions.items()},
     )
+
+
+def _linked(
+    calls: pd.DataFrame, resolutions: pd.DataFrame
+) -> tuple[pd.Series, pd.Series, pd.DataFrame]:
+    """:func:`link_resolutions` and the items' similar titles, kept in the cache (and shipped).
+
+    Both take seconds and depend only on the tables and the code, so a record
+    loaded anew (each process) reads them: keyed by
+    :func:`unvote.items.catalogue.linking_digest` and the fitting layers' code.
+    """
+    digest = linking_digest(calls, resolutions)
+    key = {"inputs": digest, "code": code_version()}
+    saved = cache.fetch("links", key) if digest else None
+    if saved is not None:
+        try:
+            restore_links(calls, resolutions, saved["links"])
+            items, resolution_items = link_resolutions(calls, resolutions)
+            similar = pd.DataFrame(saved["similar"], columns=["item", "neighbour", "similarity"])
+            return items, resolution_items, similar.astype({"similarity": float})
+        except Exception:  # whatever is wrong with an entry, it is rebuilt, never trusted
+            cache.discard("links", key)
+    items, resolution_items = link_resolutions(calls, resolutions)
+    titles = calls.assign(item=items.to_numpy()).groupby("item", sort=False)["title"].last()
+    similar = similar_items(titles)
+    if digest:
+        value = {"links": saved_links(calls, resolutions), "similar": similar.to_numpy().tolist()}
+        cache.store("links", key, value)
+    return items, resolution_items, similar
 
 
 _BUILT: Recent[Record] = Recent()
