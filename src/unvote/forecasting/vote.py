@@ -616,7 +616,7 @@ class Forecast:
         fetched.  Its sections and their order: :func:`unvote.report.html.forecast_page`.
 
         >>> page = forecast(2025, ["baseline"]).to_html()
-        >>> "<h2 id=\"model\">Model card</h2>" in page
+        >>> 'id="model">Model card</h2>' in page
         True
         """
         from unvote.report.html import forecast_page
