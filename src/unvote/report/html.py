@@ -176,9 +176,11 @@ def forecast_cell(fc: Forecast) -> str:
 
     From the same templates as :func:`forecast_page`, styled within its own
     box (a notebook's page keeps its styles), without the charts (drawn in
-    a second or two each, where a notebook's display should be instant).
+    a second or two each, where a notebook's display should be instant); for
+    a vote in the record, the retrospective's table.
     """
-    return _render("forecast_cell.html", **_summary(fc, fc.thresholds))
+    retro = _retrospective(fc, 0) if fc.retrospective is not None else None
+    return _render("forecast_cell.html", **_summary(fc, fc.thresholds), retro=retro)
 
 
 def _summary(fc: Forecast, thresholds: Sequence[int]) -> dict[str, Any]:
