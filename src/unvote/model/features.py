@@ -129,6 +129,10 @@ PARTICIPATION_FEATURES: tuple[str, ...] = (
     "missed_recent",
     "absent_streak",
 )
+SCHEDULE_FEATURES: tuple[str, ...] = ("batch_size", "december", "part_vote")
+"""When and on what the vote is held: members stay away from a lone roll call in June, not
+from the December batch (sessions 55-74: 21 % absent at a day's only roll call, 7 % on days
+of more than 16), and more often from a vote on a paragraph or an amendment."""
 RATE_LOGITS: tuple[str, ...] = (
     "missed_12m",
     "missed_session",
@@ -146,6 +150,7 @@ MODEL_FEATURES: tuple[str, ...] = (
     *ALIGNMENT_FEATURES,
     *PARTICIPATION_FEATURES,
     *(f"{rate}_logit" for rate in RATE_LOGITS),
+    *SCHEDULE_FEATURES,
     *FACT_FEATURES,
 )
 """The numeric columns of the panel, in order.
@@ -174,7 +179,11 @@ Participation: ``missed_12m``, ``missed_session`` (this session so far,
 shrunk toward the 12-month share as if it were five roll calls of it),
 ``missed_recent`` (its last ten roll calls), ``absent_streak`` (log(1 +
 roll calls missed in a row)), and the rates of :data:`RATE_LOGITS` again
-on the log-odds scale (``*_logit``).
+on the log-odds scale (``*_logit``).  The schedule: ``batch_size``
+(log of the number of roll calls held that day: the day's agenda, set
+before the vote), ``december`` (held in December, the main batch),
+``part_vote`` (a vote on a paragraph, an amendment or a motion rather than
+on the text as a whole).
 Dated facts: groups on the vote date, ``ukraine_support`` (share of the
 ES-11 resolutions held before the cut-off that the member voted for), and
 the regional group (African Group the reference).
@@ -487,12 +496,34 @@ def feature_rows(record: Record, targets: pd.DataFrame) -> pd.DataFrame:
     out |= _history(record, targets, previous, t_of, j_of)
     out |= _similar(record, targets, cut, previous[:, 0] < 0, t_of, j_of)
     out |= _alignment(record, targets, cut, previous[:, 0], t_of, j_of)
+    out |= {name: values[t_of] for name, values in _schedule(record, targets).items()}
     for rate in RATE_LOGITS:  # as if each rate were measured on 60 roll calls
         out[f"{rate}_logit"] = _logit(out[rate], 60.0)
     out |= _facts(record, out["iso3"], out["date"], cut[t_of], j_of)
     frame = pd.DataFrame(out)
     frame[list(MODEL_FEATURES)] = frame[list(MODEL_FEATURES)].astype(float)
     return frame
+
+
+def _schedule(record: Record, targets: pd.DataFrame) -> dict[str, np.ndarray]:
+    """:data:`SCHEDULE_FEATURES` of each target (one value a target).
+
+    A day's roll calls are those of the record on that date and the coming
+    targets on it; a coming roll call is a vote on a text as a whole unless
+    the targets' optional ``vote_on`` column says otherwise.
+    """
+    dates = targets["date"].to_numpy(dtype="datetime64[ns]")
+    call = targets["call"].to_numpy()
+    recorded = pd.Series(record.dates).value_counts()
+    coming = pd.Series(dates[call < 0]).value_counts()
+    batch = recorded.add(coming, fill_value=0).reindex(dates).to_numpy(dtype=float)
+    vote_on = np.asarray(targets.get("vote_on", pd.Series("resolution", index=targets.index)))
+    vote_on = np.where(call >= 0, record.calls["vote_on"].to_numpy()[np.clip(call, 0, None)], vote_on)
+    return {
+        "batch_size": np.log(np.maximum(batch, 1.0)),
+        "december": (pd.DatetimeIndex(dates).month == 12).astype(float),
+        "part_vote": (vote_on != "resolution").astype(float),
+    }
 
 
 def _members_present(record: Record, targets: pd.DataFrame) -> np.ndarray:
