@@ -80,6 +80,9 @@ MARKOV_PAIRS = 5
 RECENT = 10
 """How many of a member's latest roll calls ``missed_recent`` looks at."""
 
+NEAREST = 3
+"""How many of the most similar earlier titles the ``near_*`` features of a new text average."""
+
 SESSION_PRIOR = 5.0
 """``missed_session`` counts the 12-month share as this many roll calls of the session."""
 
@@ -110,7 +113,12 @@ HISTORY_FEATURES: tuple[str, ...] = (
     *(f"item_{o}_logit" for o in OUTCOMES),
     *(f"item_markov_{o}" for o in OUTCOMES[1:]),
 )
-SIMILAR_FEATURES: tuple[str, ...] = (*(f"similar_{o}" for o in OUTCOMES), "similarity")
+SIMILAR_FEATURES: tuple[str, ...] = (
+    *(f"similar_{o}" for o in OUTCOMES),
+    "similarity",
+    *(f"near_{o}" for o in OUTCOMES),
+    "near_yes_share",
+)
 ALIGNMENT_FEATURES: tuple[str, ...] = (
     "sponsor",
     "sponsors_known",
@@ -167,7 +175,9 @@ last two roll calls, ``item_trend`` the change of its yes share between them,
 from session 74), ``item_*_logit`` the outcome shares of its last roll call
 on the log-odds scale (0 for a new text).  A new text: ``similar_*`` the
 member's vote at the last roll call on the most similar earlier title,
-``similarity`` how similar (0-1).  Alignment over the 12 months before the
+``similarity`` how similar (0-1); ``near_*`` its votes at the last roll
+calls on the three most similar titles, weighted by similarity, and
+``near_yes_share`` the yes share at those roll calls.  Alignment over the 12 months before the
 cut-off: ``sponsor`` (a sponsor of this draft), ``sponsors_known`` (the
 sponsors are listed: session 74 on), ``sponsor_agreement`` (mean agreement
 with the sponsors), ``us_agreement``, ``majority_agreement`` (with the
@@ -695,23 +705,40 @@ def _similar(
     t_of: np.ndarray,
     j_of: np.ndarray,
 ) -> dict[str, np.ndarray]:
-    """A new text: the member's vote at the last roll call on the most similar earlier title."""
-    neighbour_call = np.full(len(targets), -1, dtype=np.int64)
-    score = np.zeros(len(targets))
+    """A new text: the member's votes at the last roll calls on the most similar earlier titles.
+
+    ``similar_*``: at the nearest title already voted on before the cut-off;
+    ``near_*``: over the :data:`NEAREST` nearest, weighted by similarity, with
+    the yes share of those roll calls (``near_yes_share``).
+    """
+    neighbour_calls = np.full((len(targets), NEAREST), -1, dtype=np.int64)
+    weights = np.zeros((len(targets), NEAREST))
     ranked = _neighbours(record, targets) if new.any() else {}
     for r in np.flatnonzero(new):
         neighbours, values = ranked.get(targets["item"].iloc[r], ((), ()))
+        found = 0
         for neighbour, value in zip(neighbours, values, strict=True):
             calls = record.item_calls(neighbour)
             stop = int(np.searchsorted(calls, cut[r], side="left"))
-            if stop:  # the nearest title already voted on before the cut-off
-                neighbour_call[r], score[r] = calls[stop - 1], value
-                break
-    at = neighbour_call[t_of]
-    code = np.where(at >= 0, record.codes[np.clip(at, 0, None), j_of], -1)
-    out = {f"similar_{o}": (code == c).astype(float) for c, o in enumerate(OUTCOMES)}
-    out["similarity"] = np.where(code >= 0, score[t_of], 0.0)
-    return out
+            if stop:  # a similar title already voted on before the cut-off
+                neighbour_calls[r, found], weights[r, found] = calls[stop - 1], value
+                found += 1
+                if found == NEAREST:
+                    break
+    at = neighbour_calls[t_of]
+    codes = np.where(at >= 0, record.codes[np.clip(at, 0, None), j_of[:, None]], -1)
+    out = {f"similar_{o}": (codes[:, 0] == c).astype(float) for c, o in enumerate(OUTCOMES)}
+    out["similarity"] = np.where(codes[:, 0] >= 0, weights[t_of, 0], 0.0)
+    # Weighted over the neighbours the member sat in (those it voted at).
+    w = np.where(codes >= 0, weights[t_of], 0.0)
+    total = w.sum(axis=1)
+    for c, o in enumerate(OUTCOMES):
+        out[f"near_{o}"] = _ratio((w * (codes == c)).sum(axis=1), total)
+    members = record.codes[np.clip(neighbour_calls, 0, None)]  # targets x NEAREST x countries
+    yes_share = (members == 0).sum(axis=2) / np.maximum((members >= 0).sum(axis=2), 1)
+    near_yes = _ratio((weights * yes_share).sum(axis=1), weights.sum(axis=1))
+    out["near_yes_share"] = near_yes[t_of]
+    return {name: np.nan_to_num(values) for name, values in out.items()}
 
 
 @dataclass(frozen=True)
