@@ -530,7 +530,9 @@ def _schedule(record: Record, targets: pd.DataFrame) -> dict[str, np.ndarray]:
     coming = pd.Series(dates[call < 0]).value_counts()
     batch = recorded.add(coming, fill_value=0).reindex(dates).to_numpy(dtype=float)
     vote_on = np.asarray(targets.get("vote_on", pd.Series("resolution", index=targets.index)))
-    vote_on = np.where(call >= 0, record.calls["vote_on"].to_numpy()[np.clip(call, 0, None)], vote_on)
+    vote_on = np.where(
+        call >= 0, record.calls["vote_on"].to_numpy()[np.clip(call, 0, None)], vote_on
+    )
     return {
         "batch_size": np.log(np.maximum(batch, 1.0)),
         "december": (pd.DatetimeIndex(dates).month == 12).astype(float),
