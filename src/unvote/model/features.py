@@ -521,14 +521,21 @@ def _schedule(record: Record, targets: pd.DataFrame) -> dict[str, np.ndarray]:
     """:data:`SCHEDULE_FEATURES` of each target (one value a target).
 
     A day's roll calls are those of the record on that date and the coming
-    targets on it; a coming roll call is a vote on a text as a whole unless
-    the targets' optional ``vote_on`` column says otherwise.
+    targets on it; a coming roll call, often asked about alone, counts at
+    least as many as the day its text was last voted on (the Assembly keeps
+    its calendar from year to year).  A coming roll call is a vote on a text
+    as a whole unless the targets' optional ``vote_on`` column says otherwise.
     """
     dates = targets["date"].to_numpy(dtype="datetime64[ns]")
     call = targets["call"].to_numpy()
     recorded = pd.Series(record.dates).value_counts()
     coming = pd.Series(dates[call < 0]).value_counts()
-    batch = recorded.add(coming, fill_value=0).reindex(dates).to_numpy(dtype=float)
+    batch = recorded.add(coming, fill_value=0).reindex(dates).to_numpy(dtype=float, copy=True)
+    for r in np.flatnonzero(call < 0):
+        earlier = record.item_calls(targets["item"].iloc[r])
+        earlier = earlier[record.dates[earlier] < dates[r]]
+        if earlier.size:
+            batch[r] = max(batch[r], recorded[record.dates[earlier[-1]]])
     vote_on = np.asarray(targets.get("vote_on", pd.Series("resolution", index=targets.index)))
     vote_on = np.where(
         call >= 0, record.calls["vote_on"].to_numpy()[np.clip(call, 0, None)], vote_on
