@@ -137,11 +137,19 @@ PARTICIPATION_FEATURES: tuple[str, ...] = (
     "missed_recent",
     "absent_streak",
 )
-SCHEDULE_FEATURES: tuple[str, ...] = ("batch_size", "december", "part_vote", "amendment_vote")
+SCHEDULE_FEATURES: tuple[str, ...] = (
+    "batch_size",
+    "batch_change",
+    "december",
+    "part_vote",
+    "amendment_vote",
+)
 """When and on what the vote is held: members stay away from a lone roll call in June, not
 from the December batch (sessions 55-74: 21 % absent at a day's only roll call, 7 % on days
 of more than 16), and more often from a vote on a paragraph or an amendment; an amendment
-or a motion, most often put by one side against a text, draws far fewer yes votes."""
+or a motion, most often put by one side against a text, draws far fewer yes votes.  A
+text voted on before is measured against its own last day: the Cuba-embargo text, voted
+alone each autumn with a full hall, is no lone roll call in June."""
 RATE_LOGITS: tuple[str, ...] = (
     "missed_12m",
     "missed_session",
@@ -191,8 +199,10 @@ shrunk toward the 12-month share as if it were five roll calls of it),
 ``missed_recent`` (its last ten roll calls), ``absent_streak`` (log(1 +
 roll calls missed in a row)), and the rates of :data:`RATE_LOGITS` again
 on the log-odds scale (``*_logit``).  The schedule: ``batch_size``
-(log of the number of roll calls held that day: the day's agenda, set
-before the vote), ``december`` (held in December, the main batch),
+(log of the number of roll calls held that day, the day's agenda set before
+the vote; for a new text only), ``batch_change`` (for a text voted on
+before: the same log against that of the day of its last roll call),
+``december`` (held in December, the main batch),
 ``part_vote`` (a vote on a paragraph, an amendment or a motion rather than
 on the text as a whole), ``amendment_vote`` (on an amendment, a motion or
 another question than a text or its paragraphs).
@@ -508,7 +518,8 @@ def feature_rows(record: Record, targets: pd.DataFrame) -> pd.DataFrame:
     out |= _history(record, targets, previous, t_of, j_of)
     out |= _similar(record, targets, cut, previous[:, 0] < 0, t_of, j_of)
     out |= _alignment(record, targets, cut, previous[:, 0], t_of, j_of)
-    out |= {name: values[t_of] for name, values in _schedule(record, targets).items()}
+    schedule = _schedule(record, targets, previous[:, 0])
+    out |= {name: values[t_of] for name, values in schedule.items()}
     for rate in RATE_LOGITS:  # as if each rate were measured on 60 roll calls
         out[f"{rate}_logit"] = _logit(out[rate], 60.0)
     out |= _facts(record, out["iso3"], out["date"], cut[t_of], j_of)
@@ -517,7 +528,9 @@ def feature_rows(record: Record, targets: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _schedule(record: Record, targets: pd.DataFrame) -> dict[str, np.ndarray]:
+def _schedule(
+    record: Record, targets: pd.DataFrame, last_call: np.ndarray
+) -> dict[str, np.ndarray]:
     """:data:`SCHEDULE_FEATURES` of each target (one value a target).
 
     A day's roll calls are those of the record on that date and the coming
@@ -540,8 +553,14 @@ def _schedule(record: Record, targets: pd.DataFrame) -> dict[str, np.ndarray]:
     vote_on = np.where(
         call >= 0, record.calls["vote_on"].to_numpy()[np.clip(call, 0, None)], vote_on
     )
+    size = np.log(np.maximum(batch, 1.0))
+    # A text voted on before is held against its own record: its attendance then
+    # (item_absent_*) already says how a day like that one fills the hall.
+    known = last_call >= 0
+    before = recorded.reindex(record.dates[np.clip(last_call, 0, None)]).to_numpy(dtype=float)
     return {
-        "batch_size": np.log(np.maximum(batch, 1.0)),
+        "batch_size": np.where(known, 0.0, size),
+        "batch_change": np.where(known, size - np.log(np.maximum(before, 1.0)), 0.0),
         "december": (pd.DatetimeIndex(dates).month == 12).astype(float),
         "part_vote": (vote_on != "resolution").astype(float),
         "amendment_vote": np.isin(vote_on, ["amendment", "motion", "other"]).astype(float),
