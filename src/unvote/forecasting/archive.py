@@ -21,7 +21,7 @@ member log loss.  Nothing is refitted.
 ('2025-10-28', '2025-10-29', ['baseline', 'cable'])
 >>> retro = score_archived(made)  # the 2025 vote is in the record
 >>> retro.summary.loc["cable", "percentile"].round(3)
-np.float64(0.286)
+np.float64(0.253)
 """
 
 from __future__ import annotations

@@ -336,7 +336,7 @@ class Forecast:
         >>> retro.summary.index.tolist()
         ['baseline', 'cable']
         >>> round(retro.votes_moved, 1), retro.votes_moved_intervals["80"]
-        (18.8, (15, 22))
+        (19.2, (15, 23))
         >>> forecast(2026, ["baseline"]).retrospective is None
         True
         """

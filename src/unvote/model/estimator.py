@@ -2,7 +2,7 @@
 
 Each member at each roll call has four outcomes, ``yes, abstain, no, absent``.
 With ``yes`` as the reference, the log-odds of each other outcome is linear in
-the member's features (:data:`unvote.model.features.MODEL_FEATURES`) and in the
+the member's features (:data:`unvote.model.features.DEFAULT_FEATURES`) and in the
 *persistence terms*, the member's last vote on the text times what says how
 much that vote still holds (:data:`PERSISTENCE`)::
 
@@ -66,7 +66,7 @@ from threadpoolctl import threadpool_limits
 
 from unvote import files
 from unvote.errors import DataFileError, InvalidTypeError, InvalidValueError, NotFittedError
-from unvote.model.features import MODEL_FEATURES
+from unvote.model.features import DEFAULT_FEATURES
 from unvote.model.shock import normal_quadrature
 from unvote.record.calendar import parse_day
 from unvote.vocabulary import OUTCOMES, PROBABILITY_COLUMNS, SHIFTED_OUTCOMES
@@ -312,7 +312,7 @@ class VoteModel:
     def __init__(
         self,
         penalty: float = 1.0,
-        features: Sequence[str] = MODEL_FEATURES,
+        features: Sequence[str] = DEFAULT_FEATURES,
         persistence: Sequence[str] = PERSISTENCE,
         window: int = 15,
         max_iter: int = 50,
