@@ -130,7 +130,9 @@ def test_the_model_beats_the_baselines(result):
         table = result.summary(footing)
         assert table.index[0] == "vote model"
         assert table.loc["vote model", "log loss / item Markov"] < 0.9
-        assert table.loc["vote model", "accuracy"] >= table.loc["Markov transitions", "accuracy"]
+        # The model calls an outcome by its decision weights: it trades a little accuracy
+        # for the minority votes (DECISION_WEIGHTS), so macro-F1 is what it must win on.
+        assert table.loc["vote model", "macro-F1"] >= table.loc["Markov transitions", "macro-F1"]
     assert result.summary("rolling").loc["vote model", "log loss"] <= (
         result.summary("frozen").loc["vote model", "log loss"] + 0.01
     )

@@ -127,6 +127,7 @@ OPTIONS: dict[str, tuple[str | None, Any, str]] = {
     "--country": ("NAME", _typed, "show this member first, under every scenario"),
     "--below": ("T", _whole("--below", 0, 400), "report P(yes < T) (default: the text's own)"),
     "--json": (None, None, "print JSON instead of text"),
+    "--all-features": (None, None, "fit the model with every feature (docs/model.md)"),
     "--plot": ("DIR", _name("--plot", "folder"), "write this command's charts into DIR (PNG, SVG)"),
     "--report": ("FILE", _name("--report", "file"), "write one HTML page to hand on (offline)"),
     "--draws": ("N", _whole("--draws", 0, 1_000_000), "seeded random draws per scenario"),
@@ -141,7 +142,7 @@ COMMANDS: dict[str, tuple[str, list[tuple[str, str, Any, Any, str]], list[str]]]
     "vote": (
         "the vote of YEAR",
         [("year", "YEAR", _whole("year"), "?", "the year of the vote, e.g. 2026")],
-        [*OPTIONS],
+        [o for o in OPTIONS if o != "--all-features"],
     ),
     "backtest": (
         "each vote of a text in years FIRST-LAST, forecast from the votes before it",
@@ -151,7 +152,7 @@ COMMANDS: dict[str, tuple[str, list[tuple[str, str, Any, Any, str]], list[str]]]
     "forward-test": (
         "every roll call of sessions FIRST-LAST, against baselines",
         [("sessions", "FIRST-LAST", _range("60-79"), None, "sessions, e.g. 60-79")],
-        ["--json"],
+        ["--json", "--all-features"],
     ),
     "roll-calls": (
         "forecast the coming roll calls of a CSV file (id, date, title[, sponsors, ...])",
@@ -349,9 +350,12 @@ def run_backtest(args: argparse.Namespace) -> None:
 def run_forward_test(args: argparse.Namespace) -> None:
     """``forecast forward-test FIRST-LAST``: the tables of both footings (or JSON)."""
     from unvote.evaluation.runs import forward_test
+    from unvote.model.estimator import VoteModel
+    from unvote.model.features import MODEL_FEATURES
 
+    model = VoteModel(features=MODEL_FEATURES) if args.all_features else None
     with progress("forward test") as report:
-        result = forward_test(*args.sessions, progress=report)
+        result = forward_test(*args.sessions, model=model, progress=report)
     json_ = args.json and json.dumps(result.to_dict(), allow_nan=False)
     _emit(args, json_ or text.format_forward_test(result))
 

@@ -27,7 +27,8 @@ the same rows:
 
 Scores per member-vote: log loss, Brier and ranked probability score (over
 yes, abstain, no, absent in that order), accuracy, macro-F1 and F1 of each
-outcome (of the likeliest outcome); per roll call: the yes-count error
+outcome (of the outcome called: the likeliest for a baseline, by
+:func:`unvote.model.estimator.call_outcomes` for the vote model); per roll call: the yes-count error
 (expected minus recorded) and whether the recorded count fell in the exact
 central 80 % and 95 % intervals (mixtures over the roll-call shock), and
 their widths.
@@ -49,7 +50,7 @@ from unvote.forecasting.counts import count_distribution, interval
 from unvote.forecasting.vote import DEFAULT_ITEM, item_history
 from unvote.items.catalogue import get_item, load_items
 from unvote.model import cache
-from unvote.model.estimator import VoteModel
+from unvote.model.estimator import VoteModel, call_outcomes
 from unvote.model.features import Record, feature_rows, load_record, recorded_targets, training_rows
 from unvote.model.fitting import fitted_model, model_cutoff, model_key
 from unvote.numbers import rounded, rounded_frame
@@ -170,20 +171,22 @@ def _f1(truth: np.ndarray, guess: np.ndarray, code: int) -> float:
     return float(2 * tp / positives) if positives else float("nan")
 
 
-def member_scores(p: np.ndarray, truth: np.ndarray) -> dict[str, float]:
+def member_scores(
+    p: np.ndarray, truth: np.ndarray, guess: np.ndarray | None = None
+) -> dict[str, float]:
     """Scores per member-vote of probabilities ``p`` (rows x 4) against outcome codes ``truth``.
 
     ``log_loss``, ``brier`` (summed over the four outcomes) and ``rps`` (the
     ranked probability score over yes, abstain, no, absent, divided by 3) are
-    means; ``accuracy``, ``macro_f1`` and ``f1_<outcome>`` are of the
-    likeliest outcome.
+    means; ``accuracy``, ``macro_f1`` and ``f1_<outcome>`` are of the outcome
+    called, ``guess`` (codes), by default the likeliest one.
 
     >>> p = np.array([[0.9, 0.05, 0.05, 0.0], [0.2, 0.2, 0.6, 0.0]])
     >>> {k: round(v, 3) for k, v in member_scores(p, np.array([0, 2])).items()}["accuracy"]
     1.0
     """
     onehot = np.eye(len(OUTCOMES))[truth]
-    guess = p.argmax(axis=1)
+    guess = p.argmax(axis=1) if guess is None else np.asarray(guess)
     f1 = {f"f1_{o}": _f1(truth, guess, k) for k, o in enumerate(OUTCOMES)}
     cum = np.cumsum(p, axis=1)[:, :-1] - np.cumsum(onehot, axis=1)[:, :-1]
     return {
@@ -284,7 +287,10 @@ def _score_groups(predictions: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
         truth = _vote_codes(group)
         p = group[list(PROBABILITY_COLUMNS)].to_numpy(dtype=float)
         row = dict(zip(by, key if isinstance(key, tuple) else (key,), strict=True))
-        row |= {"member_votes": len(group)} | member_scores(p, truth)
+        # The vote model calls an outcome by its decision weights; a baseline, its likeliest
+        # (weights gained a baseline nothing on sessions 60-74: see DECISION_WEIGHTS).
+        guess = call_outcomes(p) if row.get("method") == "model" else None
+        row |= {"member_votes": len(group)} | member_scores(p, truth, guess)
         out.append(row)
     return pd.DataFrame(out)
 
@@ -348,11 +354,12 @@ class Backtest:
 
         Columns (see :data:`SUMMARY_COLUMNS`): mean ``log loss``, ``Brier``
         and ``RPS`` per member-vote (lower is better), ``accuracy``,
-        ``macro-F1`` and F1 of each outcome (of the likeliest outcome); the mean
-        ``yes count error``, expected minus recorded (negative: fewer yes votes
-        forecast than cast); the share of votes, in percent, whose recorded
-        yes count fell in the forecast's central 80 % and 95 % intervals, and
-        the 80 % interval's mean width.  The index is the method's name
+        ``macro-F1`` and F1 of each outcome (of the outcome called, as
+        :func:`member_scores` says); the mean ``yes count error``, expected
+        minus recorded (negative: fewer yes votes forecast than cast); the
+        share of votes, in percent, whose recorded yes count fell in the
+        forecast's central 80 % and 95 % intervals, and the 80 % interval's
+        mean width.  The index is the method's name
         (:data:`unvote.vocabulary.METHOD_LABELS`).
 
         >>> sorted(backtest(2023, 2024).summary().index)

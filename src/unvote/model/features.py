@@ -88,6 +88,9 @@ MARKOV_PAIRS = 5
 RECENT = 10
 """How many of a member's latest roll calls ``missed_recent`` looks at."""
 
+NEAREST = 3
+"""How many of the most similar earlier titles the ``near_*`` features of a new text average."""
+
 SESSION_PRIOR = 5.0
 """``missed_session`` counts the 12-month share as this many roll calls of the session."""
 
@@ -118,7 +121,14 @@ HISTORY_FEATURES: tuple[str, ...] = (
     *(f"item_{o}_logit" for o in OUTCOMES),
     *(f"item_markov_{o}" for o in OUTCOMES[1:]),
 )
-SIMILAR_FEATURES: tuple[str, ...] = (*(f"similar_{o}" for o in OUTCOMES), "similarity")
+SIMILAR_FEATURES: tuple[str, ...] = (
+    *(f"similar_{o}" for o in OUTCOMES),
+    "similarity",
+    *(f"near_{o}" for o in OUTCOMES),
+    "near_yes_share",
+)
+NEIGHBOUR_FEATURES: tuple[str, ...] = (*(f"near_{o}" for o in OUTCOMES), "near_yes_share")
+"""The votes on a new text's nearest titles (:data:`SIMILAR_FEATURES` beyond the nearest)."""
 ALIGNMENT_FEATURES: tuple[str, ...] = (
     "sponsor",
     "sponsors_known",
@@ -137,6 +147,19 @@ PARTICIPATION_FEATURES: tuple[str, ...] = (
     "missed_recent",
     "absent_streak",
 )
+SCHEDULE_FEATURES: tuple[str, ...] = (
+    "batch_size",
+    "batch_change",
+    "december",
+    "part_vote",
+    "amendment_vote",
+)
+"""When and on what the vote is held: members stay away from a lone roll call in June, not
+from the December batch (sessions 55-74: 21 % absent at a day's only roll call, 7 % on days
+of more than 16), and more often from a vote on a paragraph or an amendment; an amendment
+or a motion, most often put by one side against a text, draws far fewer yes votes.  A
+text voted on before is measured against its own last day: the Cuba-embargo text, voted
+alone each autumn with a full hall, is no lone roll call in June."""
 RATE_LOGITS: tuple[str, ...] = (
     "missed_12m",
     "missed_session",
@@ -154,6 +177,7 @@ MODEL_FEATURES: tuple[str, ...] = (
     *ALIGNMENT_FEATURES,
     *PARTICIPATION_FEATURES,
     *(f"{rate}_logit" for rate in RATE_LOGITS),
+    *SCHEDULE_FEATURES,
     *FACT_FEATURES,
 )
 """The numeric columns of the panel, in order.
@@ -170,7 +194,9 @@ last two roll calls, ``item_trend`` the change of its yes share between them,
 from session 74), ``item_*_logit`` the outcome shares of its last roll call
 on the log-odds scale (0 for a new text).  A new text: ``similar_*`` the
 member's vote at the last roll call on the most similar earlier title,
-``similarity`` how similar (0-1).  Alignment over the 12 months before the
+``similarity`` how similar (0-1); ``near_*`` its votes at the last roll
+calls on the three most similar titles, weighted by similarity, and
+``near_yes_share`` the yes share at those roll calls.  Alignment over the 12 months before the
 cut-off: ``sponsor`` (a sponsor of this draft), ``sponsors_known`` (the
 sponsors are listed: session 74 on), ``sponsor_agreement`` (mean agreement
 with the sponsors), ``us_agreement``, ``majority_agreement`` (with the
@@ -182,10 +208,32 @@ Participation: ``missed_12m``, ``missed_session`` (this session so far,
 shrunk toward the 12-month share as if it were five roll calls of it),
 ``missed_recent`` (its last ten roll calls), ``absent_streak`` (log(1 +
 roll calls missed in a row)), and the rates of :data:`RATE_LOGITS` again
-on the log-odds scale (``*_logit``).
+on the log-odds scale (``*_logit``).  The schedule: ``batch_size``
+(log of the number of roll calls held that day, the day's agenda set before
+the vote; for a new text only), ``batch_change`` (for a text voted on
+before: the same log against that of the day of its last roll call),
+``december`` (held in December, the main batch),
+``part_vote`` (a vote on a paragraph, an amendment or a motion rather than
+on the text as a whole), ``amendment_vote`` (on an amendment, a motion or
+another question than a text or its paragraphs).
 Dated facts: groups on the vote date, ``ukraine_support`` (share of the
 ES-11 resolutions held before the cut-off that the member voted for), and
 the regional group (African Group the reference).
+"""
+
+DEFAULT_FEATURES: tuple[str, ...] = tuple(
+    c for c in MODEL_FEATURES if c not in {*NEIGHBOUR_FEATURES, *SCHEDULE_FEATURES}
+)
+"""The features :class:`~unvote.model.estimator.VoteModel` uses unless told otherwise.
+
+:data:`MODEL_FEATURES` less the schedule and the new texts' nearest titles.
+Those forecast better (the forward test of sessions 75-80: 0.749x the item
+Markov chain's log loss against 0.77x; ``docs/model.md``), but the built-in
+scenarios' strengths were measured on past campaigns against the model
+without them, and with them the 2017 Jerusalem campaign measures 0.18 rather
+than above 0.5 (a lone emergency-session roll call, which members skip):
+they become the default once the campaigns are measured again against them.
+``VoteModel(features=MODEL_FEATURES)`` fits the model with every feature.
 """
 
 Footing = Literal["rolling", "frozen"]
@@ -526,12 +574,53 @@ def feature_rows(record: Record, targets: pd.DataFrame) -> pd.DataFrame:
     out |= _history(record, targets, previous, t_of, j_of)
     out |= _similar(record, targets, cut, previous[:, 0] < 0, t_of, j_of)
     out |= _alignment(record, targets, cut, previous[:, 0], t_of, j_of)
+    schedule = _schedule(record, targets, previous[:, 0])
+    out |= {name: values[t_of] for name, values in schedule.items()}
     for rate in RATE_LOGITS:  # as if each rate were measured on 60 roll calls
         out[f"{rate}_logit"] = _logit(out[rate], 60.0)
     out |= _facts(record, out["iso3"], out["date"], cut[t_of], j_of)
     frame = pd.DataFrame(out)
     frame[list(MODEL_FEATURES)] = frame[list(MODEL_FEATURES)].astype(float)
     return frame
+
+
+def _schedule(
+    record: Record, targets: pd.DataFrame, last_call: np.ndarray
+) -> dict[str, np.ndarray]:
+    """:data:`SCHEDULE_FEATURES` of each target (one value a target).
+
+    A day's roll calls are those of the record on that date and the coming
+    targets on it; a coming roll call, often asked about alone, counts at
+    least as many as the day its text was last voted on (the Assembly keeps
+    its calendar from year to year).  A coming roll call is a vote on a text
+    as a whole unless the targets' optional ``vote_on`` column says otherwise.
+    """
+    dates = targets["date"].to_numpy(dtype="datetime64[ns]")
+    call = targets["call"].to_numpy()
+    recorded = pd.Series(record.dates).value_counts()
+    coming = pd.Series(dates[call < 0]).value_counts()
+    batch = recorded.add(coming, fill_value=0).reindex(dates).to_numpy(dtype=float, copy=True)
+    for r in np.flatnonzero(call < 0):
+        earlier = record.item_calls(targets["item"].iloc[r])
+        earlier = earlier[record.dates[earlier] < dates[r]]
+        if earlier.size:
+            batch[r] = max(batch[r], recorded[record.dates[earlier[-1]]])
+    vote_on = np.asarray(targets.get("vote_on", pd.Series("resolution", index=targets.index)))
+    vote_on = np.where(
+        call >= 0, record.calls["vote_on"].to_numpy()[np.clip(call, 0, None)], vote_on
+    )
+    size = np.log(np.maximum(batch, 1.0))
+    # A text voted on before is held against its own record: its attendance then
+    # (item_absent_*) already says how a day like that one fills the hall.
+    known = last_call >= 0
+    before = recorded.reindex(record.dates[np.clip(last_call, 0, None)]).to_numpy(dtype=float)
+    return {
+        "batch_size": np.where(known, 0.0, size),
+        "batch_change": np.where(known, size - np.log(np.maximum(before, 1.0)), 0.0),
+        "december": (pd.DatetimeIndex(dates).month == 12).astype(float),
+        "part_vote": (vote_on != "resolution").astype(float),
+        "amendment_vote": np.isin(vote_on, ["amendment", "motion", "other"]).astype(float),
+    }
 
 
 def _members_present(record: Record, targets: pd.DataFrame) -> np.ndarray:
@@ -703,23 +792,40 @@ def _similar(
     t_of: np.ndarray,
     j_of: np.ndarray,
 ) -> dict[str, np.ndarray]:
-    """A new text: the member's vote at the last roll call on the most similar earlier title."""
-    neighbour_call = np.full(len(targets), -1, dtype=np.int64)
-    score = np.zeros(len(targets))
+    """A new text: the member's votes at the last roll calls on the most similar earlier titles.
+
+    ``similar_*``: at the nearest title already voted on before the cut-off;
+    ``near_*``: over the :data:`NEAREST` nearest, weighted by similarity, with
+    the yes share of those roll calls (``near_yes_share``).
+    """
+    neighbour_calls = np.full((len(targets), NEAREST), -1, dtype=np.int64)
+    weights = np.zeros((len(targets), NEAREST))
     ranked = _neighbours(record, targets) if new.any() else {}
     for r in np.flatnonzero(new):
         neighbours, values = ranked.get(targets["item"].iloc[r], ((), ()))
+        found = 0
         for neighbour, value in zip(neighbours, values, strict=True):
             calls = record.item_calls(neighbour)
             stop = int(np.searchsorted(calls, cut[r], side="left"))
-            if stop:  # the nearest title already voted on before the cut-off
-                neighbour_call[r], score[r] = calls[stop - 1], value
-                break
-    at = neighbour_call[t_of]
-    code = np.where(at >= 0, record.codes[np.clip(at, 0, None), j_of], -1)
-    out = {f"similar_{o}": (code == c).astype(float) for c, o in enumerate(OUTCOMES)}
-    out["similarity"] = np.where(code >= 0, score[t_of], 0.0)
-    return out
+            if stop:  # a similar title already voted on before the cut-off
+                neighbour_calls[r, found], weights[r, found] = calls[stop - 1], value
+                found += 1
+                if found == NEAREST:
+                    break
+    at = neighbour_calls[t_of]
+    codes = np.where(at >= 0, record.codes[np.clip(at, 0, None), j_of[:, None]], -1)
+    out = {f"similar_{o}": (codes[:, 0] == c).astype(float) for c, o in enumerate(OUTCOMES)}
+    out["similarity"] = np.where(codes[:, 0] >= 0, weights[t_of, 0], 0.0)
+    # Weighted over the neighbours the member sat in (those it voted at).
+    w = np.where(codes >= 0, weights[t_of], 0.0)
+    total = w.sum(axis=1)
+    for c, o in enumerate(OUTCOMES):
+        out[f"near_{o}"] = _ratio((w * (codes == c)).sum(axis=1), total)
+    members = record.codes[np.clip(neighbour_calls, 0, None)]  # targets x NEAREST x countries
+    yes_share = (members == 0).sum(axis=2) / np.maximum((members >= 0).sum(axis=2), 1)
+    near_yes = _ratio((weights * yes_share).sum(axis=1), weights.sum(axis=1))
+    out["near_yes_share"] = near_yes[t_of]
+    return {name: np.nan_to_num(values) for name, values in out.items()}
 
 
 @dataclass(frozen=True)
