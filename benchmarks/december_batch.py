@@ -4,8 +4,9 @@ For each session, the roll calls held from 1 to 31 December are forecast by
 the model fitted at the session's opening (as the forward test's), on two
 footings: *frozen* (features as of the opening) and *through 30 November*
 (features as of 1 December: the session's votes and absences so far, the
-texts already voted on in it).  The model is the same; only what the
-features know changes.  Written to ``benchmarks/december_batch.txt``.
+texts already voted on in it).  The model is the same, with every feature
+(``MODEL_FEATURES``: the schedule's among them); only what the features know
+changes.  Written to ``benchmarks/december_batch.txt``.
 
 Run from the repository root (a minute with the forward test's fits cached,
 about 20 s a session more without)::
@@ -28,7 +29,13 @@ from unvote.evaluation.runs import (
     markov_baseline,
 )
 from unvote.model.estimator import VoteModel
-from unvote.model.features import feature_rows, load_record, recorded_targets, training_rows
+from unvote.model.features import (
+    MODEL_FEATURES,
+    feature_rows,
+    load_record,
+    recorded_targets,
+    training_rows,
+)
 from unvote.model.fitting import fitted_model, model_cutoff
 
 OUT = Path(__file__).with_name("december_batch.txt")
@@ -42,7 +49,7 @@ def december_batch(first: int, last: int) -> ForwardTest:
     holds the forecasts through 30 November.
     """
     record = load_record()
-    model = VoteModel()
+    model = VoteModel(features=MODEL_FEATURES)
     starts = record.calls.groupby("session")["date"].min()
     rolling = training_rows(record, first - model.window, last)
     frames = []

@@ -306,8 +306,9 @@ def format_scores(table: Any) -> list[str]:
 
 _SCORE_NOTES = [
     "Means per member-vote: log loss, Brier and RPS (ranked probability score) lower is",
-    "  better; accuracy, macro-F1 and F1 of the likeliest outcome. yes err.: expected minus",
-    "  recorded yes count (negative: fewer yes votes forecast than cast). in 80 % / in 95 %:",
+    "  better; accuracy, macro-F1 and F1 of the outcome called (a baseline: its likeliest;",
+    "  the model: by its decision weights). yes err.: expected minus recorded yes count",
+    "  (negative: fewer yes votes forecast than cast). in 80 % / in 95 %:",
     "  share of the votes whose recorded yes count fell in the central 80 % / 95 % interval;",
     "  80 % wide: its mean width.",
 ]
