@@ -16,7 +16,7 @@ from unvote.model.estimator import (
     persistence_terms,
     softmax_against_reference,
 )
-from unvote.model.features import MODEL_FEATURES, training_rows
+from unvote.model.features import DEFAULT_FEATURES, training_rows
 from unvote.vocabulary import OUTCOMES
 
 THROUGH = "2024-08-31"  # the end of session 78
@@ -56,7 +56,7 @@ def test_fit_returns_self_and_learned_attributes_end_in_underscore(rows):
     learned = set(vars(model)) - before
     assert learned and all(name.endswith("_") for name in learned), learned
     assert model.classes_ == list(OUTCOMES)
-    assert model.feature_names_ == [*MODEL_FEATURES, *persistence_terms()]
+    assert model.feature_names_ == [*DEFAULT_FEATURES, *persistence_terms()]
     assert list(model.coef_.columns) == list(SHIFTED_OUTCOMES)
     assert model.train_sessions_ == (78, 78)
     assert model.train_through_ <= pd.Timestamp(THROUGH)
