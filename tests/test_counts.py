@@ -367,3 +367,32 @@ def test_mixtures_are_distributions_with_the_right_means(probs: pd.DataFrame, sd
     integrated = integrate_shock(probs, sd)
     np.testing.assert_allclose(means, integrated.sum().to_numpy(), atol=1e-8)
     np.testing.assert_allclose(integrated.sum(axis=1), 1.0, atol=1e-12)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    seed=st.integers(0, 2**31 - 1),
+    n=st.integers(1, 60),
+    shock=st.sampled_from([0.0, 0.3, 1.0]),
+    lean=st.sampled_from([0.2, 1.0, 5.0]),
+)
+def test_adoption_of_a_mixture_is_the_mixture_of_adoptions(seed, n, shock, lean) -> None:
+    """The one-pass mixture, with Hoeffding's shortcut, equals prob_adopted table by table."""
+    rng = np.random.default_rng(seed)
+    tables = [
+        pd.DataFrame(
+            rng.dirichlet([lean, 0.5, 1.0, 0.3], size=n), columns=list(PROBABILITY_COLUMNS)
+        )
+        for _ in range(3)
+    ]
+    weights = rng.dirichlet([1.0, 1.0, 1.0])
+    mixed = counts.mixture_prob_adopted(list(zip(weights, tables, strict=True)), shock)
+    each = sum(w * counts.prob_adopted(t, shock) for w, t in zip(weights, tables, strict=True))
+    assert mixed == pytest.approx(each, abs=1e-12)
+
+
+def test_a_landslide_is_settled_without_the_pass() -> None:
+    """193 members voting yes at 0.95: the bound says adopted, to within 1e-15."""
+    probs = pd.DataFrame({"p_yes": [0.95] * 193, "p_abstain": 0.03, "p_no": 0.01, "p_absent": 0.01})
+    assert counts.mixture_prob_adopted([(1.0, probs)], 0.5) == pytest.approx(1.0, abs=1e-15)
+    assert counts.prob_adopted(probs, 0.5) == pytest.approx(1.0, abs=1e-15)

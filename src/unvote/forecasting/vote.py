@@ -39,8 +39,8 @@ from unvote.forecasting.counts import (
     integrate_shock,
     marginal_intervals,
     mixture_marginals,
+    mixture_prob_adopted,
     mixture_probs,
-    prob_adopted,
     prob_below,
 )
 from unvote.forecasting.draws import Draws, simulate_scenarios
@@ -157,8 +157,7 @@ class ScenarioForecast:
         Exact (:func:`~unvote.forecasting.counts.prob_adopted`), over the
         roll-call shock and the strength prior, as the count distributions.
         """
-        total = sum(w * prob_adopted(probs, self.shock_sd) for w, probs in self.components)
-        return float(min(1.0, total))
+        return mixture_prob_adopted(self.components, self.shock_sd)
 
     def moved_by_campaign(self, top: int = 10) -> pd.DataFrame:
         """The members whose vote the campaign moves most: the change in P(not yes) it makes.
