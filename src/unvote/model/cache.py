@@ -200,12 +200,10 @@ def _value(text: str, key: Mapping[str, Any]) -> Any | None:
 
 def _shipped(kind: str, key: Mapping[str, Any]) -> Any | None:
     """The shipped entry under ``key``, or None (none, switched off, or not readable)."""
-    folder = shipped_dir()
-    if folder is None:
+    if shipped_dir() is None:
         return None
-    path = folder / kind / f"{_name(kind, key)}.json.gz"
     try:
-        text = gzip.decompress(path.read_bytes()).decode("utf-8")
+        text = gzip.decompress(shipped_path(kind, key).read_bytes()).decode("utf-8")
     except (OSError, EOFError, zlib.error, UnicodeDecodeError):  # none shipped, or damaged
         return None
     return _value(text, key)

@@ -121,14 +121,13 @@ HISTORY_FEATURES: tuple[str, ...] = (
     *(f"item_{o}_logit" for o in OUTCOMES),
     *(f"item_markov_{o}" for o in OUTCOMES[1:]),
 )
+NEIGHBOUR_FEATURES: tuple[str, ...] = (*(f"near_{o}" for o in OUTCOMES), "near_yes_share")
+"""The votes on a new text's nearest titles (:data:`SIMILAR_FEATURES` beyond the nearest)."""
 SIMILAR_FEATURES: tuple[str, ...] = (
     *(f"similar_{o}" for o in OUTCOMES),
     "similarity",
-    *(f"near_{o}" for o in OUTCOMES),
-    "near_yes_share",
+    *NEIGHBOUR_FEATURES,
 )
-NEIGHBOUR_FEATURES: tuple[str, ...] = (*(f"near_{o}" for o in OUTCOMES), "near_yes_share")
-"""The votes on a new text's nearest titles (:data:`SIMILAR_FEATURES` beyond the nearest)."""
 ALIGNMENT_FEATURES: tuple[str, ...] = (
     "sponsor",
     "sponsors_known",

@@ -28,11 +28,10 @@ import io
 import re
 from collections.abc import Callable, Sequence
 from html import escape
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from unvote import files
+from unvote import __version__, files
 from unvote.report import text
 from unvote.vocabulary import LEVELS, OUTCOMES, level_key
 
@@ -71,14 +70,7 @@ def _environment() -> jinja2.Environment:
 
 
 def _render(template: str, **context: Any) -> str:
-    return _environment().get_template(template).render(**context, unvote_version=_version())
-
-
-def _version() -> str:
-    try:
-        return version("unvote")
-    except PackageNotFoundError:
-        return "source"
+    return _environment().get_template(template).render(**context, unvote_version=__version__)
 
 
 def svg(figsize: tuple[float, float], chart: Callable[[Axes], object], label: str) -> str:
